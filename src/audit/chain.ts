@@ -1,0 +1,80 @@
+import { encodeAbiParameters, keccak256, type Hex } from "viem";
+
+/** The genesis head of every audit chain: 32 zero bytes. */
+export const GENESIS_HEAD: Hex = `0x${"00".repeat(32)}`;
+
+/** One entry of an audit chain as an auditor reads it from an `AuditRecorded` log. */
+export interface AuditEntry {
+  /** Zero-based position claimed by the log. */
+  readonly index: bigint;
+  /** Selector (topic0) of the audited event. */
+  readonly eventType: Hex;
+  /** Head before this entry, as claimed by the log. */
+  readonly prevHead: Hex;
+  /** keccak256 of the audited event's ABI-encoded fields. */
+  readonly payloadHash: Hex;
+  /** Head after this entry, as claimed by the log. */
+  readonly head: Hex;
+}
+
+/** Where and why a chain stops being consistent. */
+export interface AuditBreak {
+  /** Position in the supplied entry list (not the claimed index). */
+  readonly position: number;
+  readonly reason: "index-gap" | "prev-head-mismatch" | "head-mismatch";
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** Result of {@link foldAuditChain}. */
+export interface AuditFold {
+  /** Head recomputed over the entries up to the first break (or all of them). */
+  readonly head: Hex;
+  /** Number of entries folded before the first break. */
+  readonly count: number;
+  /** The first inconsistency, or `null` when every entry links correctly. */
+  readonly firstBreak: AuditBreak | null;
+}
+
+const LINK_TYPES = [{ type: "bytes32" }, { type: "uint256" }, { type: "bytes32" }, { type: "bytes32" }] as const;
+
+/**
+ * One link of the chain: `keccak256(abi.encode(head, index, eventType, payloadHash))`, the same
+ * formula as `AuditChain.link` in `contracts/libraries/AuditChain.sol`.
+ *
+ * @example
+ * ```ts
+ * const head = linkAuditHead(GENESIS_HEAD, 0n, "0x" + "11".repeat(32), "0x" + "22".repeat(32));
+ * ```
+ */
+export function linkAuditHead(head: Hex, index: bigint, eventType: Hex, payloadHash: Hex): Hex {
+  return keccak256(encodeAbiParameters(LINK_TYPES, [head, index, eventType, payloadHash]));
+}
+
+/**
+ * Recomputes a chain from its entries in log order, checking each entry's claimed index,
+ * previous head and new head against the fold. Stops at the first inconsistency.
+ *
+ * @example
+ * ```ts
+ * const { head, count, firstBreak } = foldAuditChain(entries);
+ * if (firstBreak) console.error(`chain breaks at entry ${firstBreak.position}: ${firstBreak.reason}`);
+ * ```
+ */
+export function foldAuditChain(entries: readonly AuditEntry[]): AuditFold {
+  let head: Hex = GENESIS_HEAD;
+  for (const [position, entry] of entries.entries()) {
+    const index = BigInt(position);
+    const broken = (reason: AuditBreak["reason"], expected: string, actual: string): AuditFold => ({
+      head,
+      count: position,
+      firstBreak: { position, reason, expected, actual },
+    });
+    if (entry.index !== index) return broken("index-gap", index.toString(), entry.index.toString());
+    if (entry.prevHead.toLowerCase() !== head) return broken("prev-head-mismatch", head, entry.prevHead);
+    const next = linkAuditHead(head, index, entry.eventType, entry.payloadHash);
+    if (entry.head.toLowerCase() !== next) return broken("head-mismatch", next, entry.head);
+    head = next;
+  }
+  return { head, count: entries.length, firstBreak: null };
+}

@@ -1,0 +1,37 @@
+import { parseAbiItem, type Address, type Hex, type PublicClient } from "viem";
+import type { AuditEntry } from "./chain.ts";
+
+/** The `AuditRecorded` event of `contracts/interfaces/IAudited.sol`. */
+export const auditRecordedEvent = parseAbiItem(
+  "event AuditRecorded(uint256 indexed index, bytes32 indexed eventType, bytes32 prevHead, bytes32 payloadHash, bytes32 head)",
+);
+
+/** Parameters of {@link readAuditEntries}. */
+export interface ReadAuditEntriesParameters {
+  readonly address: Address;
+  /** First block to scan; the chain must be read from its first entry for a full verification. */
+  readonly fromBlock?: bigint;
+}
+
+/**
+ * Reads every `AuditRecorded` log of one contract, in log order.
+ *
+ * @example
+ * ```ts
+ * const entries = await readAuditEntries(client, { address: registry });
+ * const { head, firstBreak } = foldAuditChain(entries);
+ * ```
+ */
+export async function readAuditEntries(
+  client: PublicClient,
+  { address, fromBlock = 0n }: ReadAuditEntriesParameters,
+): Promise<AuditEntry[]> {
+  const logs = await client.getLogs({ address, event: auditRecordedEvent, fromBlock, toBlock: "latest", strict: true });
+  return logs.map((log) => ({
+    index: log.args.index,
+    eventType: log.args.eventType as Hex,
+    prevHead: log.args.prevHead,
+    payloadHash: log.args.payloadHash,
+    head: log.args.head,
+  }));
+}

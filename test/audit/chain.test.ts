@@ -1,0 +1,50 @@
+import { expect } from "chai";
+import { encodeAbiParameters, keccak256, type Hex } from "viem";
+import { GENESIS_HEAD, foldAuditChain, linkAuditHead, type AuditEntry } from "../../src/audit/chain.ts";
+
+const EVENT: Hex = keccak256("0x01");
+const payload = (i: number): Hex => keccak256(encodeAbiParameters([{ type: "uint256" }], [BigInt(i)]));
+
+function honestChain(n: number): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  let head: Hex = GENESIS_HEAD;
+  for (let i = 0; i < n; i++) {
+    const next = linkAuditHead(head, BigInt(i), EVENT, payload(i));
+    entries.push({ index: BigInt(i), eventType: EVENT, prevHead: head, payloadHash: payload(i), head: next });
+    head = next;
+  }
+  return entries;
+}
+
+describe("audit/chain", () => {
+  it("links with keccak256(abi.encode(head, index, eventType, payloadHash))", () => {
+    // Worked example from docs/audit-chain.md.
+    const eventType: Hex = `0x${"11".repeat(32)}`;
+    const payloadHash: Hex = `0x${"22".repeat(32)}`;
+    const manual = keccak256(`0x${"00".repeat(32)}${"00".repeat(31)}00${"11".repeat(32)}${"22".repeat(32)}` as Hex);
+    expect(linkAuditHead(GENESIS_HEAD, 0n, eventType, payloadHash)).to.equal(manual);
+  });
+
+  it("folds an honest chain to its last head", () => {
+    const entries = honestChain(5);
+    const fold = foldAuditChain(entries);
+    expect(fold.firstBreak).to.equal(null);
+    expect(fold.count).to.equal(5);
+    expect(fold.head).to.equal(entries[4]?.head);
+  });
+
+  it("reports a tampered payload as a head mismatch at that entry", () => {
+    const entries = honestChain(4);
+    const tampered = entries.map((e, i) => (i === 2 ? { ...e, payloadHash: payload(99) } : e));
+    const fold = foldAuditChain(tampered);
+    expect(fold.firstBreak?.position).to.equal(2);
+    expect(fold.firstBreak?.reason).to.equal("head-mismatch");
+    expect(fold.count).to.equal(2);
+  });
+
+  it("reports a dropped entry as an index gap", () => {
+    const entries = honestChain(4);
+    const fold = foldAuditChain([entries[0]!, entries[2]!, entries[3]!]);
+    expect(fold.firstBreak).to.deep.include({ position: 1, reason: "index-gap", expected: "1", actual: "2" });
+  });
+});
