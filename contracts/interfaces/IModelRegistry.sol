@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IAudited} from "./IAudited.sol";
+
+/// @title IModelRegistry
+/// @notice What the DAO has decided the optimiser and the contracts must follow: the pinned optimiser
+/// build, authorised view signers and keepers, versioned strategy parameters and versioned constraint
+/// sets. Owned by the timelock; every change is audited.
+/// @dev Units: every fraction is 1e18 fixed point (WAD: 1e18 = 100%) unless the name ends in `Bps`.
+/// This file fixes the read side that other contracts (settlement, vault) and the keeper rely on;
+/// the write side (setters, events, errors) belongs to the registry issue.
+interface IModelRegistry is IAudited {
+    /// @notice Which optimiser the keeper must run.
+    enum OptimizerType {
+        MARKOWITZ,
+        BLACK_LITTERMAN,
+        ERC
+    }
+
+    /// @notice Strategy parameters, versioned: each change creates a new version starting at 1.
+    struct StrategyParameters {
+        OptimizerType optimizerType;
+        /// @dev Risk aversion δ of quadratic utility μ'w − (δ/2)·w'Σw, WAD.
+        uint256 riskAversion;
+        /// @dev Black-Litterman τ, WAD.
+        uint256 tau;
+        /// @dev keccak256 of the ABI-encoded uint256[] of risk budgets (WAD, summing to 1e18), or 0 for equal budgets.
+        bytes32 riskBudgetsHash;
+        /// @dev Rebalance when some |w − target| exceeds this, WAD.
+        uint256 driftThreshold;
+        /// @dev Annualised volatility budget, WAD; above it the keeper treats risk as spiking.
+        uint256 volatilityBudget;
+        /// @dev Cron expression (5 fields, UTC) of the calendar trigger, e.g. "0 0 * * 1".
+        string rebalanceCalendar;
+        /// @dev Maximum slippage per leg and NAV loss per rebalance, in basis points.
+        uint16 maxSlippageBps;
+    }
+
+    /// @notice A constraint set, versioned: the full JSON lives off-chain at `uri` under `contentHash`;
+    /// the scalar limits below are enforced on-chain by the settlement contract.
+    struct ConstraintSet {
+        /// @dev sha256 of the canonical ConstraintSet JSON.
+        bytes32 contentHash;
+        string uri;
+        /// @dev Maximum weight of any single asset after a rebalance, WAD.
+        uint256 maxPositionWeight;
+        /// @dev Maximum one-way turnover Σ|w − w0| / 2 per rebalance, WAD.
+        uint256 maxTurnover;
+    }
+
+    /// @notice sha256 of the deterministic optimiser bundle the keeper must run.
+    function optimizerBuildHash() external view returns (bytes32);
+
+    /// @notice Human-readable version of the pinned optimiser build, e.g. "0.1.0".
+    function optimizerVersion() external view returns (string memory);
+
+    /// @notice Whether `signer` may sign investor views.
+    function isViewSigner(address signer) external view returns (bool);
+
+    /// @notice Whether `keeper` may submit rebalance instructions.
+    function isKeeper(address keeper) external view returns (bool);
+
+    /// @notice The current strategy parameters.
+    function strategyParameters() external view returns (StrategyParameters memory);
+
+    /// @notice The current strategy parameters' version (0 before the first is set).
+    function parametersVersion() external view returns (uint256);
+
+    /// @notice The strategy parameters of an earlier or the current version.
+    function strategyParametersAt(uint256 version) external view returns (StrategyParameters memory);
+
+    /// @notice The current constraint set.
+    function constraintSet() external view returns (ConstraintSet memory);
+
+    /// @notice The current constraint set's version (0 before the first is set).
+    function constraintSetVersion() external view returns (uint256);
+
+    /// @notice The constraint set of an earlier or the current version.
+    function constraintSetAt(uint256 version) external view returns (ConstraintSet memory);
+}
