@@ -12,11 +12,12 @@ interface Step {
 }
 
 const steps: readonly Step[] = [
+  // The build comes first: it generates the TypeChain types that the type-check reads.
+  { name: "contract build", command: "npx", args: ["hardhat", "build"], counts: false },
   { name: "type-check", command: "npx", args: ["tsc", "--noEmit"], counts: false },
   { name: "eslint", command: "npx", args: ["eslint", "."], counts: false },
   { name: "prettier", command: "npx", args: ["prettier", "--check", "."], counts: false },
   { name: "solhint", command: "npx", args: ["solhint", "--max-warnings", "0", "contracts/**/*.sol"], counts: false },
-  { name: "contract build", command: "npx", args: ["hardhat", "build"], counts: false },
   { name: "solidity tests", command: "npx", args: ["hardhat", "test", "solidity"], counts: true },
   { name: "mocha tests", command: "npx", args: ["hardhat", "test", "mocha"], counts: true },
 ];
