@@ -1,7 +1,15 @@
 import { InputError } from "../../errors.ts";
 import type { SymmetricMatrix } from "../matrix.ts";
 import type { EstimatorOptions } from "./expectedReturns.ts";
-import { checkObservations, columnsOf, ewmLast, nanMean, nanToZeroCentred, pairwiseCovariance } from "./kernels.ts";
+import {
+  checkObservations,
+  columnsOf,
+  countValid,
+  ewmLast,
+  nanMean,
+  nanToZeroCentred,
+  pairwiseCovariance,
+} from "./kernels.ts";
 import type { PriceTable } from "./priceTable.ts";
 import { isPsd, repairPsd } from "./psd.ts";
 import { returnsFromPrices } from "./returns.ts";
@@ -139,7 +147,15 @@ export function estimateCovariance(
   }
   const matrix: SymmetricMatrix = { n, data };
   const base = { ...(shrinkage === undefined ? {} : { shrinkage }) };
-  if (isPsd(matrix)) return { matrix, warnings: [], ...base };
+  // Semicovariance (DᵀD/T), the shrinkage estimates (convex combinations of PSD matrices) and the
+  // sample and exp estimates of gap-free data (weighted Gram matrices) are PSD by construction, so
+  // the O(n³) check runs only where pairwise-complete entries or the constant-correlation target
+  // can break it. (PyPortfolioOpt checks always; on PSD-by-construction matrices that can only
+  // clip rounding noise.)
+  const mayBeIndefinite =
+    ((method === "sample" || method === "exp") && cols.some((c) => countValid(c) !== t)) ||
+    (method === "ledoit-wolf" && spec.target === "constant-correlation");
+  if (!mayBeIndefinite || isPsd(matrix)) return { matrix, warnings: [], ...base };
   const repaired = repairPsd(matrix);
   return { matrix: repaired.matrix, warnings: [`${path}: ${repaired.warnings.join("; ")}`], ...base };
 }

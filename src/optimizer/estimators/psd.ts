@@ -30,17 +30,20 @@ export function isPsd(m: SymmetricMatrix, tol = 1e-10): boolean {
   // A zero diagonal forces a zero matrix (|a_ij|² ≤ a_ii a_jj), the only PSD one with it.
   if (maxDiag === 0) return data.every((v) => v === 0);
   const shift = tol * maxDiag;
-  const l = new Float64Array(n * n);
+  // Row-oriented Cholesky (L row i from rows 0..i of L), on row views so inner loops are contiguous.
+  const rows = Array.from({ length: n }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
+    const li = rows[i] as Float64Array;
     for (let j = 0; j <= i; j++) {
+      const lj = rows[j] as Float64Array;
       let s = data[i * n + j] as number;
-      for (let k = 0; k < j; k++) s -= (l[i * n + k] as number) * (l[j * n + k] as number);
+      for (let k = 0; k < j; k++) s -= (li[k] as number) * (lj[k] as number);
       if (i === j) {
         s += shift;
         if (!(s > 0)) return false;
-        l[i * n + i] = Math.sqrt(s);
+        li[i] = Math.sqrt(s);
       } else {
-        l[i * n + j] = s / (l[j * n + j] as number);
+        li[j] = s / (lj[j] as number);
       }
     }
   }
