@@ -6,6 +6,7 @@ import {
   columnsOf,
   countValid,
   ewmLast,
+  gram,
   nanMean,
   nanToZeroCentred,
   pairwiseCovariance,
@@ -179,7 +180,9 @@ function semicovariance(cols: readonly Float64Array[], t: number, benchmark: num
 }
 
 // PyPortfolioOpt's exp_cov: each series is centred on its own mean over all its returns (not the
-// pair's common dates), and the product's EWM mean skips dates where either is missing.
+// pair's common dates), and the product's EWM mean skips dates where either is missing. Between
+// two gap-free series that EWM mean is Σₜ wₜ xₜ yₜ / Σₜ wₜ with wₜ = (1 − α)^(T−1−t), so those
+// pairs come from one Gram matrix of √w-scaled columns; pairs with gaps use pandas' recursion.
 function exponentialCovariance(cols: readonly Float64Array[], t: number, span: number): Float64Array {
   const n = cols.length;
   const centred = cols.map((c) => {
@@ -187,10 +190,33 @@ function exponentialCovariance(cols: readonly Float64Array[], t: number, span: n
     return c.map((v) => v - mean);
   });
   const out = new Float64Array(n * n);
+  const complete = cols.map((c) => countValid(c) === t);
+  const fullIdx = complete.flatMap((ok, j) => (ok ? [j] : []));
+  if (fullIdx.length > 0) {
+    const decay = 1 - 2 / (span + 1);
+    const sqrtW = new Float64Array(t);
+    let wSum = 0;
+    for (let k = 0; k < t; k++) {
+      const w = decay ** (t - 1 - k);
+      sqrtW[k] = Math.sqrt(w);
+      wSum += w;
+    }
+    const g = gram(
+      fullIdx.map((j) => (centred[j] as Float64Array).map((v, k) => v * (sqrtW[k] as number))),
+      t,
+    );
+    const m = fullIdx.length;
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < m; b++) {
+        out[(fullIdx[a] as number) * n + (fullIdx[b] as number)] = (g[a * m + b] as number) / wSum;
+      }
+    }
+  }
   const product = new Float64Array(t);
   for (let i = 0; i < n; i++) {
     const a = centred[i] as Float64Array;
     for (let j = 0; j <= i; j++) {
+      if (complete[i] && complete[j]) continue;
       const b = centred[j] as Float64Array;
       for (let k = 0; k < t; k++) product[k] = (a[k] as number) * (b[k] as number);
       const v = ewmLast(product, span);

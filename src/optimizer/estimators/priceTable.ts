@@ -42,7 +42,11 @@ export function parsePricesCsv(text: string, source = "prices"): PriceTable {
     throw new InputError("PRICES_EMPTY", "the CSV is empty (expected a header row: date,ASSET1,ASSET2,...)", source);
   }
   const header = splitCsvLine(headerLine, 1, source);
-  const columns = checkColumns(header.slice(1), source, (j) => `header, column ${j + 2}`);
+  const columns = checkColumns(
+    header.slice(1).map((c) => c.trim()),
+    source,
+    (j) => `header, column ${j + 2}`,
+  );
   const dates: string[] = [];
   const rows: (number | null)[][] = [];
   for (let l = 1; l < lines.length; l++) {

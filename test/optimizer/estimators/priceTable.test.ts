@@ -16,7 +16,7 @@ describe("optimizer/estimators/priceTable", () => {
   });
 
   it("accepts a BOM, quoted names and exponents", () => {
-    const table = parsePricesCsv('\uFEFFdate,"A,B",C\n2024-01-02,1e2,.5\n2024-01-03,"101",0.6\n');
+    const table = parsePricesCsv('\uFEFFdate, "A,B" , C\n2024-01-02,1e2,.5\n2024-01-03,"101",0.6\n');
     expect(table.columns).to.deep.equal(["A,B", "C"]);
     expect(table.rows).to.deep.equal([
       [100, 0.5],

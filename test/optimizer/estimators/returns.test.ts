@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { expectClose } from "./helpers.ts";
 import fc from "fast-check";
 import { parsePricesCsv, priceTableFromInline, returnsFromPrices } from "../../../src/optimizer/estimators/index.ts";
+import { inputErrorOf } from "./helpers.ts";
 import { readData, refReturns } from "./reference.ts";
 
 describe("optimizer/estimators/returnsFromPrices", () => {
@@ -44,6 +45,17 @@ describe("optimizer/estimators/returnsFromPrices", () => {
     // PyPortfolioOpt test_log_returns_from_prices: last SBUX log return.
     const log = returnsFromPrices(prices, { log: true });
     expectClose(log.values[log.values.length - 1], 0.0001682740081102576, 1e-16);
+  });
+
+  it("rejects hand-built tables that bypass the parsers: bad prices, ragged rows", () => {
+    const base = { dates: ["d0", "d1"], columns: ["A"], source: "prices" };
+    for (const bad of [0, -1, Number.NaN, Infinity]) {
+      const error = inputErrorOf(() => returnsFromPrices({ ...base, rows: [[1], [bad]] }));
+      expect([error.code, error.path]).to.deep.equal(["PRICES_NOT_POSITIVE", "prices"]);
+      expect(error.message).to.contain("column A");
+    }
+    const ragged = inputErrorOf(() => returnsFromPrices({ ...base, rows: [[1], [1, 2]] }));
+    expect(ragged.code).to.equal("PRICES_RAGGED");
   });
 
   it("is unchanged when an asset's prices are all scaled by the same factor (property)", () => {
