@@ -225,3 +225,38 @@ function splitCsvLine(line: string, rowNumber: number, source: string): string[]
   cells.push(cell);
   return cells;
 }
+
+/**
+ * The columns of `prices` named by `assets`, in that order (a problem's `assets` field picks and
+ * orders the universe from a wider prices file). Errors name the entry of `assets` at fault.
+ *
+ * @example
+ * ```ts
+ * const universe = selectAssets(prices, ["MSFT", "AAPL"], "assets");
+ * universe.columns; // ["MSFT", "AAPL"]
+ * ```
+ */
+export function selectAssets(prices: PriceTable, assets: readonly string[], path = "assets"): PriceTable {
+  const index = new Map(prices.columns.map((c, j) => [c, j]));
+  const seen = new Set<string>();
+  const picks = assets.map((asset, k) => {
+    const j = typeof asset === "string" ? index.get(asset) : undefined;
+    if (j === undefined) {
+      throw new InputError(
+        "ASSET_NOT_IN_PRICES",
+        `${JSON.stringify(asset)} is not a column of ${prices.source ?? "prices"}`,
+        `${path}[${k}]`,
+      );
+    }
+    if (seen.has(asset)) throw new InputError("ASSET_DUPLICATE", `${asset} appears twice`, `${path}[${k}]`);
+    seen.add(asset);
+    return j;
+  });
+  if (picks.length === 0) throw new InputError("ASSETS_EMPTY", "must name at least one asset", path);
+  return {
+    dates: prices.dates,
+    columns: picks.map((j) => prices.columns[j] as string),
+    rows: prices.rows.map((row) => picks.map((j) => row[j] ?? null)),
+    ...(prices.source === undefined ? {} : { source: prices.source }),
+  };
+}

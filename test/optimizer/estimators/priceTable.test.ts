@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parsePricesCsv, priceTableFromInline } from "../../../src/optimizer/estimators/index.ts";
+import { parsePricesCsv, priceTableFromInline, selectAssets } from "../../../src/optimizer/estimators/index.ts";
 import { inputErrorOf } from "./helpers.ts";
 import { readData } from "./reference.ts";
 
@@ -103,5 +103,24 @@ describe("optimizer/estimators/priceTable", () => {
       const error = inputErrorOf(() => priceTableFromInline(inline));
       expect([error.code, error.path], JSON.stringify(inline)).to.deep.equal([code, path]);
     }
+  });
+
+  it("selects and orders assets, naming a missing or repeated one", () => {
+    const table = parsePricesCsv("date,A,B,C\n2024-01-02,1,2,3\n2024-01-03,4,,6\n", "p.csv");
+    const picked = selectAssets(table, ["C", "B"]);
+    expect(picked.columns).to.deep.equal(["C", "B"]);
+    expect(picked.rows).to.deep.equal([
+      [3, 2],
+      [6, null],
+    ]);
+    expect(picked.source).to.equal("p.csv");
+    const missing = inputErrorOf(() => selectAssets(table, ["A", "Z"]));
+    expect([missing.code, missing.path, missing.message]).to.deep.equal([
+      "ASSET_NOT_IN_PRICES",
+      "assets[1]",
+      'assets[1]: "Z" is not a column of p.csv',
+    ]);
+    expect(inputErrorOf(() => selectAssets(table, ["A", "A"])).code).to.equal("ASSET_DUPLICATE");
+    expect(inputErrorOf(() => selectAssets(table, [])).code).to.equal("ASSETS_EMPTY");
   });
 });
