@@ -163,20 +163,10 @@ export function estimateCovariance(
 
 // PyPortfolioOpt's semicovariance: drops = np.fmin(returns − B, 0), which maps NaN to 0, over all T rows.
 function semicovariance(cols: readonly Float64Array[], t: number, benchmark: number): Float64Array {
-  const n = cols.length;
   const drops = cols.map((c) => c.map((v) => (Number.isNaN(v) ? 0 : Math.min(v - benchmark, 0))));
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const a = drops[i] as Float64Array;
-    for (let j = 0; j <= i; j++) {
-      const b = drops[j] as Float64Array;
-      let s = 0;
-      for (let k = 0; k < t; k++) s += (a[k] as number) * (b[k] as number);
-      out[i * n + j] = s / t;
-      out[j * n + i] = s / t;
-    }
-  }
-  return out;
+  const g = gram(drops, t);
+  for (let k = 0; k < g.length; k++) g[k] = (g[k] as number) / t;
+  return g;
 }
 
 // PyPortfolioOpt's exp_cov: each series is centred on its own mean over all its returns (not the

@@ -209,34 +209,47 @@ export function ledoitWolfConstantCorrelation(
       f[i * n + j] = i === j ? (s[i * n + i] as number) : rBar * (std[i] as number) * (std[j] as number);
     }
   }
-  const ys = xs.map((c) => c.map((v) => v * v));
-  const cubes = xs.map((c) => c.map((v) => v * v * v));
-  const yty = gram(ys, t);
   const h = gram(xs, t);
   for (let k = 0; k < h.length; k++) h[k] = (h[k] as number) / t;
-  let piHat = 0;
-  let piDiag = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const sij = s[i * n + j] as number;
-      const pij = (yty[i * n + j] as number) / t - 2 * (h[i * n + j] as number) * sij + sij * sij;
-      piHat += pij;
-      if (i === j) piDiag += pij;
+  // The data-dependent double sums collapse to sums over dates (i = j terms taken back out):
+  //   Σ_ij (yᵀy)_ij = Σ_t (Σ_i x_ti²)²,  (yᵀy)_ii = Σ_t x_ti⁴,
+  //   Σ_{i≠j} (σⱼ/σᵢ) Σ_t x_ti³ x_tj = Σ_t (Σ_i x_ti³/σᵢ)(Σ_j x_tj σⱼ) − Σ_t Σ_i x_ti⁴.
+  let sumYtY = 0;
+  let sumFourth = 0;
+  let crossCubes = 0;
+  const fourthByAsset = new Float64Array(n);
+  for (let r = 0; r < t; r++) {
+    let rowY = 0;
+    let rowCube = 0;
+    let rowStd = 0;
+    for (let i = 0; i < n; i++) {
+      const x = (xs[i] as Float64Array)[r] as number;
+      const y = x * x;
+      const sd = std[i] as number;
+      rowY += y;
+      rowCube += (y * x) / sd;
+      rowStd += x * sd;
+      fourthByAsset[i] = (fourthByAsset[i] as number) + y * y;
     }
+    sumYtY += rowY * rowY;
+    crossCubes += rowCube * rowStd;
   }
-  let thetaSum = 0;
+  for (let i = 0; i < n; i++) sumFourth += fourthByAsset[i] as number;
+  let piHat = sumYtY / t;
+  let piDiag = 0;
+  let thetaSum = (crossCubes - sumFourth) / t;
   for (let i = 0; i < n; i++) {
-    const ci = cubes[i] as Float64Array;
     const sii = s[i * n + i] as number;
     const hii = h[i * n + i] as number;
     for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const xj = xs[j] as Float64Array;
-      let term1 = 0;
-      for (let r = 0; r < t; r++) term1 += (ci[r] as number) * (xj[r] as number);
       const sij = s[i * n + j] as number;
-      const theta = term1 / t - hii * sij - (h[i * n + j] as number) * sii + sii * sij;
-      thetaSum += ((std[j] as number) / (std[i] as number)) * theta;
+      const hij = h[i * n + j] as number;
+      piHat += -2 * hij * sij + sij * sij;
+      if (i === j) {
+        piDiag += (fourthByAsset[i] as number) / t - 2 * hij * sij + sij * sij;
+        continue;
+      }
+      thetaSum += ((std[j] as number) / (std[i] as number)) * (-hii * sij - hij * sii + sii * sij);
     }
   }
   const rho = piDiag + rBar * thetaSum;
