@@ -31,7 +31,7 @@ export function checkObservations(returns: ReturnsTable, cols: readonly Float64A
     if (count < 2) {
       throw new InputError(
         "TOO_FEW_OBSERVATIONS",
-        `asset ${returns.columns[j] ?? j} has ${count} return${count === 1 ? "" : "s"} (at least 2 prices in a row are needed twice); remove it or supply more prices`,
+        `asset ${returns.columns[j] ?? j} has ${count} return${count === 1 ? "" : "s"} (a return needs prices on two consecutive rows); at least 2 are needed: remove the asset or supply more prices`,
         returns.source,
       );
     }

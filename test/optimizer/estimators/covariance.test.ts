@@ -82,6 +82,22 @@ describe("optimizer/estimators/estimateCovariance", () => {
       expect(maxRelDiff(matrix.data, annualised(refPairwiseCov(stockReturns)))).to.be.below(1e-11);
     });
 
+    it("reproduces PyPortfolioOpt's test_min_volatility_short to full precision (closed form w ∝ Σ⁻¹1)", () => {
+      // Unconstrained minimum variance with Σw = 1: w = Σ⁻¹1 / 1ᵀΣ⁻¹1, σ² = 1 / 1ᵀΣ⁻¹1; with the
+      // mean-historical μ, PyPortfolioOpt prints (0.1516319319875544, 0.1555915367269669, 0.8460095886741129).
+      const { matrix } = estimateCovariance(stocks, { method: "sample" }, daily);
+      const mu = estimateExpectedReturns(stocks, { method: "mean-historical" }, daily);
+      const a = new Matrix(n, n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.set(i, j, matrix.data[i * n + j]!);
+      const x = solve(a, Matrix.ones(n, 1)).to1DArray();
+      const total = x.reduce((s, v) => s + v, 0);
+      const ret = x.reduce((s, v, i) => s + (v / total) * mu[i]!, 0);
+      const vol = Math.sqrt(1 / total);
+      expectClose(ret, 0.1516319319875544, 1e-13);
+      expectClose(vol, 0.1555915367269669, 1e-13);
+      expectClose((ret - 0.02) / vol, 0.8460095886741129, 1e-12);
+    });
+
     it("reproduces PyPortfolioOpt's test_market_implied_prior: Π = δΣw + 0.02 (8 d.p.)", () => {
       const { matrix } = estimateCovariance(stocks, { method: "sample" }, daily);
       const delta = marketImpliedRiskAversion(spy, { frequency: 252, riskFreeRate: 0.02 });
