@@ -91,7 +91,6 @@ export async function deployGovernance(
   const deployerAddress = await deployer.getAddress();
   const provider = deployer.provider;
   if (provider === null) throw new Error("deployGovernance needs a signer connected to a provider");
-  const blockNumber = (await provider.getBlockNumber()) + 1;
   const { chainId } = await provider.getNetwork();
 
   const token = await deploy<PortfolioToken>(deployer, "governance/PortfolioToken.sol", "PortfolioToken", [
@@ -100,6 +99,8 @@ export async function deployGovernance(
     parameters.tokenHolder ?? deployerAddress,
     parameters.tokenSupply ?? 1_000_000n * WAD,
   ]);
+  // Log scans start at the token's block: nothing of this deployment can be older.
+  const blockNumber = (await token.deploymentTransaction()?.wait())?.blockNumber ?? (await provider.getBlockNumber());
   const timelock = await deploy<PortfolioTimelock>(deployer, "governance/PortfolioTimelock.sol", "PortfolioTimelock", [
     parameters.timelockDelay ?? TIMELOCK_DELAY_SECONDS,
     [],

@@ -90,14 +90,11 @@ function parseWith<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknow
 
 function checkRange(field: keyof typeof REGISTRY_BOUNDS, value: bigint, source: string): void {
   const { min, max } = REGISTRY_BOUNDS[field];
-  if (value < min || value > max) {
-    const unit = field.endsWith("Bps") ? "bps" : "WAD";
-    throw new InputError(
-      "PARAMETER_OUT_OF_RANGE",
-      `must lie in [${min}, ${max}] (${unit}), got ${value}`,
-      `${source}.${field}`,
-    );
-  }
+  if (value >= min && value <= max) return;
+  const message = field.endsWith("Bps")
+    ? `must lie in [${min}, ${max}] basis points, got ${value}`
+    : `must be > 0 and ≤ ${formatWad(max)}, got ${formatWad(value)} (WAD ${value})`;
+  throw new InputError("PARAMETER_OUT_OF_RANGE", message, `${source}.${field}`);
 }
 
 function checkLength(field: string, value: string, max: number, source: string): void {
