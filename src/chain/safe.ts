@@ -5,6 +5,7 @@ import {
   ContractFactory,
   ZeroAddress,
   getAddress,
+  solidityPacked,
   type ContractTransactionReceipt,
   type InterfaceAbi,
   type Signer,
@@ -31,15 +32,18 @@ function loadArtifact(path: string): Artifact {
 
 const SAFE_ARTIFACT = loadArtifact("Safe.sol/Safe.json");
 const FACTORY_ARTIFACT = loadArtifact("proxies/SafeProxyFactory.sol/SafeProxyFactory.json");
+const MULTISEND_ARTIFACT = loadArtifact("libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json");
 
-/** The Safe singleton and proxy factory that every Safe proxy of a deployment shares. */
+/** The Safe singleton, proxy factory and batching library that every Safe proxy of a deployment shares. */
 export interface SafeInfrastructure {
   readonly singleton: string;
   readonly factory: string;
+  /** `MultiSendCallOnly`: lets one Safe transaction make several calls, atomically. */
+  readonly multiSendCallOnly: string;
 }
 
 /**
- * Deploys the Safe singleton and the SafeProxyFactory from the package's build artifacts.
+ * Deploys the Safe singleton, the SafeProxyFactory and MultiSendCallOnly from the package's build artifacts.
  *
  * @example
  * ```ts
@@ -50,8 +54,13 @@ export interface SafeInfrastructure {
 export async function deploySafeInfrastructure(deployer: Signer): Promise<SafeInfrastructure> {
   const singleton = await new ContractFactory(SAFE_ARTIFACT.abi, SAFE_ARTIFACT.bytecode, deployer).deploy();
   const factory = await new ContractFactory(FACTORY_ARTIFACT.abi, FACTORY_ARTIFACT.bytecode, deployer).deploy();
-  await Promise.all([singleton.waitForDeployment(), factory.waitForDeployment()]);
-  return { singleton: await singleton.getAddress(), factory: await factory.getAddress() };
+  const multiSend = await new ContractFactory(MULTISEND_ARTIFACT.abi, MULTISEND_ARTIFACT.bytecode, deployer).deploy();
+  await Promise.all([singleton.waitForDeployment(), factory.waitForDeployment(), multiSend.waitForDeployment()]);
+  return {
+    singleton: await singleton.getAddress(),
+    factory: await factory.getAddress(),
+    multiSendCallOnly: await multiSend.getAddress(),
+  };
 }
 
 /** Parameters of {@link createSafe}. */
@@ -121,6 +130,9 @@ const SAFE_TX_TYPES: Record<string, TypedDataField[]> = {
   ],
 };
 
+/** Safe `Enum.Operation`: 0 = CALL, 1 = DELEGATECALL. */
+type SafeOperation = 0 | 1;
+
 /**
  * Has `owners` sign `call` as EIP-712 `SafeTx` messages at the Safe's current nonce, then executes it
  * from `owners[0]`. Signatures are ordered by owner address, as the Safe requires. Reverts (the
@@ -134,23 +146,66 @@ const SAFE_TX_TYPES: Record<string, TypedDataField[]> = {
  * });
  * ```
  */
-export async function execSafeTransaction(
+export function execSafeTransaction(
   safe: Contract,
   owners: readonly Signer[],
   call: SafeCall,
 ): Promise<ContractTransactionReceipt> {
+  return execSafe(safe, owners, call, 0);
+}
+
+/**
+ * Makes several calls in one Safe transaction, all or none (a DELEGATECALL to MultiSendCallOnly,
+ * which refuses nested delegate calls): e.g. the guardian's emergency "cancel the queued proposal and
+ * pause the registry".
+ *
+ * @example
+ * ```ts
+ * await execSafeBatch(guardian, [alice, bob], infra, [
+ *   { to: timelockAddress, data: timelock.interface.encodeFunctionData("cancel", [operationId]) },
+ *   { to: registryAddress, data: registry.interface.encodeFunctionData("pause") },
+ * ]);
+ * ```
+ */
+export function execSafeBatch(
+  safe: Contract,
+  owners: readonly Signer[],
+  infra: SafeInfrastructure,
+  calls: readonly SafeCall[],
+): Promise<ContractTransactionReceipt> {
+  const packed = calls.map((c) =>
+    solidityPacked(
+      ["uint8", "address", "uint256", "uint256", "bytes"],
+      [0, c.to, c.value ?? 0n, dataLength(c.data), c.data],
+    ).slice(2),
+  );
+  const multiSend = new Contract(infra.multiSendCallOnly, MULTISEND_ARTIFACT.abi);
+  const data = multiSend.interface.encodeFunctionData("multiSend", [`0x${packed.join("")}`]);
+  return execSafe(safe, owners, { to: infra.multiSendCallOnly, data }, 1);
+}
+
+function dataLength(data: string): number {
+  return (data.length - 2) / 2;
+}
+
+async function execSafe(
+  safe: Contract,
+  owners: readonly Signer[],
+  call: SafeCall,
+  operation: SafeOperation,
+): Promise<ContractTransactionReceipt> {
   const [submitter] = owners;
-  if (submitter === undefined) throw new Error("execSafeTransaction needs at least one owner");
+  if (submitter === undefined) throw new Error("a Safe transaction needs at least one owner");
+  const provider = submitter.provider;
+  if (provider === null) throw new Error("a Safe transaction needs owners connected to a provider");
   const safeAddress = await safe.getAddress();
   const nonce = (await safe.getFunction("nonce")()) as bigint;
-  const provider = submitter.provider;
-  if (provider === null) throw new Error("execSafeTransaction needs owners connected to a provider");
   const { chainId } = await provider.getNetwork();
   const message = {
     to: call.to,
     value: call.value ?? 0n,
     data: call.data,
-    operation: 0,
+    operation,
     safeTxGas: 0n,
     baseGas: 0n,
     gasPrice: 0n,

@@ -53,6 +53,7 @@ function formatProposal(p: ProposalInfo, now: bigint): string {
     `    description  ${p.description.split("\n")[0]}`,
     `    actions      ${p.actions.join(", ")}`,
     `    votes        ${votes}`,
+    ...(p.state === "Queued" ? [`    timelock op  ${p.operationId}`] : []),
   ].join("\n");
 }
 

@@ -1,4 +1,13 @@
-import { decodeFunctionData, keccak256, toHex, type Address, type Hex, type PublicClient } from "viem";
+import {
+  decodeFunctionData,
+  encodeAbiParameters,
+  keccak256,
+  parseAbiParameters,
+  toHex,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
 import { governorAbi, modelRegistryAbi, PROPOSAL_STATES, type ProposalStateName } from "./abi.ts";
 import type { GovernanceDeployment } from "./deployment.ts";
 
@@ -19,8 +28,33 @@ export interface ProposalInfo {
   readonly eta: bigint | null;
   /** Votes in token wei (18 decimals). */
   readonly votes: { readonly for: bigint; readonly against: bigint; readonly abstain: bigint };
+  /** The proposal's timelock operation id: what the guardian passes to `timelock.cancel`. */
+  readonly operationId: Hex;
   /** What each action does, e.g. `ModelRegistry.setStrategyParameters`. */
   readonly actions: readonly string[];
+}
+
+/**
+ * The timelock operation id `GovernorTimelockControl` schedules for a proposal:
+ * `hashOperationBatch(targets, values, calldatas, 0x0, salt)` with `salt = bytes20(governor) ^ descriptionHash`.
+ */
+export function timelockOperationId(
+  governor: Address,
+  targets: readonly Address[],
+  values: readonly bigint[],
+  calldatas: readonly Hex[],
+  descriptionHash: Hex,
+): Hex {
+  const salt = (BigInt(governor) << 96n) ^ BigInt(descriptionHash);
+  return keccak256(
+    encodeAbiParameters(parseAbiParameters("address[], uint256[], bytes[], bytes32, bytes32"), [
+      targets,
+      values,
+      calldatas,
+      `0x${"00".repeat(32)}`,
+      toHex(salt, { size: 32 }),
+    ]),
+  );
 }
 
 /** States from which a proposal can still change the registry. */
@@ -71,11 +105,13 @@ export async function listProposals(client: PublicClient, deployment: Governance
           args: [a.proposalId],
         }),
       ]);
+      const descriptionHash = keccak256(toHex(a.description));
       return {
         id: a.proposalId,
         proposer: a.proposer,
         description: a.description,
-        descriptionHash: keccak256(toHex(a.description)),
+        descriptionHash,
+        operationId: timelockOperationId(governor, a.targets, a.values, a.calldatas, descriptionHash),
         targets: a.targets,
         values: a.values,
         calldatas: a.calldatas,

@@ -107,7 +107,11 @@ describe("portfolio gov (in-process chain)", () => {
     expect(await gov("vote", "--deployment", deploymentFile, "--id", id!, "--support", "for")).to.include("Voted for");
     await time.increase(await f.governor.votingPeriod());
     expect(await gov("queue", "--deployment", deploymentFile, "--id", id!)).to.include(`Queued #${id}`);
-    expect(await gov("status", "--deployment", deploymentFile)).to.match(/state\s+Queued, eta .* \(in 2d 0h 0m\)/);
+    const queued = await gov("status", "--deployment", deploymentFile);
+    expect(queued).to.match(/state\s+Queued, eta .* \(in 2d 0h 0m\)/);
+    const opId = /timelock op\s+(0x[0-9a-f]{64})/.exec(queued)?.[1];
+    expect(opId).to.not.equal(undefined);
+    expect(await f.timelock.isOperationPending(opId!)).to.equal(true);
 
     const early = await govError("execute", "--deployment", deploymentFile, "--id", id!);
     expect(early.code).to.equal("PROPOSAL_NOT_READY");

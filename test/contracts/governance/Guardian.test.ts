@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { execSafeTransaction } from "../../../src/chain/safe.ts";
+import { execSafeBatch, execSafeTransaction } from "../../../src/chain/safe.ts";
 import { TIMELOCK_DELAY_SECONDS } from "../../../src/chain/deployGovernance.ts";
 import { PARAMETERS, deployFixture, ethers, networkHelpers, type GovernanceFixture } from "./fixture.ts";
 import { descriptionHash, proposeAndPass, queue, type Proposal } from "./proposal.ts";
@@ -47,6 +47,33 @@ describe("Governance: guardian Safe (2-of-3)", () => {
       f.governor.execute(proposal.targets, proposal.values, proposal.calldatas, descriptionHash(proposal)),
     ).to.be.revertedWithCustomError(f.governor, "GovernorUnexpectedProposalState");
     expect(await f.registry.parametersVersion()).to.equal(1n);
+  });
+
+  it("cancels the queued proposal and pauses the registry in one Safe transaction (MultiSendCallOnly)", async () => {
+    const id = await proposeAndPass(f.governor, f.voter, proposal);
+    await queue(f.governor, proposal);
+    const opId = await operationId(proposal);
+    await expect(
+      execSafeBatch(f.safe, [f.safeOwners[1]!, f.safeOwners[2]!], f.safeInfra, [
+        { to: await f.timelock.getAddress(), data: f.timelock.interface.encodeFunctionData("cancel", [opId]) },
+        { to: await f.registry.getAddress(), data: f.registry.interface.encodeFunctionData("pause") },
+      ]),
+    )
+      .to.emit(f.timelock, "Cancelled")
+      .withArgs(opId)
+      .and.to.emit(f.registry, "Paused");
+    expect(await f.governor.state(id)).to.equal(2n); // Canceled
+    expect(await f.registry.paused()).to.equal(true);
+  });
+
+  it("makes a batch all-or-nothing: a refused call undoes the others", async () => {
+    await expect(
+      execSafeBatch(f.safe, [f.safeOwners[0]!, f.safeOwners[1]!], f.safeInfra, [
+        { to: await f.registry.getAddress(), data: f.registry.interface.encodeFunctionData("pause") },
+        { to: await f.registry.getAddress(), data: f.registry.interface.encodeFunctionData("unpause") },
+      ]),
+    ).to.be.revert(ethers);
+    expect(await f.registry.paused()).to.equal(false);
   });
 
   it("needs two owner signatures: one is refused by the Safe", async () => {

@@ -5,7 +5,7 @@ import type { Address, Hex } from "viem";
 import { deployGovernance, type DeployGovernanceReturnType } from "../../../src/chain/deployGovernance.ts";
 import type { RegistryGenesis, StrategyParameters } from "../../../src/chain/governance/types.ts";
 import { WAD } from "../../../src/chain/governance/types.ts";
-import { createSafe, deploySafeInfrastructure } from "../../../src/chain/safe.ts";
+import { createSafe, deploySafeInfrastructure, type SafeInfrastructure } from "../../../src/chain/safe.ts";
 
 export const connection = await network.create();
 export const { ethers, networkHelpers } = connection;
@@ -44,6 +44,7 @@ export interface GovernanceFixture extends DeployGovernanceReturnType {
   readonly outsider: HardhatEthersSigner;
   readonly safeOwners: readonly HardhatEthersSigner[];
   readonly safe: Contract;
+  readonly safeInfra: SafeInfrastructure;
 }
 
 /** Deploys a 2-of-3 guardian Safe and the whole governance, the voter holding and delegating all votes. */
@@ -61,5 +62,5 @@ export async function deployFixture(): Promise<GovernanceFixture> {
     genesis: genesisFor([signer!.address as Address], [keeper!.address as Address]),
   });
   await deployed.token.connect(voter!).delegate(voter!.address);
-  return { ...deployed, deployer: deployer!, voter: voter!, outsider: outsider!, safeOwners, safe };
+  return { ...deployed, deployer: deployer!, voter: voter!, outsider: outsider!, safeOwners, safe, safeInfra: infra };
 }
