@@ -2,7 +2,6 @@ import { Command, Option } from "commander";
 import { createPublicClient, createWalletClient, getAddress, http, isAddress, isHex, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
-  buildRegistryProposal,
   castVote,
   delegateVotes,
   executeProposal,
@@ -10,8 +9,8 @@ import {
   queueProposal,
   SUPPORT,
   type GovernanceClients,
-  type RegistryChanges,
 } from "../../chain/governance/actions.ts";
+import { buildRegistryProposal, type RegistryChanges } from "../../chain/governance/buildRegistryProposal.ts";
 import { modelRegistryAbi } from "../../chain/governance/abi.ts";
 import { readDeployment, type GovernanceDeployment } from "../../chain/governance/deployment.ts";
 import { formatGovernanceStatus, formatTime, toJson } from "../../chain/governance/format.ts";
