@@ -10,6 +10,7 @@ import type {
 import type { GovernanceDeployment } from "./governance/deployment.ts";
 import type { RegistryGenesis } from "./governance/types.ts";
 import { WAD } from "./governance/types.ts";
+import { InputError } from "../errors.ts";
 
 /** The timelock's delay: 48 h, in seconds. */
 export const TIMELOCK_DELAY_SECONDS = 48n * 3600n;
@@ -88,6 +89,9 @@ export async function deployGovernance(
   deployer: Signer,
   parameters: DeployGovernanceParameters,
 ): Promise<DeployGovernanceReturnType> {
+  if (BigInt(parameters.guardian) === 0n) {
+    throw new InputError("GUARDIAN_MISSING", "the guardian Safe must be deployed first", "guardian");
+  }
   const deployerAddress = await deployer.getAddress();
   const provider = deployer.provider;
   if (provider === null) throw new Error("deployGovernance needs a signer connected to a provider");

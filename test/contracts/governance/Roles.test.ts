@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { deployFixture, networkHelpers, type GovernanceFixture } from "./fixture.ts";
+import type { Address } from "viem";
+import { deployGovernance } from "../../../src/chain/deployGovernance.ts";
+import { InputError } from "../../../src/errors.ts";
+import { deployFixture, genesisFor, networkHelpers, type GovernanceFixture } from "./fixture.ts";
 
 describe("Governance: roles after setup", () => {
   let f: GovernanceFixture;
@@ -41,5 +44,14 @@ describe("Governance: roles after setup", () => {
     expect(await f.token.totalSupply()).to.equal(await f.token.balanceOf(f.voter.address));
     expect(await f.token.CLOCK_MODE()).to.equal("mode=timestamp");
     expect(await f.governor.CLOCK_MODE()).to.equal("mode=timestamp");
+  });
+
+  it("refuses to deploy without a guardian", async () => {
+    const error = await deployGovernance(f.deployer, {
+      guardian: `0x${"00".repeat(20)}` as Address,
+      genesis: genesisFor([], []),
+    }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(InputError);
+    expect((error as InputError).code).to.equal("GUARDIAN_MISSING");
   });
 });
