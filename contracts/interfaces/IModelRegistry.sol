@@ -8,8 +8,9 @@ import {IAudited} from "./IAudited.sol";
 /// build, authorised view signers and keepers, versioned strategy parameters and versioned constraint
 /// sets. Owned by the timelock; every change is audited.
 /// @dev Units: every fraction is 1e18 fixed point (WAD: 1e18 = 100%) unless the name ends in `Bps`.
-/// This file fixes the read side that other contracts (settlement, vault) and the keeper rely on;
-/// the write side (setters, events, errors) belongs to the registry issue.
+/// This file fixes the read side that other contracts (settlement, vault) and the keeper rely on,
+/// plus the events and errors of the write side; the setters themselves live in
+/// {IModelRegistryAdmin} so that a contract implementing only this read side keeps compiling.
 interface IModelRegistry is IAudited {
     /// @notice Which optimiser the keeper must run.
     enum OptimizerType {
@@ -48,6 +49,82 @@ interface IModelRegistry is IAudited {
         /// @dev Maximum one-way turnover Σ|w − w0| / 2 per rebalance, WAD.
         uint256 maxTurnover;
     }
+
+    /// @notice Everything a registry starts with, applied in the constructor through the same checks
+    /// (and the same audited events) as later governance changes.
+    struct Genesis {
+        bytes32 optimizerBuildHash;
+        string optimizerVersion;
+        StrategyParameters parameters;
+        ConstraintSet constraints;
+        address[] viewSigners;
+        address[] keepers;
+    }
+
+    /// @notice The optimiser build the keeper must run was pinned.
+    /// @param buildHash sha256 of the deterministic optimiser bundle.
+    /// @param version Human-readable version of that build.
+    event OptimizerBuildPinned(bytes32 indexed buildHash, string version);
+
+    /// @notice `signer` may now sign investor views.
+    event ViewSignerAdded(address indexed signer);
+
+    /// @notice `signer` may no longer sign investor views.
+    event ViewSignerRemoved(address indexed signer);
+
+    /// @notice `keeper` may now submit rebalance instructions.
+    event KeeperAdded(address indexed keeper);
+
+    /// @notice `keeper` may no longer submit rebalance instructions.
+    event KeeperRemoved(address indexed keeper);
+
+    /// @notice A new version of the strategy parameters took effect.
+    /// @param version The new version, starting at 1.
+    /// @param parameters The parameters of that version.
+    event StrategyParametersUpdated(uint256 indexed version, StrategyParameters parameters);
+
+    /// @notice A new version of the constraint set took effect.
+    /// @param version The new version, starting at 1.
+    /// @param constraintSet The constraint set of that version.
+    event ConstraintSetUpdated(uint256 indexed version, ConstraintSet constraintSet);
+
+    /// @notice A numeric parameter lies outside its allowed closed range.
+    /// @param field Name of the offending field, e.g. "tau" or "maxSlippageBps".
+    /// @param value The rejected value.
+    /// @param min Smallest allowed value.
+    /// @param max Largest allowed value.
+    error ModelRegistry__ParameterOutOfRange(string field, uint256 value, uint256 min, uint256 max);
+
+    /// @notice A hash that must identify some content is zero.
+    /// @param field Name of the offending field, e.g. "contentHash".
+    error ModelRegistry__ZeroHash(string field);
+
+    /// @notice A string that must be set is empty or longer than allowed.
+    /// @param field Name of the offending field, e.g. "uri".
+    /// @param length Its length in bytes.
+    /// @param maxLength The largest allowed length in bytes.
+    error ModelRegistry__InvalidStringLength(string field, uint256 length, uint256 maxLength);
+
+    /// @notice The rebalance calendar is not a cron expression of five space-separated fields.
+    /// @param calendar The rejected expression.
+    /// @param fields How many fields it has.
+    error ModelRegistry__InvalidCalendar(string calendar, uint256 fields);
+
+    /// @notice The zero address was given where an account is required.
+    /// @param field Name of the offending field, e.g. "keeper".
+    error ModelRegistry__ZeroAddress(string field);
+
+    /// @notice `account` already holds `role` ("viewSigner" or "keeper").
+    error ModelRegistry__AlreadyAuthorized(string role, address account);
+
+    /// @notice `account` does not hold `role` ("viewSigner" or "keeper").
+    error ModelRegistry__NotAuthorized(string role, address account);
+
+    /// @notice No such version: versions run from 1 to `latest`.
+    error ModelRegistry__UnknownVersion(uint256 version, uint256 latest);
+
+    /// @notice The registry must always have an owner; renouncing would freeze it for good.
+    error ModelRegistry__RenounceDisabled();
 
     /// @notice sha256 of the deterministic optimiser bundle the keeper must run.
     function optimizerBuildHash() external view returns (bytes32);

@@ -1,0 +1,52 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { keccak256, toHex } from "viem";
+
+/**
+ * The DAO's governance, as `src/chain/deployGovernance.ts` deploys it: token → 48 h timelock (the
+ * deployer its temporary admin) → governor → registry owned by the timelock; the governor becomes the
+ * only proposer and executor (and a canceller), the guardian Safe a canceller only; the deployer then
+ * renounces DEFAULT_ADMIN_ROLE. Parameters (module `Governance`): `guardian` and `genesis` are
+ * required, see ignition/parameters/governance.example.json; durations in seconds, amounts in wei.
+ *
+ *   npx hardhat ignition deploy ignition/modules/Governance.ts --parameters ignition/parameters/governance.example.json
+ */
+const PROPOSER_ROLE = keccak256(toHex("PROPOSER_ROLE"));
+const EXECUTOR_ROLE = keccak256(toHex("EXECUTOR_ROLE"));
+const CANCELLER_ROLE = keccak256(toHex("CANCELLER_ROLE"));
+const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}`;
+
+export default buildModule("Governance", (m) => {
+  const deployer = m.getAccount(0);
+  const guardian = m.getParameter<string>("guardian");
+  const genesis = m.getParameter("genesis");
+
+  const token = m.contract("PortfolioToken", [
+    m.getParameter("tokenName", "Portfolio DAO"),
+    m.getParameter("tokenSymbol", "PDAO"),
+    deployer, // receives the whole supply and distributes it; deployGovernance takes a `tokenHolder`
+    m.getParameter("tokenSupply", 1_000_000n * 10n ** 18n),
+  ]);
+  const timelock = m.contract("PortfolioTimelock", [m.getParameter("timelockDelay", 172_800n), [], [], deployer]);
+  const governor = m.contract("PortfolioGovernor", [
+    token,
+    timelock,
+    m.getParameter("votingDelay", 86_400n),
+    m.getParameter("votingPeriod", 432_000n),
+    m.getParameter("proposalThreshold", 10_000n * 10n ** 18n),
+    m.getParameter("quorumPercent", 4n),
+  ]);
+  const registry = m.contract("ModelRegistry", [timelock, guardian, genesis]);
+
+  const grants = [
+    m.call(timelock, "grantRole", [PROPOSER_ROLE, governor], { id: "GrantProposerToGovernor" }),
+    m.call(timelock, "grantRole", [EXECUTOR_ROLE, governor], { id: "GrantExecutorToGovernor" }),
+    m.call(timelock, "grantRole", [CANCELLER_ROLE, governor], { id: "GrantCancellerToGovernor" }),
+    m.call(timelock, "grantRole", [CANCELLER_ROLE, guardian], { id: "GrantCancellerToGuardian" }),
+  ];
+  m.call(timelock, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], {
+    id: "RenounceDeployerAdmin",
+    after: [...grants, registry],
+  });
+
+  return { token, timelock, governor, registry };
+});

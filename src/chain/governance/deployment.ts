@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { z } from "zod";
+import { InputError } from "../../errors.ts";
+
+/**
+ * Addresses of a governance deployment, as written to `deployments/<network>.json` by the deploy
+ * helper and read by `portfolio gov --deployment`.
+ */
+export interface GovernanceDeployment {
+  readonly chainId: number;
+  readonly contracts: {
+    readonly ModelRegistry: Address;
+    readonly PortfolioGovernor: Address;
+    readonly TimelockController: Address;
+    readonly PortfolioToken: Address;
+    /** The guardian Safe, when the deployment made one. */
+    readonly GuardianSafe?: Address;
+  };
+  /** Block of the first governance deployment transaction: where log scans start. */
+  readonly blockNumber: number;
+  /** sha256 of the optimiser bundle pinned at genesis. */
+  readonly optimizerBuildHash: Hex;
+}
+
+const address = z
+  .string()
+  .refine(isAddress, "not an address")
+  .transform((a) => getAddress(a));
+const hex32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "expected 32 bytes of hex")
+  .transform((h) => h.toLowerCase() as Hex);
+
+const schema = z.object({
+  chainId: z.number().int().positive(),
+  contracts: z.object({
+    ModelRegistry: address,
+    PortfolioGovernor: address,
+    TimelockController: address,
+    PortfolioToken: address,
+    GuardianSafe: address.optional(),
+  }),
+  blockNumber: z.number().int().nonnegative(),
+  optimizerBuildHash: hex32,
+});
+
+/**
+ * Parses and validates a deployment record.
+ *
+ * @throws {InputError} `DEPLOYMENT_INVALID` naming the first bad field.
+ * @example
+ * ```ts
+ * const deployment = parseDeployment(JSON.parse(text), "deployments/localhost.json");
+ * ```
+ */
+export function parseDeployment(value: unknown, source: string): GovernanceDeployment {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue === undefined ? source : `${source}:${issue.path.join(".")}`;
+    throw new InputError("DEPLOYMENT_INVALID", issue?.message ?? "invalid deployment", path);
+  }
+  return result.data;
+}
+
+/** Reads and validates `deployments/<network>.json`. */
+export function readDeployment(path: string): GovernanceDeployment {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new InputError("DEPLOYMENT_UNREADABLE", `cannot read ${path}`, "--deployment", { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new InputError("DEPLOYMENT_INVALID", `not JSON: ${(cause as Error).message}`, path, { cause });
+  }
+  return parseDeployment(json, path);
+}
