@@ -196,6 +196,27 @@ describe("blackLitterman: identities", () => {
     );
   });
 
+  it("τ cancels from π* when Ω scales with τ (He-Litterman and Idzorek), not from Σ*", () => {
+    fc.assert(
+      fc.property(problem, fc.double({ min: 0.05, max: 0.95, noNaN: true }), (p, c) => {
+        const { sigma, prior, P, Q } = setUp(p);
+        const at = (tau: number, method: "he" | "idz"): Float64Array => {
+          const omega =
+            method === "he"
+              ? heLittermanOmega({ sigma, P, tau })
+              : idzorekOmega({ sigma, P, tau, confidences: Array(P.rows).fill(c) });
+          return blackLittermanPosterior({ sigma, prior, P, Q, omega, tau }).posteriorReturns;
+        };
+        for (const method of ["he", "idz"] as const) {
+          const a = at(p.tau, method);
+          const b = at(p.tau / 10, method);
+          a.forEach((x, i) => expectClose(x, b[i]!, 1e-12));
+        }
+      }),
+      { numRuns: 50, seed: 12 },
+    );
+  });
+
   it("reproduces PyPortfolioOpt's Idzorek tests: identity Σ, prior 0.1, views 0.3 → 0.1 + 0.2·c", () => {
     const n = 5;
     const sigma: SymmetricMatrix = { n, data: Float64Array.from({ length: 25 }, (_, i) => (i % 6 === 0 ? 1 : 0)) };
