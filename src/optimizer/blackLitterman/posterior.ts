@@ -38,7 +38,7 @@ export interface BlackLittermanPosteriorReturnType {
  * A = PτΣP' + Ω is factorised once by Cholesky (ml-matrix); it is positive definite whenever the
  * views are linearly independent portfolios with positive prior variance or positive Ω. Otherwise
  * (e.g. the same certain view twice) the views contradict or repeat each other and an InputError
- * `BL_VIEWS_DEGENERATE` is thrown. Cost O(n²k + k³).
+ * `BL_VIEWS_DEGENERATE` is thrown. Cost O(n·nnz(P) + nk² + k³) for π*, plus O(n²k/2) to form Σ*.
  *
  * @example
  * ```ts
@@ -73,28 +73,34 @@ export function blackLittermanPosterior({
   }
 
   const S = sigma.data;
-  // T = τΣP' (n×k), row-major.
-  const T = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    const row = i * n;
-    for (let v = 0; v < k; v++) {
-      const p = v * n;
-      let s = 0;
-      for (let j = 0; j < n; j++) s += (S[row + j] ?? 0) * (P.data[p + j] ?? 0);
-      T[i * k + v] = tau * s;
-    }
-  }
   if (k === 0) {
     return { posteriorReturns: Float64Array.from(prior), posteriorCovariance: scaledCopy(sigma, 1 + tau) };
+  }
+  // Views usually touch a few assets: iterate over each row's non-zeros only.
+  const nonZeros: Int32Array[] = [];
+  for (let v = 0; v < k; v++) {
+    const idx: number[] = [];
+    for (let j = 0; j < n; j++) if ((P.data[v * n + j] ?? 0) !== 0) idx.push(j);
+    nonZeros.push(Int32Array.from(idx));
+  }
+  // T = τΣP' (n×k), row-major: O(n · nnz(P)).
+  const T = new Float64Array(n * k);
+  for (let v = 0; v < k; v++) {
+    const nz = nonZeros[v] ?? new Int32Array(0);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (const j of nz) s += (S[i * n + j] ?? 0) * (P.data[v * n + j] ?? 0);
+      T[i * k + v] = tau * s;
+    }
   }
   // A = P T + Ω (k×k), symmetrised so the factorisation sees an exactly symmetric matrix.
   const A = new Matrix(k, k);
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
       let s = 0;
-      for (let j = 0; j < n; j++) s += (P.data[a * n + j] ?? 0) * (T[j * k + b] ?? 0);
+      for (const j of nonZeros[a] ?? []) s += (P.data[a * n + j] ?? 0) * (T[j * k + b] ?? 0);
       let t = 0;
-      for (let j = 0; j < n; j++) t += (P.data[b * n + j] ?? 0) * (T[j * k + a] ?? 0);
+      for (const j of nonZeros[b] ?? []) t += (P.data[b * n + j] ?? 0) * (T[j * k + a] ?? 0);
       const value = (s + t) / 2 + ((omega[a * k + b] ?? 0) + (omega[b * k + a] ?? 0)) / 2;
       A.set(a, b, value);
       A.set(b, a, value);
@@ -108,39 +114,47 @@ export function blackLittermanPosterior({
       "views",
     );
   }
-  // x = A⁻¹ (Q − Pπ)
-  const residual = new Matrix(k, 1);
+  // A = LL'. With W = T L⁻ᵀ (n×k) and z = L⁻¹(Q − Pπ):
+  //   π* = π + T A⁻¹ (Q − Pπ) = π + W z,    Σ* = (1 + τ)Σ − T A⁻¹ T' = (1 + τ)Σ − W W'.
+  const Lm = chol.lowerTriangularMatrix;
+  const L = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) L[a * k + b] = Lm.get(a, b);
+  const z = new Float64Array(k);
   for (let v = 0; v < k; v++) {
     let s = 0;
-    for (let j = 0; j < n; j++) s += (P.data[v * n + j] ?? 0) * (prior[j] ?? 0);
-    residual.set(v, 0, (Q[v] ?? 0) - s);
+    for (const j of nonZeros[v] ?? []) s += (P.data[v * n + j] ?? 0) * (prior[j] ?? 0);
+    z[v] = (Q[v] ?? 0) - s;
   }
-  const x = chol.solve(residual);
+  forwardSubstitute(L, k, z, 0);
+  // Row i of W solves L w_i = t_i (row i of T), in place.
+  const W = T;
+  for (let i = 0; i < n; i++) forwardSubstitute(L, k, W, i * k);
   const posteriorReturns = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let v = 0; v < k; v++) s += (T[i * k + v] ?? 0) * x.get(v, 0);
+    for (let v = 0; v < k; v++) s += (W[i * k + v] ?? 0) * (z[v] ?? 0);
     posteriorReturns[i] = (prior[i] ?? 0) + s;
   }
-  // Y = A⁻¹ T' (k×n); Σ* = (1 + τ)Σ − T Y.
-  const Tt = new Matrix(k, n);
-  for (let i = 0; i < n; i++) for (let v = 0; v < k; v++) Tt.set(v, i, T[i * k + v] ?? 0);
-  const Y = chol.solve(Tt);
-  const Yd = new Float64Array(k * n);
-  for (let v = 0; v < k; v++) for (let i = 0; i < n; i++) Yd[v * n + i] = Y.get(v, i);
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       let s = 0;
-      for (let v = 0; v < k; v++) s += (T[i * k + v] ?? 0) * (Yd[v * n + j] ?? 0);
-      let t = 0;
-      for (let v = 0; v < k; v++) t += (T[j * k + v] ?? 0) * (Yd[v * n + i] ?? 0);
-      const value = (1 + tau) * (S[i * n + j] ?? 0) - (s + t) / 2;
+      for (let v = 0; v < k; v++) s += (W[i * k + v] ?? 0) * (W[j * k + v] ?? 0);
+      const value = (1 + tau) * (S[i * n + j] ?? 0) - s;
       out[i * n + j] = value;
       out[j * n + i] = value;
     }
   }
   return { posteriorReturns, posteriorCovariance: { n, data: out } };
+}
+
+/** Solves L x = b in place for b = buffer[offset … offset + k), L lower triangular k×k row-major. */
+function forwardSubstitute(L: Float64Array, k: number, buffer: Float64Array, offset: number): void {
+  for (let a = 0; a < k; a++) {
+    let s = buffer[offset + a] ?? 0;
+    for (let b = 0; b < a; b++) s -= (L[a * k + b] ?? 0) * (buffer[offset + b] ?? 0);
+    buffer[offset + a] = s / (L[a * k + a] ?? 1);
+  }
 }
 
 // A pivot this small relative to A's largest diagonal entry means A is singular up to rounding
