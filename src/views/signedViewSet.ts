@@ -124,6 +124,11 @@ export function parseSignedViewSetFile(json: unknown, path = "signedViews"): Sig
  * Checks what the schema cannot: one picking weight per asset, no duplicate asset, a non-zero view
  * portfolio, confidence within (0, 1e18] or an explicit positive omega. Returns the first problem
  * as `{ field, message }`, or null when the view is well formed.
+ *
+ * @example
+ * ```ts
+ * checkInvestorView({ ...view, confidence: 0n, omega: 0n }); // { field: "omega", message: "confidence 0 requires …" }
+ * ```
  */
 export function checkInvestorView(view: InvestorView): { field: string; message: string } | null {
   if (view.pick.length !== view.assets.length) {
@@ -145,7 +150,15 @@ export function checkInvestorView(view: InvestorView): { field: string; message:
   return null;
 }
 
-/** Parses one raw view; the error names the offending field. */
+/**
+ * Parses one raw view of a file; a failure names the offending field (relative to the entry).
+ *
+ * @example
+ * ```ts
+ * const parsed = parseSignedInvestorView(file.views[0]);
+ * if (!parsed.ok) console.log(parsed.field, parsed.message); // e.g. "view.q", "must be a decimal integer, got \"0.03\""
+ * ```
+ */
 export function parseSignedInvestorView(
   raw: unknown,
 ): { ok: true; value: SignedInvestorView } | { ok: false; field: string; message: string } {
@@ -164,7 +177,14 @@ export function parseSignedInvestorView(
   return { ok: true, value: { view, signature, digest: digest ?? ("0x" as Hex) } };
 }
 
-/** Serialises a view for the file format (bigints as decimal strings). */
+/**
+ * Serialises a view for the file format (bigints as decimal strings).
+ *
+ * @example
+ * ```ts
+ * JSON.stringify({ view: investorViewToJson(view), signature });
+ * ```
+ */
 export function investorViewToJson(view: InvestorView): Record<string, unknown> {
   return {
     viewSetVersion: view.viewSetVersion.toString(),
@@ -302,7 +322,14 @@ export async function signViewSet(
   return { domain, views: entries, commitment: viewSetCommitment(digests) };
 }
 
-/** Whether a domain has the fixed name and version of investor views. */
+/**
+ * Whether a domain has the fixed name and version of investor views.
+ *
+ * @example
+ * ```ts
+ * isInvestorViewDomain(investorViewDomain({ chainId: 1, registry })); // true
+ * ```
+ */
 export function isInvestorViewDomain(domain: InvestorViewDomain): boolean {
   return domain.name === INVESTOR_VIEW_DOMAIN_NAME && domain.version === INVESTOR_VIEW_DOMAIN_VERSION;
 }
