@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { network } from "hardhat";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -127,6 +128,31 @@ describe("views/verifyViews", () => {
     const tampered = { ...entry, view: { ...entry.view, q: (5n * 10n ** 16n).toString() } };
     expect(await onlyRejection({ domain, views: [tampered] })).to.equal("VIEW_BAD_SIGNATURE");
     expect(await onlyRejection({ domain, views: [{ ...entry, signature: "0x1234" }] })).to.equal("VIEW_BAD_SIGNATURE");
+  });
+
+  it("any change to any signed field after signing is VIEW_BAD_SIGNATURE (property)", async () => {
+    const file = await fileOf([baseView()]);
+    const entry = file.views[0] as { view: Record<string, unknown>; signature: Hex };
+    const mutations: ((v: Record<string, unknown>, d: bigint) => Record<string, unknown>)[] = [
+      (v, d) => ({ ...v, q: (BigInt(v.q as string) + d).toString() }),
+      (v, d) => ({ ...v, nonce: (BigInt(v.nonce as string) + d).toString() }),
+      (v, d) => ({ ...v, viewSetVersion: (BigInt(v.viewSetVersion as string) + d).toString() }),
+      (v, d) => ({ ...v, validUntil: (BigInt(v.validUntil as string) + d).toString() }),
+      (v, d) => ({ ...v, confidence: (BigInt(v.confidence as string) - d).toString() }),
+      (v, d) => ({ ...v, pick: [(10n ** 18n + d).toString(), (-(10n ** 18n)).toString()] }),
+      (v) => ({ ...v, assets: ["WBTC", "WETH"] }),
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: mutations.length - 1 }),
+        fc.bigInt({ min: 1n, max: 10n ** 15n }),
+        async (m, d) => {
+          const mutated = { ...entry, view: mutations[m]!(entry.view, d) };
+          expect(await onlyRejection({ domain, views: [mutated] })).to.equal("VIEW_BAD_SIGNATURE");
+        },
+      ),
+      { numRuns: 30, seed: 712 },
+    );
   });
 
   it("VIEW_SIGNER_UNAUTHORISED for a valid signature by a signer not on the allowlist", async () => {
