@@ -14,10 +14,24 @@ export function assertSigma(sigma: SymmetricMatrix, path: string): void {
   if (sigma.data.length !== sigma.n * sigma.n || sigma.n === 0) {
     throw new InputError("MATRIX_SHAPE", `data has ${sigma.data.length} entries for n = ${sigma.n}`, path);
   }
+  const n = sigma.n;
   for (let i = 0; i < sigma.data.length; i++) {
     if (!Number.isFinite(sigma.data[i])) {
-      const n = sigma.n;
       throw new InputError("INPUT_NOT_FINITE", `must be finite`, `${path}[${Math.floor(i / n)}][${i % n}]`);
+    }
+  }
+  // Positive semi-definiteness is the covariance estimator's job (it repairs Σ); symmetry and the
+  // sign of the diagonal are cheap to check here and catch a transposed or corrupted buffer.
+  for (let i = 0; i < n; i++) {
+    const d = sigma.data[i * n + i] ?? 0;
+    if (d < 0)
+      throw new InputError("MATRIX_NEGATIVE_VARIANCE", `diagonal entry is negative (${d})`, `${path}[${i}][${i}]`);
+    for (let j = i + 1; j < n; j++) {
+      const a = sigma.data[i * n + j] ?? 0;
+      const b = sigma.data[j * n + i] ?? 0;
+      if (Math.abs(a - b) > 1e-8 * Math.max(Math.abs(a), Math.abs(b), 1e-300)) {
+        throw new InputError("MATRIX_NOT_SYMMETRIC", `is ${a} but [${j}][${i}] is ${b}`, `${path}[${i}][${j}]`);
+      }
     }
   }
 }

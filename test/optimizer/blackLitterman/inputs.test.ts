@@ -195,6 +195,54 @@ describe("blackLitterman: problem-level inputs", () => {
     expect(Array.from(bl.posteriorReturns)).to.deep.equal(Array.from(bl.priorReturns));
   });
 
+  it("refuses a non-finite, asymmetric or negative-variance Σ and mis-sized inputs, naming the entry", () => {
+    const P = { rows: 1, cols: 3, data: new Float64Array([1, 0, 0]) };
+    const base = {
+      prior: new Float64Array(3),
+      P,
+      Q: new Float64Array([0.1]),
+      omega: new Float64Array([0.01]),
+      tau: 0.05,
+    };
+    const withEntry = (i: number, value: number): SymmetricMatrix => {
+      const data = sigma.data.slice();
+      data[i] = value;
+      return { n: 3, data };
+    };
+    expectInputError(
+      () => blackLittermanPosterior({ ...base, sigma: withEntry(5, Number.NaN) }),
+      "sigma[1][2]",
+      "INPUT_NOT_FINITE",
+    );
+    expectInputError(
+      () => blackLittermanPosterior({ ...base, sigma: withEntry(1, 0.5) }),
+      "sigma[0][1]",
+      "MATRIX_NOT_SYMMETRIC",
+    );
+    expectInputError(
+      () => blackLittermanPosterior({ ...base, sigma: withEntry(4, -1) }),
+      "sigma[1][1]",
+      "MATRIX_NEGATIVE_VARIANCE",
+    );
+    expectInputError(
+      () => blackLittermanPosterior({ ...base, sigma, prior: new Float64Array(2) }),
+      "prior",
+      "VECTOR_LENGTH",
+    );
+    expectInputError(() => blackLittermanPosterior({ ...base, sigma, Q: new Float64Array(2) }), "Q", "VECTOR_LENGTH");
+    expectInputError(
+      () => blackLittermanPosterior({ ...base, sigma, omega: new Float64Array([-1]) }),
+      "omega[0][0]",
+      "BL_OMEGA_INVALID",
+    );
+    expectInputError(() => blackLittermanPosterior({ ...base, sigma, tau: 0 }), "tau", "BL_TAU_INVALID");
+    expectInputError(
+      () => blackLittermanPosterior({ ...base, sigma, P: { rows: 1, cols: 2, data: new Float64Array(2) } }),
+      "P",
+      "MATRIX_SHAPE",
+    );
+  });
+
   it("degenerate views (the same certain view twice) are an InputError, not NaN", () => {
     const view = { assets: { AAPL: 1 }, q: 0.2, confidence: 1 };
     expectInputError(
