@@ -36,16 +36,15 @@ function num(params: Record<string, unknown>, name: string, path: string): numbe
  * ```
  */
 export function decryptKeystore(json: string, password: string, path = "--keystore"): Hex {
-  let data: KeystoreV3;
+  let data: Partial<KeystoreV3> & { Crypto?: KeystoreV3["crypto"] };
   try {
-    data = JSON.parse(json) as KeystoreV3;
+    data = JSON.parse(json) as typeof data;
   } catch (cause) {
     throw new InputError("KEYSTORE_MALFORMED", "is not valid JSON", path, { cause });
   }
-  const c =
-    (data as { crypto?: KeystoreV3["crypto"]; Crypto?: KeystoreV3["crypto"] }).crypto ??
-    (data as { Crypto?: KeystoreV3["crypto"] }).Crypto;
-  if (data?.version !== 3 || c === undefined || typeof c.ciphertext !== "string" || typeof c.mac !== "string") {
+  // Some older wallets (geth before 1.4) capitalise the key as "Crypto".
+  const c = data?.crypto ?? data?.Crypto;
+  if (data?.version !== 3 || typeof c !== "object" || typeof c.ciphertext !== "string" || typeof c.mac !== "string") {
     throw new InputError("KEYSTORE_MALFORMED", "is not a version 3 keystore", path);
   }
   if (c.cipher !== "aes-128-ctr") throw new InputError("KEYSTORE_UNSUPPORTED", `cipher ${c.cipher}`, path);
