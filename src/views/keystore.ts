@@ -44,7 +44,15 @@ export function decryptKeystore(json: string, password: string, path = "--keysto
   }
   // Some older wallets (geth before 1.4) capitalise the key as "Crypto".
   const c = data?.crypto ?? data?.Crypto;
-  if (data?.version !== 3 || typeof c !== "object" || typeof c.ciphertext !== "string" || typeof c.mac !== "string") {
+  if (
+    data?.version !== 3 ||
+    typeof c !== "object" ||
+    typeof c.ciphertext !== "string" ||
+    typeof c.mac !== "string" ||
+    typeof c.cipherparams?.iv !== "string" ||
+    typeof c.kdfparams !== "object" ||
+    c.kdfparams === null
+  ) {
     throw new InputError("KEYSTORE_MALFORMED", "is not a version 3 keystore", path);
   }
   if (c.cipher !== "aes-128-ctr") throw new InputError("KEYSTORE_UNSUPPORTED", `cipher ${c.cipher}`, path);

@@ -52,6 +52,10 @@ describe("views/keystore", () => {
       .to.throw(InputError)
       .with.property("code", "KEYSTORE_MALFORMED");
     expect(() => decryptKeystore(JSON.stringify({ version: 1 }), "pw")).to.throw(InputError);
+    const noIv = { ...PBKDF2_VECTOR, crypto: { ...PBKDF2_VECTOR.crypto, cipherparams: {} } };
+    expect(() => decryptKeystore(JSON.stringify(noIv), "pw"))
+      .to.throw(InputError)
+      .with.property("code", "KEYSTORE_MALFORMED");
     const cbc = { ...PBKDF2_VECTOR, crypto: { ...PBKDF2_VECTOR.crypto, cipher: "aes-128-cbc" } };
     expect(() => decryptKeystore(JSON.stringify(cbc), "pw"))
       .to.throw(InputError)
