@@ -2,10 +2,11 @@
 // regenerates BENCHMARKS.md. Register a module by adding it to `modules`.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { blackLittermanBench } from "./blackLitterman.bench.ts";
 import { estimatorsBench } from "./estimators.bench.ts";
 import { toMarkdown, toText, type BenchModule, type BenchTable } from "./harness.ts";
 
-const modules: readonly BenchModule[] = [estimatorsBench];
+const modules: readonly BenchModule[] = [estimatorsBench, blackLittermanBench];
 
 const only = process.argv.slice(2);
 const tables: BenchTable[] = [];

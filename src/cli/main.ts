@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT_CODES, PortfolioError } from "../errors.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { govCommand } from "./commands/gov.ts";
+import { viewsCommand } from "./commands/views.ts";
 
 /** Builds the `portfolio` program; each command group lives in `src/cli/commands/`. */
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(auditCommand());
   program.addCommand(govCommand());
+  program.addCommand(viewsCommand());
   return program;
 }
 
