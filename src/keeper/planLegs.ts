@@ -440,6 +440,9 @@ function validate(p: PlanLegsParameters): void {
   (p.exclude ?? []).forEach((a, i) => {
     if (!isAddress(a, { strict: false }))
       throw new InputError("TOKEN_INVALID", `not an address: ${a}`, `exclude[${i}]`);
+    if (sameAddress(a, p.baseToken)) {
+      throw new InputError("EXCLUDE_BASE", "the base token funds every leg and cannot be excluded", `exclude[${i}]`);
+    }
   });
 }
 

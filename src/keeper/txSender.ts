@@ -77,6 +77,11 @@ export interface TxSenderOptions {
   readonly fees?: () => Promise<Fees>;
   /** Backoff for RPC calls while the node is unreachable (see {@link withRetry}). */
   readonly retry?: WithRetryOptions;
+  /**
+   * Shutdown: aborts RPC retries and the wait for a receipt (rejecting with `signal.reason`). A
+   * transaction already broadcast stays in the pool; a restarted keeper picks the nonce up again.
+   */
+  readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
 
@@ -151,6 +156,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
     timeoutMs = 600_000,
     gasMarginPercent = 120,
     retry = {},
+    signal,
   } = options;
   if (!Number.isInteger(bumpBps) || bumpBps < 1_250) {
     throw new InputError("BUMP_TOO_SMALL", `must be an integer ≥ 1250 (12.5 %), got ${bumpBps}`, "bumpBps");
@@ -178,6 +184,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
   const rpc = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
     withRetry(() => fn(), {
       ...retry,
+      ...(signal === undefined ? {} : { signal }),
       onRetry: (event) => {
         log?.warn(
           { rpc: what, attempt: event.attempt, delayMs: event.delayMs, err: event.error },
@@ -186,6 +193,25 @@ export function createTxSender(options: TxSenderOptions): TxSender {
         retry.onRetry?.(event);
       },
     });
+
+  /** Sleeps between polls; rejects at once on shutdown. */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = tail.then(fn, fn);
@@ -463,7 +489,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
           }
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+      await pause(pollIntervalMs);
     }
   }
 
@@ -475,7 +501,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
         const again = await receiptOf(receipt.transactionHash);
         return again !== null && again.blockHash === receipt.blockHash ? again : null;
       }
-      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+      await pause(pollIntervalMs);
     }
   }
 

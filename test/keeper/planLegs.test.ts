@@ -226,6 +226,8 @@ describe("keeper/planLegs", () => {
       ));
     it("slippage out of range", () =>
       expectInputError(() => planLegs({ ...ok, maxSlippageBps: 10_000 }), "SLIPPAGE_INVALID", "maxSlippageBps"));
+    it("excluding the base token", () =>
+      expectInputError(() => planLegs({ ...ok, exclude: [USDC] }), "EXCLUDE_BASE", "exclude[0]"));
     it("venue that is not an address", () =>
       expectInputError(
         () =>

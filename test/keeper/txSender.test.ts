@@ -14,7 +14,12 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { PortfolioError } from "../../src/errors.ts";
 import { createKeeperLogger } from "../../src/keeper/logger.ts";
 import { isContractRevert, withRetry } from "../../src/keeper/retry.ts";
-import { SimulationRevertedError, createTxSender, type TxSender } from "../../src/keeper/txSender.ts";
+import {
+  SimulationRevertedError,
+  TransactionRevertedError,
+  createTxSender,
+  type TxSender,
+} from "../../src/keeper/txSender.ts";
 import { HARDHAT_ACCOUNT_0_KEY, hardhatNode, readArtifact, type HardhatNode } from "../helpers/hardhatNode.ts";
 
 const account = privateKeyToAccount(HARDHAT_ACCOUNT_0_KEY);
@@ -243,6 +248,90 @@ describe("keeper/txSender (against a hardhat node)", function () {
     expect(sent.nonce).to.equal(start);
     expect(sent.receipt.status).to.equal("success");
     expect(lines.some((l) => l.msg === "a pending transaction holds the nonce, outbidding it")).to.equal(true);
+    expect(await client.getTransactionCount({ address: account.address })).to.equal(start + 1);
+  });
+
+  it("cancels a stuck transaction that starts to revert, with a zero-value self-transfer", async function () {
+    await node.rpc("evm_setAutomine", [false]);
+    const baseFee = parseGwei("20");
+    await node.rpc("hardhat_setNextBlockBaseFeePerGas", [toHex(baseFee)]);
+    await node.rpc("evm_mine");
+    const code = await client.getCode({ address: target });
+    const lines: { msg: string }[] = [];
+    const logger = createKeeperLogger({
+      level: "debug",
+      destination: { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) },
+    });
+    let calls = 0;
+    const s = sender({
+      logger,
+      bumpAfterMs: 300,
+      fees: async () =>
+        ++calls === 1
+          ? { maxFeePerGas: parseGwei("2"), maxPriorityFeePerGas: parseGwei("1") }
+          : { maxFeePerGas: 2n * baseFee + parseGwei("1"), maxPriorityFeePerGas: parseGwei("1") },
+    });
+    const start = await nonceNow();
+    const pending = s.send({ address: target, abi, functionName: "record", args: [topic(14), 14n] });
+    pending.catch(() => undefined);
+    while (!lines.some((l) => l.msg === "transaction sent")) await new Promise((r) => setTimeout(r, 20));
+    // While it waits, the target changes so that the call now reverts (PUSH0 PUSH0 REVERT).
+    await node.rpc("hardhat_setCode", [target, "0x5f5ffd"]);
+    mining = mineEvery(100, baseFee);
+    let caught: unknown;
+    try {
+      await pending;
+    } catch (error) {
+      caught = error;
+    } finally {
+      await mining();
+      mining = undefined;
+      await node.rpc("hardhat_setCode", [target, code]);
+    }
+    expect(caught).to.be.instanceOf(SimulationRevertedError);
+    expect((caught as SimulationRevertedError).code).to.equal("TX_CANCELLED");
+    expect(lines.some((l) => l.msg === "pending transaction now reverts, cancelling")).to.equal(true);
+    // The nonce is used by the cancellation, so the next send is not blocked behind it.
+    expect(await client.getTransactionCount({ address: account.address })).to.equal(start + 1);
+  });
+
+  it("reports a transaction that passed simulation but reverted on chain, with its receipt", async function () {
+    await node.rpc("evm_setAutomine", [false]);
+    const code = await client.getCode({ address: target });
+    const start = await nonceNow();
+    const pending = sender().send({ address: target, abi, functionName: "record", args: [topic(16), 16n] });
+    pending.catch(() => undefined);
+    while ((await nonceNow()) === start) await new Promise((r) => setTimeout(r, 20));
+    await node.rpc("hardhat_setCode", [target, "0x5f5ffd"]);
+    await node.rpc("evm_mine");
+    let caught: unknown;
+    try {
+      await pending;
+    } catch (error) {
+      caught = error;
+    } finally {
+      await node.rpc("hardhat_setCode", [target, code]);
+    }
+    expect(caught).to.be.instanceOf(TransactionRevertedError);
+    expect((caught as TransactionRevertedError).code).to.equal("TX_REVERTED");
+    expect((caught as TransactionRevertedError).receipt.status).to.equal("reverted");
+  });
+
+  it("stops waiting on shutdown and leaves the broadcast transaction to be mined", async function () {
+    await node.rpc("evm_setAutomine", [false]);
+    const controller = new AbortController();
+    const start = await nonceNow();
+    const s = sender({ signal: controller.signal });
+    const pending = s.send({ address: target, abi, functionName: "record", args: [topic(15), 15n] });
+    setTimeout(() => controller.abort(new Error("SIGTERM")), 300);
+    let caught: unknown;
+    try {
+      await pending;
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error).message).to.equal("SIGTERM");
+    await node.rpc("evm_mine");
     expect(await client.getTransactionCount({ address: account.address })).to.equal(start + 1);
   });
 
