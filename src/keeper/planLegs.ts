@@ -346,6 +346,23 @@ function exactBinary(x: number): { m: bigint; e: number } {
   return exponent === 0 ? { m: fraction, e: -1074 } : { m: fraction | (1n << 52n), e: exponent - 1075 };
 }
 
+/**
+ * An oracle answer with `decimals` fractional digits (Chainlink USD feeds use 8) as the 1e18 fixed
+ * point {@link planLegs} takes, exactly when decimals ≤ 18 and rounded down otherwise.
+ *
+ * @example
+ * ```ts
+ * priceToWad(300_012_345_678n, 8); // 3000.12345678 USD → 3_000_123_456_780_000_000_000n
+ * ```
+ */
+export function priceToWad(answer: bigint, decimals: number): bigint {
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 77) {
+    throw new InputError("DECIMALS_INVALID", `must be an integer in [0, 77], got ${decimals}`, "decimals");
+  }
+  if (answer <= 0n) throw new InputError("PRICE_INVALID", `must be > 0, got ${answer}`, "answer");
+  return decimals <= 18 ? answer * 10n ** BigInt(18 - decimals) : answer / 10n ** BigInt(decimals - 18);
+}
+
 /** Result of {@link quoteCheck} for one leg the venue would fill below its minAmountOut. */
 export interface FlaggedLeg {
   readonly index: number;

@@ -11,7 +11,14 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { InputError, PortfolioError, RejectedError } from "../errors.ts";
-import { causeChain, isContractRevert, withRetry, type WithRetryOptions } from "./retry.ts";
+import {
+  backoffDelay,
+  causeChain,
+  isContractRevert,
+  isRetryableRpcError,
+  withRetry,
+  type WithRetryOptions,
+} from "./retry.ts";
 
 /** EIP-1559 fee caps, wei per gas. */
 export interface Fees {
@@ -260,17 +267,45 @@ export function createTxSender(options: TxSenderOptions): TxSender {
     return { raw, hash: keccak256(raw) };
   }
 
-  /** Broadcasts signed bytes; "already known" means the pool has exactly these bytes. */
-  async function broadcast(raw: Hex): Promise<BroadcastOutcome> {
-    try {
-      await rpc("eth_sendRawTransaction", () => client.sendRawTransaction({ serializedTransaction: raw }));
-      return "sent";
-    } catch (error) {
-      const text = errorText(error);
-      if (/already known|known transaction|already imported/.test(text)) return "sent";
-      if (/nonce too low|nonce has already been used|nonce is too low/.test(text)) return "nonce-too-low";
-      if (/underpriced/.test(text)) return "underpriced";
-      throw error;
+  /**
+   * Broadcasts signed bytes; "already known" means the pool has exactly these bytes. While the node
+   * is unreachable it backs off like {@link withRetry} and, when given `write`, simulates again
+   * before every re-broadcast: the state may have moved while the node was away. The bytes stay
+   * the same, so a copy that did reach the node is recognised rather than duplicated.
+   */
+  async function broadcast(raw: Hex, write?: ContractWrite): Promise<BroadcastOutcome> {
+    const isRetryable = retry.isRetryable ?? isRetryableRpcError;
+    const retries = retry.retries ?? 5;
+    const random = retry.random ?? Math.random;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        await client.sendRawTransaction({ serializedTransaction: raw });
+        return "sent";
+      } catch (error) {
+        const text = errorText(error);
+        if (/already known|known transaction|already imported/.test(text)) return "sent";
+        if (/nonce too low|nonce has already been used|nonce is too low/.test(text)) return "nonce-too-low";
+        if (/underpriced/.test(text)) return "underpriced";
+        if (attempt > retries || !isRetryable(error)) throw error;
+        const delayMs = backoffDelay(
+          attempt,
+          { baseMs: retry.baseMs ?? 250, maxMs: retry.maxMs ?? 10_000, jitter: retry.jitter ?? "full" },
+          random,
+        );
+        log?.warn({ rpc: "eth_sendRawTransaction", attempt, delayMs, err: error }, "RPC failed, retrying");
+        retry.onRetry?.({ attempt, delayMs, error });
+        await pause(delayMs);
+        if (write !== undefined) {
+          try {
+            await simulate(write);
+          } catch (simulationError) {
+            // The first copy may have reached the pool: let the next send read the nonce afresh.
+            nextNonce = undefined;
+            throw simulationError;
+          }
+        }
+      }
     }
   }
 
@@ -317,7 +352,17 @@ export function createTxSender(options: TxSenderOptions): TxSender {
       const simulatedResult = await simulate(write);
       const estimate = await rpc("eth_estimateGas", () =>
         client.estimateGas({ account, to: write.address, data, value }),
-      );
+      ).catch((error: unknown) => {
+        // The state moved between the eth_call and the estimate: same verdict as a failed simulation.
+        if (isContractRevert(error)) {
+          throw new SimulationRevertedError(
+            "SIMULATION_REVERTED",
+            `${label(write)} reverts in gas estimation: ${shortMessage(error)}`,
+            error,
+          );
+        }
+        throw error;
+      });
       const gas = (estimate * BigInt(gasMarginPercent) + 99n) / 100n;
       const fees = outbid === undefined ? cappedFees(await rpc("fees", marketFees)) : await bumpedFees(outbid);
       if (fees === null) {
@@ -328,7 +373,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
         );
       }
       const { raw, hash } = await sign(write.address, data, value, gas, nonce, fees);
-      const outcome = await broadcast(raw);
+      const outcome = await broadcast(raw, write);
       // "nonce too low" for bytes whose earlier copy did reach the node and was mined meanwhile.
       if (outcome === "sent" || (outcome === "nonce-too-low" && (await receiptOf(hash)) !== null)) {
         nextNonce = nonce + 1;

@@ -6,6 +6,7 @@ import {
   BPS,
   WAD,
   planLegs,
+  priceToWad,
   quoteCheck,
   weightsToWad,
   type Holding,
@@ -266,6 +267,16 @@ describe("keeper/planLegs", () => {
         }),
         { seed: 8, numRuns: 200 },
       );
+    });
+  });
+
+  describe("priceToWad", () => {
+    it("scales oracle answers of any precision to 1e18 fixed point", () => {
+      expect(priceToWad(300_012_345_678n, 8)).to.equal(3_000_123_456_780_000_000_000n);
+      expect(priceToWad(WAD, 18)).to.equal(WAD);
+      expect(priceToWad(123_456n, 20)).to.equal(1_234n);
+      expectInputError(() => priceToWad(0n, 8), "PRICE_INVALID", "answer");
+      expectInputError(() => priceToWad(1n, -1), "DECIMALS_INVALID", "decimals");
     });
   });
 

@@ -2,7 +2,9 @@ import { expect } from "chai";
 import {
   createPublicClient,
   createWalletClient,
+  custom,
   http,
+  HttpRequestError,
   parseAbi,
   parseGwei,
   toHex,
@@ -195,6 +197,46 @@ describe("keeper/txSender (against a hardhat node)", function () {
     expect(retries).to.be.greaterThan(0);
     expect(await client.getTransactionCount({ address: account.address })).to.equal(start + 1);
   });
+
+  for (const lost of ["request", "response"] as const) {
+    it(`re-simulates before re-broadcasting when the ${lost} of eth_sendRawTransaction is lost, and sends once`, async function () {
+      const inner = createPublicClient({ chain: node.chain, transport: http(node.url, { retryCount: 0 }) });
+      const calls: string[] = [];
+      let dropped = false;
+      // A network that loses one eth_sendRawTransaction: before the node sees it, or after it
+      // accepted (and, with automine, mined) it.
+      const flaky = createPublicClient({
+        chain: node.chain,
+        transport: custom(
+          {
+            async request({ method, params }: { method: string; params?: unknown }) {
+              calls.push(method);
+              if (method === "eth_sendRawTransaction" && !dropped) {
+                dropped = true;
+                if (lost === "response") await inner.request({ method, params } as never);
+                throw new HttpRequestError({
+                  url: node.url,
+                  cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+                });
+              }
+              return inner.request({ method, params } as never);
+            },
+          },
+          { retryCount: 0 },
+        ),
+      });
+      const start = await nonceNow();
+      const s = createTxSender({ client: flaky, account, pollIntervalMs: 50, retry: { retries: 3, baseMs: 10 } });
+      const sent = await s.send({ address: target, abi, functionName: "record", args: [topic(20), 20n] });
+      expect(sent.nonce).to.equal(start);
+      expect(sent.receipt.status).to.equal("success");
+      expect(calls.filter((m) => m === "eth_sendRawTransaction")).to.have.length(2);
+      // One eth_call before the first broadcast, one more before the second.
+      const firstSend = calls.indexOf("eth_sendRawTransaction");
+      expect(calls.slice(firstSend + 1, calls.lastIndexOf("eth_sendRawTransaction"))).to.include("eth_call");
+      expect(await client.getTransactionCount({ address: account.address })).to.equal(start + 1);
+    });
+  }
 
   it("reads the pending nonce again after another sender used the account's nonce", async function () {
     const lines: { msg: string; outcome?: string }[] = [];
