@@ -45,7 +45,8 @@ export function createKeeperLogger(options: KeeperLoggerOptions = {}): Logger {
         censor: "[redacted]",
       },
     },
-    options.destination ?? pino.destination({ sync: false }),
+    // Synchronous writes: the last lines before a crash are the ones an operator needs.
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 

@@ -3,6 +3,8 @@ import { InputError } from "../errors.ts";
 
 /** 1e18: the fixed-point scale of USD amounts, prices and weights in this module. */
 export const WAD = 10n ** 18n;
+/** Solver round-off tolerated around the [0, 1] bounds of a weight. */
+const WEIGHT_NOISE = 1e-12;
 /** Basis points in one whole (100 %). */
 export const BPS = 10_000n;
 
@@ -298,7 +300,8 @@ interface Planned {
 /**
  * Converts fractional weights to 1e18 fixed point summing to exactly 1e18: each weight's exact
  * binary value w_i is normalised by Σ w_i in integer arithmetic, w̃_i = ⌊w_i · 1e18 / Σ w⌋, and the
- * (fewer than n) units lost to flooring go to the largest remainders. A zero weight stays zero.
+ * (fewer than n) units lost to flooring go to the largest remainders. A zero weight stays zero;
+ * round-off down to −1e-12 counts as zero.
  *
  * @example
  * ```ts
@@ -307,17 +310,20 @@ interface Planned {
  */
 export function weightsToWad(weights: readonly number[]): bigint[] {
   let sum = 0;
-  weights.forEach((w, i) => {
-    if (!Number.isFinite(w) || w < 0 || w > 1) {
+  const clean = weights.map((w, i) => {
+    if (!Number.isFinite(w) || w < -WEIGHT_NOISE || w > 1 + WEIGHT_NOISE) {
       throw new InputError("WEIGHT_INVALID", `must be a finite fraction in [0, 1], got ${w}`, `targetWeights[${i}]`);
     }
-    sum += w;
+    // Solver round-off such as -3e-17 means 0, not a short position.
+    const v = w < 0 ? 0 : w;
+    sum += v;
+    return v;
   });
   if (weights.length === 0 || Math.abs(sum - 1) > 1e-9) {
     throw new InputError("WEIGHTS_SUM", `must sum to 1 (within 1e-9), got ${sum}`, "targetWeights");
   }
   // Every double is m · 2^e exactly; over the smallest exponent all weights become integers M_i.
-  const parts = weights.map(exactBinary);
+  const parts = clean.map(exactBinary);
   const e0 = Math.min(...parts.filter((p) => p.m !== 0n).map((p) => p.e));
   const ms = parts.map((p) => (p.m === 0n ? 0n : p.m << BigInt(p.e - e0)));
   const total = ms.reduce((a, b) => a + b, 0n);

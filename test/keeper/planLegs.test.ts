@@ -250,6 +250,9 @@ describe("keeper/planLegs", () => {
         333_333_333_333_333_333n,
       ]);
       expect(weightsToWad([0.125, 0.875, 0])).to.deep.equal([125n * 10n ** 15n, 875n * 10n ** 15n, 0n]);
+      // Solver round-off below zero is zero; a real short is refused.
+      expect(weightsToWad([0.5, 0.5, -3e-17])).to.deep.equal([5n * 10n ** 17n, 5n * 10n ** 17n, 0n]);
+      expectInputError(() => weightsToWad([0.6, 0.5, -0.1]), "WEIGHT_INVALID", "targetWeights[2]");
     });
 
     it("sums to 1e18 for any weights summing to 1, keeping zeros at zero", () => {
