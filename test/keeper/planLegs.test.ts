@@ -413,6 +413,31 @@ describe("keeper/planLegs", () => {
       );
     });
 
+    it("moves every traded asset toward its target without overshooting it", () => {
+      fc.assert(
+        fc.property(portfolio, (p) => {
+          const input = build(p);
+          const plan = planLegs(input);
+          const baseIdx = input.holdings.findIndex((h) => h.token === input.baseToken);
+          input.holdings.forEach((h, i) => {
+            if (i === baseIdx) return;
+            const scale = 10n ** BigInt(h.decimals);
+            const target = (plan.navUsd * plan.targetWeightsWad[i]!) / WAD;
+            const before = (h.balance * input.prices[i]!) / scale - target;
+            for (const balance of [plan.expectedBalances[i]!, plan.worstCaseBalances[i]!]) {
+              const after = (balance * input.prices[i]!) / scale - target;
+              // Same side of the target (or on it), and no farther away; a zero target may sell dust.
+              expect(
+                after === 0n || before === 0n || after < 0n === before < 0n || plan.targetWeightsWad[i] === 0n,
+              ).to.equal(true);
+              expect((after < 0n ? -after : after) <= (before < 0n ? -before : before)).to.equal(true);
+            }
+          });
+        }),
+        { seed: 84, numRuns: 300 },
+      );
+    });
+
     it("makes no trade when the weights already equal the targets", () => {
       fc.assert(
         fc.property(portfolio, (p) => {

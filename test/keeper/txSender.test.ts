@@ -140,6 +140,39 @@ describe("keeper/txSender (against a hardhat node)", function () {
     expect(await client.getTransactionCount({ address: account.address })).to.equal(start + 1);
   });
 
+  it("does not bump above maxFeePerGasCap, and gives up with TX_TIMEOUT", async function () {
+    await node.rpc("evm_setAutomine", [false]);
+    const baseFee = parseGwei("20");
+    await node.rpc("hardhat_setNextBlockBaseFeePerGas", [toHex(baseFee)]);
+    await node.rpc("evm_mine");
+    const low = { maxFeePerGas: parseGwei("2"), maxPriorityFeePerGas: parseGwei("1") };
+    const lines: { msg: string }[] = [];
+    const logger = createKeeperLogger({
+      level: "debug",
+      destination: { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) },
+    });
+    const s = sender({
+      logger,
+      bumpAfterMs: 100,
+      timeoutMs: 800,
+      maxFeePerGasCap: parseGwei("2.2"),
+      fees: async () => low,
+    });
+    let caught: unknown;
+    try {
+      await s.send({ address: target, abi, functionName: "record", args: [topic(17), 17n] });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as PortfolioError).code).to.equal("TX_TIMEOUT");
+    expect(lines.filter((l) => l.msg === "fee bumped")).to.have.length(0);
+    expect(lines.some((l) => l.msg === "fee cap reached, not bumping")).to.equal(true);
+    // Clear the stuck nonce for the tests after this one.
+    const restarted = sender();
+    mining = mineEvery(100, baseFee);
+    await restarted.send({ address: target, abi, functionName: "record", args: [topic(18), 18n] });
+  });
+
   it("never broadcasts a write whose simulation reverts (the nonce does not move)", async function () {
     const before = await nonceNow();
     const blockBefore = await client.getBlockNumber();
