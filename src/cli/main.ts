@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { EXIT_CODES, PortfolioError } from "../errors.ts";
 import { auditCommand } from "./commands/audit.ts";
+import { frontierCommand } from "./commands/frontier.ts";
+import { optimizeCommand } from "./commands/optimize.ts";
 
 /** Builds the `portfolio` program; each command group lives in `src/cli/commands/`. */
 export function buildProgram(): Command {
@@ -10,6 +12,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(auditCommand());
+  program.addCommand(optimizeCommand());
+  program.addCommand(frontierCommand());
   return program;
 }
 
