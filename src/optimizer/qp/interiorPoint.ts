@@ -10,7 +10,8 @@ import {
   rowActivities,
 } from "./operators.ts";
 import { polishOnActiveSet } from "./polish.ts";
-import type { QpProblem, QpSolution, QpSolveOptions, QpSolver } from "./types.ts";
+import { nystromSurrogate } from "./surrogate.ts";
+import type { QpCovariance, QpProblem, QpSolution, QpSolveOptions, QpSolver } from "./types.ts";
 
 const EMPTY_SET = (p: QpProblem): { bounds: Int8Array; rows: Int8Array } => ({
   bounds: new Int8Array(p.nx),
@@ -51,11 +52,50 @@ export const interiorPointSolver: QpSolver = {
         };
       }
     }
+    const cov = p.covariance;
+    if (cov !== null && cov.kind === "dense" && p.covScale > 0 && cov.n >= SURROGATE_MIN_ASSETS) {
+      const guessed = solveViaSurrogate(p, cov, options);
+      if (guessed !== null) return guessed;
+    }
     return solveInteriorPoint(p, options);
   },
 };
 
-function solveInteriorPoint(p: QpProblem, options: QpSolveOptions): QpSolution {
+/** Below this many assets one dense Cholesky per iteration is cheap enough. */
+const SURROGATE_MIN_ASSETS = 150;
+
+/**
+ * Dense Σ: an n³ Cholesky per iteration is what makes dense problems slow, and the optimal
+ * active set usually leaves few variables free. So solve the problem with a Nyström factor-model
+ * surrogate of Σ (structured, O(n·r²) per iteration), take its active set, and solve exactly on
+ * it with the true Σ; the polishing step accepts the point only if it satisfies the KKT
+ * conditions of the true problem. Otherwise the caller runs the dense interior point.
+ */
+function solveViaSurrogate(
+  p: QpProblem,
+  cov: QpCovariance & { kind: "dense" },
+  options: QpSolveOptions,
+): QpSolution | null {
+  const surrogate = nystromSurrogate(cov);
+  if (surrogate === null) return null;
+  const guess = solveInteriorPoint({ ...p, covariance: surrogate }, { ...options, polish: false });
+  if (guess.status !== "optimal") return null;
+  const polished = polishOnActiveSet(p, guess.activeSet, { rounds: 12 });
+  if (polished === null) return null;
+  return {
+    status: "optimal",
+    x: polished.x,
+    rowDual: polished.y,
+    boundDual: polished.z,
+    objective: objectiveValue(p, polished.x),
+    iterations: guess.iterations,
+    residuals: polished.residuals,
+    activeSet: activeSetOf(p, polished.x, polished.y, polished.z),
+    solver: "ipm:surrogate+polish",
+  };
+}
+
+function solveInteriorPoint(p: QpProblem, options: QpSolveOptions & { polish?: boolean }): QpSolution {
   const tol = options.tolerance ?? 1e-9;
   const maxIter = options.maxIterations ?? 120;
   const n = p.nx;
@@ -245,7 +285,8 @@ function solveInteriorPoint(p: QpProblem, options: QpSolveOptions): QpSolution {
     }
     let factor: KktFactor | null = null;
     for (let attempt = 0; attempt < 8 && factor === null; attempt++) {
-      factor = factorKkt(p, dx, ds, inequality, structured);
+      // Refinement pays only once the barrier terms spread over many orders of magnitude.
+      factor = factorKkt(p, dx, ds, inequality, structured, mu < 1e-5 * (1 + qNorm));
       if (factor === null) {
         reg = Math.max(reg * 100, 1e-10);
         for (let j = 0; j < n; j++) dx[j]! += reg;
@@ -494,6 +535,19 @@ function solveInteriorPoint(p: QpProblem, options: QpSolveOptions): QpSolution {
   for (let j = 0; j < n; j++) x[j] = Math.min(Math.max(x[j]!, lo[j]!), up[j]!);
   const z = boundMultipliers(p, x, y);
   const active = activeSetOf(p, x, y, z);
+  if (options.polish === false) {
+    return {
+      status: "optimal",
+      x,
+      rowDual: y,
+      boundDual: z,
+      objective: objectiveValue(p, x),
+      iterations,
+      residuals: kktResiduals(p, x, y, z),
+      activeSet: active,
+      solver: "ipm",
+    };
+  }
   // Degenerate variables (at a bound with a zero multiplier) sit ~√μ from it; if the first guess
   // leaves the reduced KKT system singular, fix everything within 1e-7 of a bound and retry.
   const polished = polishOnActiveSet(p, active) ?? polishOnActiveSet(p, activeSetOf(p, x, y, z, 1e-7));

@@ -36,9 +36,11 @@ export function factorKkt(
   rowWeight: Float64Array,
   inequality: Uint8Array,
   structured: boolean,
+  refine = true,
 ): KktFactor | null {
   const f = structured ? structuredFactor(p, d, rowWeight, inequality) : denseFactor(p, d, rowWeight, inequality);
   if (f === null) return null;
+  if (!refine) return f;
   // Iterative refinement: late in the iterations the barrier terms span ~20 orders of magnitude
   // and the Woodbury/Cholesky solve loses digits; two residual corrections restore them.
   const n = p.nx;
@@ -232,13 +234,15 @@ function structuredFactor(
   });
   // G = I + W·(U'V).
   const utv = new Float64Array(r * r);
+  // U'·Blk⁻¹·U is symmetric: compute one triangle.
   for (let a = 0; a < r; a++) {
     const ua = columns[a]!;
-    for (let b = 0; b < r; b++) {
+    for (let b = 0; b <= a; b++) {
       const vb = v[b]!;
       let s = 0;
       for (let j = 0; j < n; j++) s += ua[j]! * vb[j]!;
       utv[a * r + b] = s;
+      utv[b * r + a] = s;
     }
   }
   const wMat = new Float64Array(r * r);
