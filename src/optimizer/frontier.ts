@@ -98,7 +98,20 @@ export function efficientFrontier(
     // The top target stays a hair inside the attainable range so phase 1's tolerance cannot
     // reject the return the LP just attained.
     const target = rMin + ((rMax - rMin) * Math.min(k, points - 1 - 1e-6)) / (points - 1);
-    out.push(k === 0 ? minVariance : point(solved(spec("efficient-return", target))));
+    if (k === 0) {
+      out.push(minVariance);
+      continue;
+    }
+    try {
+      out.push(point(solved(spec("efficient-return", target))));
+    } catch (error) {
+      // The highest-return LP ignores a tracking-error limit; past it the targets are infeasible.
+      if (!(error instanceof InfeasibleError)) throw error;
+      warnings.push(
+        `frontier stops at return ${out.at(-1)?.expectedReturn ?? rMin}: higher targets are infeasible (${error.message})`,
+      );
+      break;
+    }
   }
   let maxSharpe: FrontierPoint | null = null;
   try {

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot kernels index typed arrays inside their checked dimensions */
 import { luInPlace, luSolveInPlace } from "./dense.ts";
-import { factorKkt, structuredApplies, type KktFactor } from "./kktSystem.ts";
+import { factorKkt, KktWorkspace, structuredApplies, type KktFactor } from "./kktSystem.ts";
 import {
   activeSetOf,
   boundMultipliers,
@@ -188,6 +188,7 @@ function solveInteriorPoint(p: QpProblem, options: QpSolveOptions & { polish?: b
     if (sLo[r]! > -Infinity) gsl[r] = s[r]! - sLo[r]!;
     if (sUp[r]! < Infinity) gsu[r] = sUp[r]! - s[r]!;
   }
+  const workspace = new KktWorkspace();
   let iterations = 0;
   let bestMerit = Infinity;
   const bestX = new Float64Array(n);
@@ -286,7 +287,7 @@ function solveInteriorPoint(p: QpProblem, options: QpSolveOptions & { polish?: b
     let factor: KktFactor | null = null;
     for (let attempt = 0; attempt < 8 && factor === null; attempt++) {
       // Refinement pays only once the barrier terms spread over many orders of magnitude.
-      factor = factorKkt(p, dx, ds, inequality, structured, mu < 1e-5 * (1 + qNorm));
+      factor = factorKkt(p, dx, ds, inequality, structured, mu < 1e-5 * (1 + qNorm), workspace);
       if (factor === null) {
         reg = Math.max(reg * 100, 1e-10);
         for (let j = 0; j < n; j++) dx[j]! += reg;

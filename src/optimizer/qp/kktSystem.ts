@@ -13,6 +13,29 @@ import { choleskyInPlace, choleskySolveInPlace, luInPlace, luSolveInPlace } from
 import { hessianMatVec } from "./operators.ts";
 import type { QpProblem } from "./types.ts";
 
+/**
+ * Buffers reused from one factorisation to the next within a solve: the Woodbury columns are
+ * n-vectors, and allocating ~2r of them per iteration is most of the garbage an iteration makes.
+ */
+export class KktWorkspace {
+  private readonly buffers: Float64Array[] = [];
+  private next = 0;
+  /** Starts a factorisation: every buffer handed out before may be reused. */
+  reset(): void {
+    this.next = 0;
+  }
+  /** A zeroed vector of length n. */
+  take(n: number): Float64Array {
+    let b = this.buffers[this.next];
+    if (b === undefined || b.length !== n) {
+      b = new Float64Array(n);
+      this.buffers[this.next] = b;
+    } else b.fill(0);
+    this.next++;
+    return b;
+  }
+}
+
 /** A factorised K: solves K·v = b in place. */
 export interface KktFactor {
   solve(b: Float64Array): void;
@@ -37,8 +60,12 @@ export function factorKkt(
   inequality: Uint8Array,
   structured: boolean,
   refine = true,
+  workspace: KktWorkspace = new KktWorkspace(),
 ): KktFactor | null {
-  const f = structured ? structuredFactor(p, d, rowWeight, inequality) : denseFactor(p, d, rowWeight, inequality);
+  workspace.reset();
+  const f = structured
+    ? structuredFactor(p, d, rowWeight, inequality, workspace)
+    : denseFactor(p, d, rowWeight, inequality);
   if (f === null) return null;
   if (!refine) return f;
   // Iterative refinement: late in the iterations the barrier terms span ~20 orders of magnitude
@@ -120,6 +147,7 @@ function structuredFactor(
   d: Float64Array,
   rowWeight: Float64Array,
   inequality: Uint8Array,
+  ws: KktWorkspace,
 ): KktFactor | null {
   const n = p.nx;
   const cov = p.covariance;
@@ -150,16 +178,19 @@ function structuredFactor(
   }
   // Columns of U (length n each) and the r×r matrix W.
   const columns: Float64Array[] = [];
+  // Support of each column when sparse (a sector row touches few assets), null when dense.
+  const support: (Int32Array | null)[] = [];
   const wBlocks: { at: number; size: number; data: Float64Array }[] = [];
   if (cov !== null && cov.kind === "factor" && scale !== 0) {
     const at = columns.length;
     for (let t = 0; t < cov.k; t++) {
-      const col = new Float64Array(n);
+      const col = ws.take(n);
       for (let j = 0; j < n; j++) {
         const a = p.assetOf[j]!;
         if (a >= 0) col[j] = p.signOf[j]! * cov.loadings[a * cov.k + t]!;
       }
       columns.push(col);
+      support.push(null);
     }
     const f = new Float64Array(cov.k * cov.k);
     for (let i = 0; i < f.length; i++) f[i] = scale * cov.factorCovariance[i]!;
@@ -185,23 +216,25 @@ function structuredFactor(
         diag[aux]! += e * vx * vx;
         let c = border.get(aux);
         if (c === undefined) {
-          c = new Float64Array(n);
+          c = ws.take(n);
           border.set(aux, c);
         }
         c[asset]! += e * va * vx;
         return;
       }
     }
-    const col = new Float64Array(n);
+    const col = ws.take(n);
     for (let s = 0; s < idx.length; s++) col[idx[s]!]! += val[s]!;
     wBlocks.push({ at: columns.length, size: 1, data: Float64Array.of(e) });
     columns.push(col);
+    support.push(idx.length * 4 < n ? idx : null);
   });
   for (const [aux, c] of border) {
-    const unit = new Float64Array(n);
+    const unit = ws.take(n);
     unit[aux] = 1;
     wBlocks.push({ at: columns.length, size: 2, data: Float64Array.of(0, 1, 1, 0) });
     columns.push(c, unit);
+    support.push(null, Int32Array.of(aux));
   }
   // Block-diagonal solve.
   for (let j = 0; j < n; j++) if (!(diag[j]! > 0)) return null;
@@ -228,19 +261,26 @@ function structuredFactor(
   const r = columns.length;
   if (r === 0) return { solve: blockSolve };
   const v = columns.map((c) => {
-    const t = Float64Array.from(c);
+    const t = ws.take(n);
+    t.set(c);
     blockSolve(t);
     return t;
   });
   // G = I + W·(U'V).
   const utv = new Float64Array(r * r);
   // U'·Blk⁻¹·U is symmetric: compute one triangle.
-  for (let a = 0; a < r; a++) {
+  const dotColumn = (a: number, x: Float64Array): number => {
     const ua = columns[a]!;
+    const sup = support[a];
+    let s = 0;
+    if (sup === null || sup === undefined) for (let j = 0; j < n; j++) s += ua[j]! * x[j]!;
+    else for (let t = 0; t < sup.length; t++) s += ua[sup[t]!]! * x[sup[t]!]!;
+    return s;
+  };
+  for (let a = 0; a < r; a++) {
     for (let b = 0; b <= a; b++) {
-      const vb = v[b]!;
-      let s = 0;
-      for (let j = 0; j < n; j++) s += ua[j]! * vb[j]!;
+      // Use the sparser of the two columns' supports (U'Blk⁻¹U is symmetric).
+      const s = support[b] !== null ? dotColumn(b, v[a]!) : dotColumn(a, v[b]!);
       utv[a * r + b] = s;
       utv[b * r + a] = s;
     }
@@ -267,12 +307,7 @@ function structuredFactor(
   return {
     solve: (b) => {
       blockSolve(b);
-      for (let a = 0; a < r; a++) {
-        const ua = columns[a]!;
-        let s = 0;
-        for (let j = 0; j < n; j++) s += ua[j]! * b[j]!;
-        tmp[a] = s;
-      }
+      for (let a = 0; a < r; a++) tmp[a] = dotColumn(a, b);
       for (let a = 0; a < r; a++) {
         let s = 0;
         for (let c = 0; c < r; c++) s += wMat[a * r + c]! * tmp[c]!;
