@@ -144,7 +144,9 @@ function solveOnActiveSet(
   const delta = 1e-13 * Math.max(hScale, 1e-300);
   for (let w = 0; w < nw; w++) kkt[(nf + w) * size + nf + w] = -delta;
   const saved = Float64Array.from(kkt);
-  const piv = luInPlace(kkt, size);
+  // The regularised pivots are ~1e-13 of the Hessian scale: only a true zero pivot is fatal;
+  // a bad point is caught by the KKT verification below.
+  const piv = luInPlace(kkt, size, 1e-16);
   if (piv === null) return null;
   const b0 = Float64Array.from(rhs);
   luSolveInPlace(kkt, size, piv, rhs);
