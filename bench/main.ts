@@ -5,8 +5,13 @@ import { cpus } from "node:os";
 import { blackLittermanBench } from "./blackLitterman.bench.ts";
 import { estimatorsBench } from "./estimators.bench.ts";
 import { toMarkdown, toText, type BenchModule, type BenchTable } from "./harness.ts";
+import { optimizerBench } from "./optimizer.bench.ts";
 
-const modules: readonly BenchModule[] = [estimatorsBench, blackLittermanBench];
+const modules: readonly BenchModule[] = [
+  estimatorsBench,
+  blackLittermanBench,
+  optimizerBench,
+];
 
 const only = process.argv.slice(2);
 const tables: BenchTable[] = [];

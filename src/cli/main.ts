@@ -3,6 +3,8 @@ import { EXIT_CODES, PortfolioError } from "../errors.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { govCommand } from "./commands/gov.ts";
 import { viewsCommand } from "./commands/views.ts";
+import { frontierCommand } from "./commands/frontier.ts";
+import { optimizeCommand } from "./commands/optimize.ts";
 
 /** Builds the `portfolio` program; each command group lives in `src/cli/commands/`. */
 export function buildProgram(): Command {
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
   program.addCommand(auditCommand());
   program.addCommand(govCommand());
   program.addCommand(viewsCommand());
+  program.addCommand(optimizeCommand());
+  program.addCommand(frontierCommand());
   return program;
 }
 

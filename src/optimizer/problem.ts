@@ -1,0 +1,193 @@
+import { z } from "zod";
+import { InputError } from "../errors.ts";
+
+// The problem format of docs/problem-format.md. Matrices and the estimator specs are checked in
+// resolveInputs.ts, where the error can name the exact entry (`covariance[2][1]`).
+
+const finite = z.number().finite();
+const optionalBound = finite.nullable().optional();
+const boundSide = z.union([finite.nullable(), z.array(finite.nullable())]).optional();
+
+const pricesSchema = z.union([
+  z.string().min(1),
+  z.object({
+    columns: z.array(z.string()),
+    rows: z.array(z.array(finite.nullable())),
+    dates: z.array(z.string()).optional(),
+  }),
+]);
+
+/** `expectedReturns`: annualised values, or an estimator spec (estimators/). */
+const expectedReturnsSchema = z.union([
+  z.array(z.unknown()),
+  z
+    .object({
+      method: z.enum(["mean-historical", "ema-historical", "capm"]),
+      compounding: z.boolean().optional(),
+      span: finite.positive().optional(),
+      riskFreeRate: finite.optional(),
+    })
+    .strict(),
+]);
+
+const covarianceSchema = z.union([
+  z.array(z.unknown()),
+  z
+    .object({
+      method: z.enum(["sample", "semicovariance", "exp", "ledoit-wolf", "oracle-approximating"]),
+      target: z.enum(["constant-variance", "single-factor", "constant-correlation"]).optional(),
+      span: finite.positive().optional(),
+      benchmark: finite.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      factorLoadings: z.array(z.unknown()),
+      factorCovariance: z.array(z.unknown()),
+      specificVariance: z.array(z.unknown()),
+    })
+    .strict(),
+]);
+
+const weightsVector = z.array(finite);
+
+const constraintsSchema = z
+  .object({
+    budget: finite.optional(),
+    bounds: z.object({ lower: boundSide, upper: boundSide }).strict().optional(),
+    groups: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            assets: z.array(z.string()).min(1),
+            lower: optionalBound,
+            upper: optionalBound,
+          })
+          .strict(),
+      )
+      .optional(),
+    linear: z
+      .array(
+        z
+          .object({ name: z.string().min(1), coefficients: weightsVector, lower: optionalBound, upper: optionalBound })
+          .strict(),
+      )
+      .optional(),
+    trackingError: z.object({ benchmarkWeights: weightsVector, max: finite.positive() }).strict().optional(),
+    esg: z.object({ scores: weightsVector, min: finite }).strict().optional(),
+    turnover: z.object({ currentWeights: weightsVector, max: finite.nonnegative() }).strict().optional(),
+    liquidity: z
+      .object({
+        currentWeights: weightsVector,
+        nav: finite.positive(),
+        adv: z.array(finite.nonnegative()),
+        maxAdvFraction: finite.positive().optional(),
+      })
+      .strict()
+      .optional(),
+    penalties: z
+      .object({
+        l2Gamma: finite.nonnegative().optional(),
+        transactionCost: z.object({ currentWeights: weightsVector, rate: finite.nonnegative() }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Zod schema of a problem. Top-level fields it does not know are kept (the ERC and
+ * Black-Litterman branches read their own), everything below `constraints` is strict.
+ */
+export const problemSchema = z
+  .object({
+    assets: z.array(z.string().min(1)).min(1).optional(),
+    prices: pricesSchema.optional(),
+    frequency: finite.positive().optional(),
+    benchmarkPrices: pricesSchema.optional(),
+    expectedReturns: expectedReturnsSchema.optional(),
+    covariance: covarianceSchema.optional(),
+    optimizerType: z.enum(["MARKOWITZ", "ERC", "BLACK_LITTERMAN"]).optional(),
+    objective: z
+      .enum(["min-variance", "max-sharpe", "quadratic-utility", "efficient-risk", "efficient-return"])
+      .optional(),
+    riskFreeRate: finite.optional(),
+    riskAversion: finite.positive().optional(),
+    targetVolatility: finite.positive().optional(),
+    targetReturn: finite.optional(),
+    method: z.enum(["closed-form", "qp", "resampled"]).optional(),
+    resampling: z
+      .object({
+        draws: z.number().int().min(1).max(100_000).optional(),
+        observations: z.number().int().min(2).optional(),
+        seed: z.number().int().optional(),
+      })
+      .strict()
+      .optional(),
+    solver: z.enum(["ipm", "highs"]).optional(),
+    constraints: constraintsSchema.optional(),
+  })
+  .passthrough();
+
+/** A problem as parsed by {@link parseProblem}. */
+export type Problem = z.infer<typeof problemSchema>;
+export type Constraints = z.infer<typeof constraintsSchema>;
+export type PricesInput = z.infer<typeof pricesSchema>;
+export type ExpectedReturnsInput = z.infer<typeof expectedReturnsSchema>;
+export type CovarianceInput = z.infer<typeof covarianceSchema>;
+
+/** Formats a zod path as `constraints.groups[0].upper`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? key : `${out}.${key}`),
+    "",
+  );
+}
+
+/**
+ * The most specific issue: a union (`bounds.upper` is a number, null or an array) reports one
+ * issue per alternative; the alternative that got furthest names the real culprit, e.g.
+ * `constraints.bounds.upper[1]` rather than `constraints.bounds.upper`.
+ */
+function deepestIssue(issues: readonly z.ZodIssue[]): z.ZodIssue | undefined {
+  let best: z.ZodIssue | undefined;
+  for (const issue of issues) {
+    const candidate =
+      issue.code === "invalid_union" ? (deepestIssue(issue.unionErrors.flatMap((e) => e.issues)) ?? issue) : issue;
+    if (best === undefined || candidate.path.length > best.path.length) best = candidate;
+  }
+  return best;
+}
+
+/**
+ * Validates a problem object (parsed JSON or built in code). Throws an {@link InputError} whose
+ * path names the first offending field, e.g. `constraints.bounds.upper[3]`.
+ *
+ * @example
+ * ```ts
+ * const problem = parseProblem(JSON.parse(text));
+ * ```
+ */
+export function parseProblem(input: unknown): Problem {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new InputError("PROBLEM_NOT_OBJECT", "the problem must be a JSON object", "problem");
+  }
+  const parsed = problemSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = deepestIssue(parsed.error.issues);
+  if (issue === undefined) throw new InputError("PROBLEM_INVALID", "invalid problem", "problem");
+  const path = formatPath(issue.path) || "problem";
+  const code =
+    issue.code === "invalid_type" && issue.received === "undefined"
+      ? "FIELD_MISSING"
+      : issue.code === "invalid_type" && (issue.received === "nan" || issue.received === "number")
+        ? "INPUT_NOT_FINITE"
+        : issue.code === "not_finite"
+          ? "INPUT_NOT_FINITE"
+          : issue.code === "unrecognized_keys"
+            ? "FIELD_UNKNOWN"
+            : "FIELD_INVALID";
+  const message = issue.code === "invalid_union" ? "does not match any accepted form" : issue.message;
+  throw new InputError(code, message, path);
+}
