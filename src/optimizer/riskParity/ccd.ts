@@ -5,6 +5,8 @@ import { budgetError, matVec } from "./linalg.ts";
 /** Outcome of an unconstrained solve on the unnormalised variable y (w = y / 1'y). */
 export interface UnconstrainedOutcome {
   readonly y: Float64Array;
+  /** Σy, freshly computed (not accumulated) at the returned y. */
+  readonly sigmaY: Float64Array;
   readonly iterations: number;
   readonly converged: boolean;
   /** max |RC_i − b_i| at the returned y. */
@@ -212,7 +214,11 @@ export function solveCcd(
       residual = budgetError(y, s, budgets);
     }
   }
-  return { y, iterations: sweeps, converged: residual <= tolerance, residual };
+  if (!(residual <= tolerance)) {
+    matVec(data, n, y, s);
+    residual = budgetError(y, s, budgets);
+  }
+  return { y, sigmaY: s, iterations: sweeps, converged: residual <= tolerance, residual };
 }
 
 /** Problem data of {@link ccdBoxSweep}: ½ y'Σy − Σ λb_i ln y_i + (φ/2)‖y − v‖² over lower ≤ y ≤ upper. */

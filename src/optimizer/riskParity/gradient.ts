@@ -97,5 +97,16 @@ export function solveGradient(
       gradientAt();
     }
   }
-  return { y: rescale(x, vol, true), iterations, converged: residual <= tolerance, residual };
+  if (!(residual <= tolerance)) {
+    matVec(corr, n, x, cx);
+    residual = budgetError(x, cx, budgets);
+  }
+  // Σy = D^(1/2) C x for y = D^(-1/2) x.
+  return {
+    y: rescale(x, vol, true),
+    sigmaY: rescale(cx, vol, false),
+    iterations,
+    converged: residual <= tolerance,
+    residual,
+  };
 }

@@ -137,7 +137,18 @@ export function solveSequentialQp(
     iterations++;
     residual = budgetError(x, s, budgets);
   }
-  return { y: rescale(x, vol, true), iterations, converged: residual <= tolerance, residual };
+  if (!(residual <= tolerance)) {
+    matVec(corr, n, x, s);
+    residual = budgetError(x, s, budgets);
+  }
+  // Σy = D^(1/2) C x for y = D^(-1/2) x.
+  return {
+    y: rescale(x, vol, true),
+    sigmaY: rescale(s, vol, false),
+    iterations,
+    converged: residual <= tolerance,
+    residual,
+  };
 }
 
 /** Rescales x (and s = Cx) so that 1'x = 1. */

@@ -92,6 +92,7 @@ export function solveRiskBudgeting(sigma: SymmetricMatrix, options: RiskBudgetin
   const free = outcome.y.map((v) => v / total);
   if (set === undefined || violated(free, set, n).length === 0) {
     return compose(sigma, free, budgets, {
+      fresh: outcome,
       iterations: outcome.iterations,
       residual: outcome.residual,
       method,
@@ -140,9 +141,17 @@ function compose(
   sigma: SymmetricMatrix,
   weights: Float64Array,
   budgets: Float64Array,
-  info: { iterations: number; residual: number; method: string; converged: boolean; set: ConstraintSet | undefined },
+  info: {
+    /** The solver's y and fresh Σy, when `weights` = y/1'y: saves one O(n²) product. */
+    fresh?: UnconstrainedOutcome;
+    iterations: number;
+    residual: number;
+    method: string;
+    converged: boolean;
+    set: ConstraintSet | undefined;
+  },
 ): RiskBudgetingResult {
-  const { rc, variance } = contributionsAndVariance(sigma, weights);
+  const { rc, variance } = info.fresh === undefined ? contributionsAndVariance(sigma, weights) : fromSolver(info.fresh);
   let maxBudgetError = 0;
   for (let i = 0; i < weights.length; i++)
     maxBudgetError = Math.max(maxBudgetError, Math.abs((rc[i] as number) - (budgets[i] as number)));
@@ -159,4 +168,16 @@ function compose(
     converged: info.converged,
     constraintsBinding: info.set === undefined ? [] : activeOrViolated(weights, info.set, n, ACTIVE_TOLERANCE),
   };
+}
+
+/** RC and w'Σw for w = y/1'y from y and Σy (RC is invariant to the scale of y). */
+function fromSolver({ y, sigmaY }: UnconstrainedOutcome): { rc: Float64Array; variance: number } {
+  let quadratic = 0;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    quadratic += (y[i] as number) * (sigmaY[i] as number);
+    total += y[i] as number;
+  }
+  const rc = y.map((v, i) => (v * (sigmaY[i] as number)) / quadratic);
+  return { rc, variance: quadratic / (total * total) };
 }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { SymmetricMatrix } from "../../../src/optimizer/matrix.ts";
 import {
   groupRiskContributions,
   riskContributions,
@@ -137,6 +138,17 @@ describe("optimizer/riskParity/solveRiskBudgeting", () => {
       });
     }
 
+    it("qp escapes the spurious boundary point of a hedging asset (Σ(RC − b)² is not convex)", () => {
+      // Five factors with negative loadings: started at the inverse-volatility point, plain SCA
+      // drives asset 0 (a hedge, ERC weight 5.8 %) to zero and stalls at max|RC − b| ≈ 1.3e-2.
+      const sigma = fiveFactorCovariance(100, 100);
+      const reference = solveRiskBudgeting(sigma);
+      const result = solveRiskBudgeting(sigma, { method: "qp" });
+      expect(result.converged).to.equal(true);
+      expect(maxAbsDiff(result.weights, reference.weights)).to.be.at.most(1e-8);
+      expectNear(reference.weights[0], 0.0582137, 1e-6);
+    });
+
     it("defaults to CCD, reports iterations and residual, and needs no sweep from the solution", () => {
       const sigma = covariance(RR_VOLS, RR_CORR);
       const cold = solveRiskBudgeting(sigma);
@@ -189,3 +201,29 @@ describe("optimizer/riskParity/solveRiskBudgeting", () => {
     });
   });
 });
+
+/** Σ from five factors with loadings in [−0.3, 0.7), rescaled to volatilities in [10 %, 50 %). */
+function fiveFactorCovariance(n: number, seed: number): SymmetricMatrix {
+  let state = seed;
+  const random = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const k = 5;
+  const loadings = Array.from({ length: n * k }, () => random() - 0.3);
+  const vols = Array.from({ length: n }, () => 0.1 + 0.4 * random());
+  const c = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = 0;
+      for (let q = 0; q < k; q++) sum += loadings[i * k + q]! * loadings[j * k + q]!;
+      if (i === j) sum += 0.5 + random();
+      c[i * n + j] = sum;
+      c[j * n + i] = sum;
+    }
+  }
+  const d = Array.from({ length: n }, (_, i) => Math.sqrt(c[i * n + i]!));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) c[i * n + j] = (c[i * n + j]! * vols[i]! * vols[j]!) / (d[i]! * d[j]!);
+  return { n, data: c };
+}
