@@ -41,10 +41,10 @@ interface Evaluation {
  * x_i (Σx)_i = λ* b_i: those assets keep risk contributions in the ratio of their budgets.
  *
  * Algorithms: bounds only → CCD with the clipped coordinate update (their Algorithm 3). General
- * rows → ADMM (their Algorithm 4) splitting x = z: x-update by that CCD with the proximal term
- * (φ/2)‖x − z + u‖², z-update by Dykstra's projection onto bounds ∩ rows, u ← u + x − z, with
- * residual balancing of φ (Boyd et al. 2011, §3.4.1). λ* by a bracketed Illinois (regula falsi)
- * search on ln λ, each solve warm-started from the previous one.
+ * rows → ADMM (their Algorithm 4) splitting x = z: x-update by one sweep of that CCD with the
+ * proximal term (φ/2)‖x − z + u‖², z-update by Dykstra's projection onto bounds ∩ rows,
+ * u ← u + x − z, with residual balancing of φ (Boyd et al. 2011, §3.4.1). λ* by a bracketed
+ * Illinois (regula falsi) search on ln λ, each solve warm-started from the previous one (x, z, u, φ).
  */
 export function solveConstrained(
   data: Float64Array,
@@ -70,14 +70,17 @@ export function solveConstrained(
   const work = set.m > 0 ? dykstraWorkspace(set, n) : undefined;
   const innerTolerance = Math.min(tolerance, 1e-10) * 1e-3;
   let totalSweeps = 0;
+  let admmStarted = false;
+  let phi = scale;
 
-  const ccd = (phi: number, maxSweeps: number, stop: number): { sweeps: number; converged: boolean } => {
+  const ccd = (phi: number, maxSweeps: number, stop: number): { sweeps: number; converged: boolean; moved: number } => {
     const problem: BoxCcdProblem = { data, n, scaledBudgets: scaled, lower: set.lower, upper: set.upper, phi, centre };
+    let moved = Number.POSITIVE_INFINITY;
     for (let sweep = 1; sweep <= maxSweeps; sweep++) {
-      const moved = ccdBoxSweep(problem, x, s);
-      if (moved <= stop) return { sweeps: sweep, converged: true };
+      moved = ccdBoxSweep(problem, x, s);
+      if (moved <= stop) return { sweeps: sweep, converged: true, moved };
     }
-    return { sweeps: maxSweeps, converged: false };
+    return { sweeps: maxSweeps, converged: false, moved };
   };
 
   const evaluate = (lambda: number): Evaluation => {
@@ -89,17 +92,24 @@ export function solveConstrained(
       for (let i = 0; i < n; i++) sum += x[i] as number;
       return { x: Float64Array.from(x), sum, sweeps, converged, primal: 0 };
     }
-    // ADMM, warm-started from the current x (z = projection of x, u = 0).
-    let phi = scale;
-    z.set(x);
-    projectDykstra(z, set, work, innerTolerance, 100_000);
-    u.fill(0);
+    // ADMM, warm-started from the previous λ's x, z, scaled dual u and penalty φ: successive λ
+    // of the search are close, and so are their solutions and multipliers.
+    if (!admmStarted) {
+      z.set(x);
+      projectDykstra(z, set, work, innerTolerance, 100_000);
+      u.fill(0);
+      admmStarted = true;
+    }
     let sweeps = 0;
     let primal = Number.POSITIVE_INFINITY;
     let converged = false;
     for (let iter = 0; iter < maxIterations; iter++) {
       for (let i = 0; i < n; i++) centre[i] = (z[i] as number) - (u[i] as number);
-      sweeps += ccd(phi, 200, innerTolerance).sweeps;
+      // One CCD sweep per ADMM iteration (an inexact x-update): ten times fewer sweeps than
+      // solving each x-subproblem to the end, and the stopping test below also requires that
+      // sweep to leave x in place, so the limit is a fixed point of exact ADMM.
+      const inner = ccd(phi, 1, innerTolerance);
+      sweeps += inner.sweeps;
       zPrev.set(z);
       for (let i = 0; i < n; i++) z[i] = (x[i] as number) + (u[i] as number);
       projectDykstra(z, set, work, innerTolerance, 100_000);
@@ -111,7 +121,7 @@ export function solveConstrained(
         primal = Math.max(primal, Math.abs(r));
         dual = Math.max(dual, phi * Math.abs((z[i] as number) - (zPrev[i] as number)));
       }
-      if (primal <= tolerance && dual <= tolerance * scale) {
+      if (primal <= tolerance && dual <= tolerance * scale && inner.moved <= tolerance) {
         converged = true;
         break;
       }
