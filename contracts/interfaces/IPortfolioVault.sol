@@ -17,9 +17,6 @@ interface IPortfolioVault {
     /// @notice `token` joined the portfolio's asset list at `index`.
     event AssetAdded(address indexed token, uint256 index);
 
-    /// @notice The settlement moved rebalance sell amounts into its escrow.
-    event EscrowFunded(address[] tokens, uint256[] amounts);
-
     /// @notice Only the settlement contract may move assets for a rebalance.
     error Vault__NotSettlement(address caller);
 
@@ -60,5 +57,7 @@ interface IPortfolioVault {
     function addAsset(address token) external;
 
     /// @notice Moves rebalance sell amounts to the settlement's escrow; callable only by the settlement.
+    /// @dev The settlement records the move as its audited `EscrowLocked` event; the vault adds no
+    /// second copy of the same arrays (each token's own Transfer event is emitted regardless).
     function fundEscrow(address[] calldata tokens, uint256[] calldata amounts) external;
 }

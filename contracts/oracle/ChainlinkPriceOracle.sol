@@ -10,14 +10,15 @@ import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 /// @notice {IPriceOracle} over Chainlink-style aggregators, one feed per token, each with its own
 /// staleness bound. Governance sets the feeds.
 /// @dev price = answer · 10^(36 − feedDecimals − tokenDecimals), so that
-/// value (WAD) = amount · price / 1e18. The scale is fixed when the feed is set; decimals above 36
-/// in total are refused.
+/// value (WAD) = amount · price / 1e18. The exponent is fixed when the feed is set; decimals above
+/// 36 in total are refused. Answers above ~1e41 would overflow and revert rather than mis-price.
 contract ChainlinkPriceOracle is IPriceOracle, Ownable2Step {
+    /// @dev One storage slot per token: the settlement prices every vault asset on every rebalance.
     struct Feed {
         IAggregatorV3 aggregator;
         uint32 maxAge;
-        /// @dev 10^(36 − feedDecimals − tokenDecimals).
-        uint256 scale;
+        /// @dev 36 − feedDecimals − tokenDecimals: price = answer · 10^scaleExponent.
+        uint8 scaleExponent;
     }
 
     /// @notice Governance set `token`'s feed.
@@ -37,11 +38,11 @@ contract ChainlinkPriceOracle is IPriceOracle, Ownable2Step {
         if (uint256(tokenDecimals) + feedDecimals > 36) {
             revert Oracle__UnsupportedDecimals(token, tokenDecimals, feedDecimals);
         }
-        _feeds[token] = Feed(aggregator, maxAge, 10 ** (36 - uint256(tokenDecimals) - feedDecimals));
+        _feeds[token] = Feed(aggregator, maxAge, 36 - tokenDecimals - feedDecimals);
         emit FeedSet(token, address(aggregator), maxAge);
     }
 
-    /// @notice `token`'s feed, its maximum age in seconds and its scale factor.
+    /// @notice `token`'s feed, its maximum age in seconds and its scale exponent.
     function feedOf(address token) external view returns (Feed memory) {
         return _feeds[token];
     }
@@ -58,6 +59,6 @@ contract ChainlinkPriceOracle is IPriceOracle, Ownable2Step {
         if (updatedAt == 0 || updatedAt + feed.maxAge < block.timestamp) {
             revert Oracle__StalePrice(token, updatedAt, feed.maxAge);
         }
-        return uint256(answer) * feed.scale;
+        return uint256(answer) * 10 ** feed.scaleExponent;
     }
 }

@@ -92,7 +92,6 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
     function fundEscrow(address[] calldata tokens, uint256[] calldata amounts) external onlySettlement {
         uint256 n = tokens.length;
         if (amounts.length != n) revert Vault__LengthMismatch(n, amounts.length);
-        emit EscrowFunded(tokens, amounts);
         for (uint256 i; i < n; ++i) {
             IERC20(tokens[i]).safeTransfer(msg.sender, amounts[i]);
         }
