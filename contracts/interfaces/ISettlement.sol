@@ -72,21 +72,21 @@ interface ISettlement is IAudited {
     /// @notice The instruction awaits its legs and finalisation until `deadline`.
     event PendingFinality(bytes32 indexed id, uint64 deadline);
 
-    /// @notice One atomic-path leg executed at `venue`; `amountOut` is what the vault received.
-    event LegExecuted(bytes32 indexed id, uint256 leg, address venue, uint256 amountIn, uint256 amountOut);
-
     /// @notice An RFQ counterparty escrowed `amountOut` of the leg's buy token.
     event LegFilled(bytes32 indexed id, uint256 leg, address indexed counterparty, uint256 amountOut);
 
     /// @notice All legs settled and post-trade checks passed (audited).
     /// @param navBefore Pre-trade NAV, WAD quote currency. @param navAfter Post-trade NAV, WAD.
     /// @param holdings The vault's balances after settlement, in asset order.
+    /// @param amountsOut What each leg delivered to the vault (measured, not reported), in leg order.
+    /// @dev One audited event carries every leg's outcome: ~2k gas per leg cheaper than a log per leg.
     event SettlementFinalized(
         bytes32 indexed id,
         address indexed portfolio,
         uint256 navBefore,
         uint256 navAfter,
-        uint256[] holdings
+        uint256[] holdings,
+        uint256[] amountsOut
     );
 
     /// @notice Escrow returned to the vault exactly, and RFQ fills to their counterparties (audited).

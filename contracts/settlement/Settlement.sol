@@ -148,7 +148,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
             IERC20(stored.sellToken).safeTransfer(p.counterparties[i], stored.amountIn);
         }
         (, uint256[] memory holdings) = IPortfolioVault(ctx.portfolio).holdings();
-        _emitFinalized(id, ctx.portfolio, ctx.preNav, postNav, holdings);
+        _emitFinalized(id, ctx.portfolio, ctx.preNav, postNav, holdings, p.amountsOut);
         return true;
     }
 
@@ -181,14 +181,14 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
 
         _fundEscrow(instruction, ctx.portfolio);
         emit PendingFinality(id, instruction.deadline);
-        _executeLegs(instruction, ctx.portfolio);
+        uint256[] memory amountsOut = _executeLegs(instruction, ctx.portfolio);
 
         (, uint256[] memory post) = IPortfolioVault(ctx.portfolio).holdings();
         (PostTradeChecks.Breach memory breach, uint256 postNav) = _postTrade(ctx, post, instruction.targetWeights);
         if (breach.check != Check.None) {
             revert Settlement__PostTradeCheckFailed(breach.check, breach.asset, breach.observed, breach.limit);
         }
-        _emitFinalized(id, ctx.portfolio, ctx.preNav, postNav, post);
+        _emitFinalized(id, ctx.portfolio, ctx.preNav, postNav, post, amountsOut);
         return true;
     }
 
@@ -197,8 +197,9 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
     function _executeLegs(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         address portfolio
-    ) private {
+    ) private returns (uint256[] memory amountsOut) {
         uint256 n = instruction.legs.length;
+        amountsOut = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             RebalanceInstructionLib.Leg calldata leg = instruction.legs[i];
             IVenueAdapter venue = IVenueAdapter(leg.venue);
@@ -208,7 +209,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
             venue.swap(leg.sellToken, leg.buyToken, leg.amountIn, leg.minAmountOut, portfolio);
             uint256 got = buy.balanceOf(portfolio) - before;
             if (got < leg.minAmountOut) revert Settlement__LegBelowLimit(i, got, leg.minAmountOut);
-            emit LegExecuted(instruction.id, i, leg.venue, leg.amountIn, got);
+            amountsOut[i] = got;
         }
     }
 

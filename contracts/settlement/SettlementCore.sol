@@ -291,10 +291,14 @@ abstract contract SettlementCore is CircuitBreaker, Audited, EIP712 {
         address portfolio,
         uint256 navBefore,
         uint256 navAfter,
-        uint256[] memory holdings
+        uint256[] memory holdings,
+        uint256[] memory amountsOut
     ) internal {
-        emit SettlementFinalized(id, portfolio, navBefore, navAfter, holdings);
-        _recordAudit(SettlementFinalized.selector, keccak256(abi.encode(id, portfolio, navBefore, navAfter, holdings)));
+        emit SettlementFinalized(id, portfolio, navBefore, navAfter, holdings, amountsOut);
+        _recordAudit(
+            SettlementFinalized.selector,
+            keccak256(abi.encode(id, portfolio, navBefore, navAfter, holdings, amountsOut))
+        );
     }
 
     function _emitIssued(

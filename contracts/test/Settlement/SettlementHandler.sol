@@ -69,18 +69,17 @@ contract SettlementHandler is TestBase {
         int256[3] memory delta;
         uint256 seen;
         for (uint256 k; k < logs.length; ++k) {
-            if (logs[k].emitter != address(_SETTLEMENT) || logs[k].topics[0] != ISettlement.LegExecuted.selector) {
-                continue;
+            if (
+                logs[k].emitter != address(_SETTLEMENT) || logs[k].topics[0] != ISettlement.SettlementFinalized.selector
+            ) continue;
+            (, , , uint256[] memory amountsOut) = abi.decode(logs[k].data, (uint256, uint256, uint256[], uint256[]));
+            for (uint256 leg; leg < amountsOut.length; ++leg) {
+                RebalanceInstructionLib.Leg memory executed = ins.legs[leg];
+                if (amountsOut[leg] < executed.minAmountOut) legBelowLimit = true;
+                delta[_index(executed.sellToken)] -= int256(executed.amountIn);
+                delta[_index(executed.buyToken)] += int256(amountsOut[leg]);
+                seen += 1;
             }
-            (uint256 leg, , uint256 amountIn, uint256 amountOut) = abi.decode(
-                logs[k].data,
-                (uint256, address, uint256, uint256)
-            );
-            RebalanceInstructionLib.Leg memory executed = ins.legs[leg];
-            if (amountOut < executed.minAmountOut || amountIn != executed.amountIn) legBelowLimit = true;
-            delta[_index(executed.sellToken)] -= int256(amountIn);
-            delta[_index(executed.buyToken)] += int256(amountOut);
-            seen += 1;
         }
         if (seen != ins.legs.length) legBelowLimit = true;
         uint256[3] memory afterBalances = _vaultBalances();

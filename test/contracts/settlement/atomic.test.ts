@@ -39,7 +39,6 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
       "RebalanceInstructionIssued",
       "EscrowLocked",
       "PendingFinality",
-      "LegExecuted",
       "SettlementFinalized",
     ]);
 
@@ -58,6 +57,7 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
         (v: bigint) => v > 0n,
         (v: bigint) => v > 0n,
         after,
+        [after[WBTC]! - before[WBTC]!],
       );
   });
 
