@@ -109,6 +109,12 @@ interface ISettlement is IAudited {
         uint256 limit
     );
 
+    /// @notice A payment to an RFQ counterparty failed (e.g. the token blocks it) and waits for {claim}.
+    event PaymentDeferred(address indexed counterparty, address indexed token, uint256 amount);
+
+    /// @notice A counterparty collected a deferred payment.
+    event PaymentClaimed(address indexed counterparty, address indexed token, uint256 amount);
+
     /// @notice The guardian or governance paused new instructions, fills and finalisation.
     event Paused(address indexed account);
 
@@ -242,6 +248,14 @@ interface ISettlement is IAudited {
     /// @notice Returns escrow to the vault and fills to their counterparties. Anyone may call after
     /// the deadline; a keeper, the guardian or governance before it.
     function rollback(bytes32 id) external;
+
+    /// @notice Pays the caller its deferred counterparty payments in `token`.
+    /// @dev Counterparty payments are pushed, and deferred instead of reverting when the push fails, so
+    /// that one counterparty the token refuses cannot block a finalisation or a rollback.
+    function claim(address token) external returns (uint256 amount);
+
+    /// @notice Deferred payments owed to `counterparty` in `token`.
+    function owed(address counterparty, address token) external view returns (uint256);
 
     /// @notice Stops new instructions, fills and finalisation (guardian or governance).
     function pause() external;

@@ -46,6 +46,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
     }
 
     mapping(bytes32 id => Pending) private _pending;
+    mapping(address counterparty => mapping(address token => uint256)) private _owed;
 
     /// @param registry_ Model registry (keepers, optimiser build hash, limits).
     /// @param oracle_ Price oracle of the risk checks.
@@ -145,7 +146,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         for (uint256 i; i < n; ++i) {
             RebalanceInstructionLib.Leg storage stored = p.legs[i];
             IERC20(stored.buyToken).safeTransfer(ctx.portfolio, p.amountsOut[i]);
-            IERC20(stored.sellToken).safeTransfer(p.counterparties[i], stored.amountIn);
+            _payCounterparty(p.counterparties[i], stored.sellToken, stored.amountIn);
         }
         (, uint256[] memory holdings) = IPortfolioVault(ctx.portfolio).holdings();
         _emitFinalized(id, ctx.portfolio, ctx.preNav, postNav, holdings, p.amountsOut);
@@ -160,6 +161,19 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
             revert Settlement__RollbackTooEarly(id, p.deadline);
         }
         _unwind(id, p, expired ? RollbackReason.Expired : RollbackReason.Cancelled);
+    }
+
+    /// @inheritdoc ISettlement
+    function claim(address token) external nonReentrant returns (uint256 amount) {
+        amount = _owed[msg.sender][token];
+        _owed[msg.sender][token] = 0;
+        emit PaymentClaimed(msg.sender, token, amount);
+        IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc ISettlement
+    function owed(address counterparty, address token) external view returns (uint256) {
+        return _owed[counterparty][token];
     }
 
     /// @notice Who filled leg `leg` of a two-step instruction, and with how much of its buy token.
@@ -256,8 +270,17 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
             IERC20(tokens[i]).safeTransfer(portfolio, amounts[i]);
             address counterparty = p.counterparties[i];
             if (counterparty != address(0)) {
-                IERC20(p.legs[i].buyToken).safeTransfer(counterparty, p.amountsOut[i]);
+                _payCounterparty(counterparty, p.legs[i].buyToken, p.amountsOut[i]);
             }
+        }
+    }
+
+    /// @dev Escrow to the vault must succeed (it is ours and the token is a vetted asset); a payment to a
+    /// counterparty that fails is owed instead, so it cannot hold the vault's escrow hostage.
+    function _payCounterparty(address counterparty, address token, uint256 amount) private {
+        if (!IERC20(token).trySafeTransfer(counterparty, amount)) {
+            _owed[counterparty][token] += amount;
+            emit PaymentDeferred(counterparty, token, amount);
         }
     }
 

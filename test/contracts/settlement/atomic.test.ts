@@ -3,7 +3,9 @@ import { network } from "hardhat";
 import type { Hex } from "viem";
 import { foldAuditChain } from "../../../src/audit/chain.ts";
 import {
+  domainOf,
   escrowBalances,
+  INSTRUCTION_TYPES,
   makeInstruction,
   signInstruction,
   uniLeg,
@@ -115,6 +117,30 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
         ins.nonce,
         ins.deadline,
       );
+  });
+
+  it("hashes instructions exactly as EIP-712 tooling does (ethers TypedDataEncoder)", async () => {
+    const legs = [await uniLeg(sys, USDC, WBTC, usdc(150_000)), await uniLeg(sys, USDC, WETH, usdc(50_000))];
+    const ins = await makeInstruction(sys, TARGETS, legs);
+    const domain = await domainOf(sys);
+    expect(await sys.settlement.hashTypedInstruction(ins)).to.equal(
+      ethers.TypedDataEncoder.hash(domain, INSTRUCTION_TYPES, ins),
+    );
+    expect(await sys.settlement.DOMAIN_SEPARATOR()).to.equal(ethers.TypedDataEncoder.hashDomain(domain));
+  });
+
+  it("refuses a portfolio whose NAV is zero", async () => {
+    const empty = await ethers.deployContract("PortfolioVault", [
+      await sys.governance.getAddress(),
+      sys.settlement.target,
+      sys.addresses,
+    ]);
+    await (await sys.settlement.setPortfolio(empty.target, true)).wait();
+    const leg = await uniLeg(sys, USDC, WBTC, usdc(1));
+    const ins = await makeInstruction(sys, TARGETS, [leg], { portfolio: await empty.getAddress(), nonce: 1n });
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__ZeroNav")
+      .withArgs(empty.target);
   });
 
   it("refuses a signature by a non-keeper and a signature over another instruction", async () => {

@@ -5,6 +5,7 @@ import {
   makeInstruction,
   signInstruction,
   vaultBalances,
+  WAD,
   type Leg,
   type System,
 } from "../../helpers/settlement.ts";
@@ -164,6 +165,18 @@ describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () =
     await expect(sys.settlement.connect(sys.keeper).lock(next))
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__IsHalted")
       .withArgs(ins.id);
+  });
+
+  it("halts on a pre-trade threshold at lock too: returns false, escrows nothing", async () => {
+    const targets = [0n, (35n * WAD) / 100n, (65n * WAD) / 100n]; // WBTC above the 60% limit
+    const ins = await makeInstruction(sys, targets, [rfqLeg(maker)]);
+    expect(await sys.settlement.connect(sys.keeper).lock.staticCall(ins)).to.equal(false);
+    await expect(sys.settlement.connect(sys.keeper).lock(ins))
+      .to.emit(sys.settlement, "ConstraintBreached")
+      .withArgs(ins.id, ins.portfolio, 2, WBTC, targets[2], (60n * WAD) / 100n);
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+    expect(await sys.settlement.pendingOf(ins.portfolio)).to.equal(ethers.ZeroHash);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(3n);
   });
 
   it("names every refused fill", async () => {

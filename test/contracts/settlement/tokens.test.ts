@@ -99,6 +99,46 @@ describe("Settlement: token handling", () => {
     expect(await usdt.balanceOf(await s.vault.getAddress())).to.equal(usdc(150_000));
   });
 
+  it("defers a counterparty payment the token refuses, so rollback still returns the vault's escrow", async () => {
+    const busd = await ethers.deployContract("BlocklistToken");
+    const s = await addDollarAsset(sys, busd, 18, 100_000n);
+    const maker = await s.maker.getAddress();
+    await (await busd.mint(maker, 100_000n * WAD)).wait();
+    await (await busd.connect(s.maker).approve(s.settlement.target, ethers.MaxUint256)).wait();
+    const targets = [near(550_000n), near(400_000n), 0n, 0n];
+    targets[3] = WAD - targets[0]! - targets[1]!;
+    const leg = {
+      sellToken: s.addresses[USDC]!,
+      buyToken: await busd.getAddress(),
+      amountIn: usdc(50_000),
+      minAmountOut: 49_900n * WAD,
+      venue: maker,
+    };
+    const before = await vaultBalances(s);
+    const ins = await makeInstruction(s, targets, [leg]);
+    await (await s.settlement.connect(s.keeper).lock(ins)).wait();
+    await (await s.settlement.connect(s.maker).fill(ins.id, 0, 50_000n * WAD)).wait();
+    await (await busd.setBlocked(maker, true)).wait();
+
+    await expect(s.settlement.connect(s.keeper).rollback(ins.id))
+      .to.emit(s.settlement, "PaymentDeferred")
+      .withArgs(maker, busd.target, 50_000n * WAD);
+    expect(await vaultBalances(s)).to.deep.equal(before);
+    expect(await s.settlement.owed(maker, busd.target)).to.equal(50_000n * WAD);
+    await expect(s.settlement.connect(s.maker).claim(busd.target)).to.be.revertedWithCustomError(
+      busd,
+      "BlocklistToken__Blocked",
+    );
+
+    await (await busd.setBlocked(maker, false)).wait();
+    await expect(s.settlement.connect(s.maker).claim(busd.target))
+      .to.emit(s.settlement, "PaymentClaimed")
+      .withArgs(maker, busd.target, 50_000n * WAD);
+    expect(await busd.balanceOf(maker)).to.equal(100_000n * WAD);
+    expect(await busd.balanceOf(s.settlement.target)).to.equal(0n);
+    expect(await s.settlement.owed(maker, busd.target)).to.equal(0n);
+  });
+
   it("stops a malicious token's reentry into settle with the reentrancy guard", async () => {
     const evil = await ethers.deployContract("ReentrantToken");
     const s = await addDollarAsset(sys, evil, 18, 100_000n);
