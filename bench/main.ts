@@ -4,11 +4,18 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { blackLittermanBench } from "./blackLitterman.bench.ts";
 import { estimatorsBench } from "./estimators.bench.ts";
+import { settlementGasBench } from "./gas.bench.ts";
 import { optimizerBench } from "./optimizer.bench.ts";
 import { riskParityBench } from "./riskParity.bench.ts";
 import { toMarkdown, toText, type BenchModule, type BenchTable } from "./harness.ts";
 
-const modules: readonly BenchModule[] = [blackLittermanBench, estimatorsBench, optimizerBench, riskParityBench];
+const modules: readonly BenchModule[] = [
+  blackLittermanBench,
+  estimatorsBench,
+  settlementGasBench,
+  optimizerBench,
+  riskParityBench,
+];
 
 const only = process.argv.slice(2);
 const tables: BenchTable[] = [];

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IPriceOracle
+/// @notice Prices the settlement uses for post-trade checks, normalised so that token decimals never
+/// leak into the weight arithmetic.
+interface IPriceOracle {
+    /// @notice `token` has no feed.
+    error Oracle__NoFeed(address token);
+
+    /// @notice The feed answered zero or a negative price.
+    error Oracle__InvalidPrice(address token, int256 answer);
+
+    /// @notice The feed's last update is older than the feed's allowed age.
+    error Oracle__StalePrice(address token, uint256 updatedAt, uint256 maxAge);
+
+    /// @notice The feed's latest answer was carried over from an earlier round.
+    error Oracle__IncompleteRound(address token, uint80 roundId, uint80 answeredInRound);
+
+    /// @notice Value of one raw unit of `token`, in 1e18-fixed-point quote currency (USD), scaled by a
+    /// further 1e18: `value (WAD) = amount (raw units) × price / 1e18`.
+    /// @dev The extra 1e18 keeps precision for 18-decimal tokens worth little: a $2000 18-decimal
+    /// token has price 2000e18; a $1 6-decimal token has price 1e30.
+    function priceOf(address token) external view returns (uint256 price);
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Audited} from "../audit/Audited.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
+import {ISettlement} from "../interfaces/ISettlement.sol";
+import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
+import {RebalanceInstructionLib} from "../libraries/RebalanceInstructionLib.sol";
+import {PostTradeChecks} from "../libraries/PostTradeChecks.sol";
+import {CircuitBreaker} from "./CircuitBreaker.sol";
+
+/// @title SettlementCore
+/// @notice What both settlement paths share: admission of an instruction (keeper, build hash,
+/// idempotency, shape), pricing, the pre-trade risk check, escrow funding and the audited events.
+abstract contract SettlementCore is CircuitBreaker, Audited, EIP712 {
+    using RebalanceInstructionLib for RebalanceInstructionLib.RebalanceInstruction;
+
+    /// @notice Upper bound on legs per instruction; 20 legs settle well inside one block.
+    uint256 public constant MAX_LEGS = 32;
+
+    /// @dev Everything an admitted instruction's later steps need, priced once.
+    struct Context {
+        address portfolio;
+        bytes32 instructionHash;
+        address[] assets;
+        uint256[] preBalances;
+        uint256[] prices;
+        uint256 preNav;
+        uint256[] preWeights;
+        PostTradeChecks.Limits limits;
+    }
+
+    IModelRegistry private immutable _REGISTRY;
+    IPriceOracle private immutable _ORACLE;
+
+    mapping(bytes32 id => Status) internal _status;
+    mapping(address portfolio => uint256) private _lastNonce;
+    mapping(address portfolio => bytes32) internal _pendingOf;
+    mapping(address portfolio => bool) private _portfolios;
+    mapping(address venue => bool) private _venues;
+
+    constructor(
+        IModelRegistry registry_,
+        IPriceOracle oracle_,
+        address governance,
+        address guardian_
+    ) CircuitBreaker(governance, guardian_) EIP712("PortfolioSettlement", "1") {
+        if (address(registry_) == address(0) || address(oracle_) == address(0)) revert Settlement__ZeroAddress();
+        _REGISTRY = registry_;
+        _ORACLE = oracle_;
+    }
+
+    /// @notice Allows or disallows a portfolio vault (governance).
+    function setPortfolio(address portfolio, bool allowed) external onlyOwner {
+        if (portfolio == address(0)) revert Settlement__ZeroAddress();
+        _portfolios[portfolio] = allowed;
+        emit PortfolioSet(portfolio, allowed);
+    }
+
+    /// @notice Allows or disallows a venue adapter for atomic-path legs (governance).
+    function setVenue(address venue, bool allowed) external onlyOwner {
+        if (venue == address(0)) revert Settlement__ZeroAddress();
+        _venues[venue] = allowed;
+        emit VenueSet(venue, allowed);
+    }
+
+    /// @notice The model registry that names keepers, the optimiser build and the limits.
+    function registry() external view returns (IModelRegistry) {
+        return _REGISTRY;
+    }
+
+    /// @notice The price oracle of the risk checks.
+    function oracle() external view returns (IPriceOracle) {
+        return _ORACLE;
+    }
+
+    /// @notice Whether `portfolio` is an allowed vault.
+    function isPortfolio(address portfolio) external view returns (bool) {
+        return _portfolios[portfolio];
+    }
+
+    /// @notice Whether `venue` is an allowed adapter.
+    function isVenue(address venue) external view returns (bool) {
+        return _venues[venue];
+    }
+
+    /// @inheritdoc ISettlement
+    function statusOf(bytes32 id) external view returns (Status) {
+        return _status[id];
+    }
+
+    /// @inheritdoc ISettlement
+    function lastNonce(address portfolio) external view returns (uint256) {
+        return _lastNonce[portfolio];
+    }
+
+    /// @inheritdoc ISettlement
+    function pendingOf(address portfolio) external view returns (bytes32) {
+        return _pendingOf[portfolio];
+    }
+
+    /// @inheritdoc ISettlement
+    function hashTypedInstruction(
+        RebalanceInstructionLib.RebalanceInstruction calldata instruction
+    ) external view returns (bytes32) {
+        return _hashTypedDataV4(instruction.hash());
+    }
+
+    /// @notice The EIP-712 domain separator keepers sign under.
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @dev The keeper who signed `instruction`; {_admit} checks the role.
+    function _signer(
+        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
+        bytes calldata signature
+    ) internal view returns (address) {
+        return ECDSA.recover(_hashTypedDataV4(instruction.hash()), signature);
+    }
+
+    /// @dev Checks everything that can be checked before a token moves, consumes the nonce, prices
+    /// the portfolio and emits the issue events. Reverts on malformed or unauthorised input; returns
+    /// `admitted == false` (after halting and recording the breach) when a pre-trade risk threshold
+    /// is exceeded, so the halt persists.
+    function _admit(
+        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
+        address keeper,
+        bool atomic
+    ) internal returns (Context memory ctx, bool admitted) {
+        _requireOperational();
+        bytes32 id = instruction.id;
+        address portfolio = instruction.portfolio;
+        if (!_REGISTRY.isKeeper(keeper)) revert Settlement__NotKeeper(keeper);
+        if (!_portfolios[portfolio]) revert Settlement__UnknownPortfolio(portfolio);
+        if (_status[id] != Status.None) revert Settlement__InstructionExists(id, _status[id]);
+        uint256 last = _lastNonce[portfolio];
+        if (instruction.nonce <= last) revert Settlement__StaleNonce(portfolio, instruction.nonce, last);
+        if (block.timestamp > instruction.deadline) revert Settlement__Expired(instruction.deadline, block.timestamp);
+        bytes32 pinned = _REGISTRY.optimizerBuildHash();
+        if (instruction.optimiserBuildHash != pinned) {
+            revert Settlement__BuildHashMismatch(pinned, instruction.optimiserBuildHash);
+        }
+        bytes32 busy = _pendingOf[portfolio];
+        if (busy != bytes32(0)) revert Settlement__PortfolioBusy(portfolio, busy);
+
+        ctx.portfolio = portfolio;
+        (ctx.assets, ctx.preBalances) = IPortfolioVault(portfolio).holdings();
+        _checkShape(instruction, ctx.assets, atomic);
+        ctx.prices = _prices(ctx.assets);
+        (ctx.preNav, ctx.preWeights) = PostTradeChecks.weigh(ctx.preBalances, ctx.prices);
+        if (ctx.preNav == 0) revert Settlement__ZeroNav(portfolio);
+        ctx.limits = _limits();
+
+        _lastNonce[portfolio] = instruction.nonce;
+        ctx.instructionHash = instruction.hash();
+        _emitIssued(instruction, keeper, ctx.instructionHash);
+
+        PostTradeChecks.Breach memory breach = PostTradeChecks.preTrade(
+            instruction.targetWeights,
+            ctx.preWeights,
+            ctx.limits
+        );
+        if (breach.check != Check.None) {
+            _status[id] = Status.RolledBack;
+            _recordBreach(id, portfolio, breach);
+            _emitRolledBack(id, portfolio, RollbackReason.ConstraintBreached, new address[](0), new uint256[](0));
+            return (ctx, false);
+        }
+        return (ctx, true);
+    }
+
+    /// @dev Targets: one per asset, summing to exactly 1e18. Legs: 1..MAX_LEGS, each selling a
+    /// positive amount of one vault asset for another, through an allowed venue on the atomic path.
+    function _checkShape(
+        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
+        address[] memory assets,
+        bool atomic
+    ) private view {
+        uint256 n = assets.length;
+        uint256[] calldata targets = instruction.targetWeights;
+        if (targets.length != n) revert Settlement__TargetsLength(targets.length, n);
+        uint256 sum;
+        for (uint256 i; i < n; ++i) {
+            sum += targets[i];
+        }
+        if (sum != 1e18) revert Settlement__TargetsSum(sum);
+
+        uint256 legCount = instruction.legs.length;
+        if (legCount == 0 || legCount > MAX_LEGS) revert Settlement__LegCount(legCount, MAX_LEGS);
+        for (uint256 i; i < legCount; ++i) {
+            RebalanceInstructionLib.Leg calldata leg = instruction.legs[i];
+            if (leg.amountIn == 0 || leg.sellToken == leg.buyToken) revert Settlement__InvalidLeg(i);
+            if (!_contains(assets, leg.sellToken)) revert Settlement__LegNotInUniverse(i, leg.sellToken);
+            if (!_contains(assets, leg.buyToken)) revert Settlement__LegNotInUniverse(i, leg.buyToken);
+            if (atomic && !_venues[leg.venue]) revert Settlement__VenueNotAllowed(i, leg.venue);
+        }
+    }
+
+    /// @dev Moves every leg's sell amount from the vault into escrow in one vault call and refuses
+    /// fee-on-transfer tokens: the escrow must gain exactly the sum sold of each token.
+    function _fundEscrow(
+        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
+        address portfolio
+    ) internal returns (address[] memory tokens, uint256[] memory amounts) {
+        uint256 n = instruction.legs.length;
+        tokens = new address[](n);
+        amounts = new uint256[](n);
+        uint256[] memory before = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            tokens[i] = instruction.legs[i].sellToken;
+            amounts[i] = instruction.legs[i].amountIn;
+            before[i] = IERC20(tokens[i]).balanceOf(address(this));
+        }
+        IPortfolioVault(portfolio).fundEscrow(tokens, amounts);
+        for (uint256 i; i < n; ++i) {
+            address token = tokens[i];
+            uint256 expected;
+            for (uint256 j; j < n; ++j) {
+                if (tokens[j] == token) expected += amounts[j];
+            }
+            uint256 received = IERC20(token).balanceOf(address(this)) - before[i];
+            if (received != expected) revert Settlement__FeeOnTransfer(token, expected, received);
+        }
+        emit EscrowLocked(instruction.id, portfolio, tokens, amounts);
+        _recordAudit(EscrowLocked.selector, keccak256(abi.encode(instruction.id, portfolio, tokens, amounts)));
+    }
+
+    /// @dev Post-trade checks at `ctx.prices` on the holdings `postBalances`.
+    function _postTrade(
+        Context memory ctx,
+        uint256[] memory postBalances,
+        uint256[] memory targets
+    ) internal pure returns (PostTradeChecks.Breach memory breach, uint256 postNav) {
+        uint256[] memory postWeights;
+        (postNav, postWeights) = PostTradeChecks.weigh(postBalances, ctx.prices);
+        breach = PostTradeChecks.postTrade(ctx.preNav, ctx.preWeights, postNav, postWeights, targets, ctx.limits);
+    }
+
+    function _isKeeper(address account) internal view returns (bool) {
+        return _REGISTRY.isKeeper(account);
+    }
+
+    function _prices(address[] memory assets) internal view returns (uint256[] memory prices) {
+        uint256 n = assets.length;
+        prices = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            prices[i] = _ORACLE.priceOf(assets[i]);
+        }
+    }
+
+    function _limits() internal view returns (PostTradeChecks.Limits memory limits) {
+        IModelRegistry.StrategyParameters memory params = _REGISTRY.strategyParameters();
+        IModelRegistry.ConstraintSet memory constraints = _REGISTRY.constraintSet();
+        limits = PostTradeChecks.Limits({
+            maxLossBps: params.maxSlippageBps,
+            tolerance: params.driftThreshold,
+            maxPositionWeight: constraints.maxPositionWeight,
+            maxTurnover: constraints.maxTurnover
+        });
+    }
+
+    /// @dev Halts and records the breach (audited).
+    function _recordBreach(bytes32 id, address portfolio, PostTradeChecks.Breach memory breach) internal {
+        _halt(id);
+        emit ConstraintBreached(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit);
+        _recordAudit(
+            ConstraintBreached.selector,
+            keccak256(abi.encode(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit))
+        );
+    }
+
+    function _emitRolledBack(
+        bytes32 id,
+        address portfolio,
+        RollbackReason reason,
+        address[] memory tokens,
+        uint256[] memory amounts
+    ) internal {
+        emit RolledBack(id, portfolio, reason, tokens, amounts);
+        _recordAudit(RolledBack.selector, keccak256(abi.encode(id, portfolio, reason, tokens, amounts)));
+    }
+
+    function _emitFinalized(
+        bytes32 id,
+        address portfolio,
+        uint256 navBefore,
+        uint256 navAfter,
+        uint256[] memory holdings,
+        uint256[] memory amountsOut
+    ) internal {
+        emit SettlementFinalized(id, portfolio, navBefore, navAfter, holdings, amountsOut);
+        _recordAudit(
+            SettlementFinalized.selector,
+            keccak256(abi.encode(id, portfolio, navBefore, navAfter, holdings, amountsOut))
+        );
+    }
+
+    function _emitIssued(
+        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
+        address keeper,
+        bytes32 instructionHash
+    ) private {
+        bytes32 id = instruction.id;
+        address portfolio = instruction.portfolio;
+        emit PortfolioOptimized(
+            id,
+            portfolio,
+            instruction.targetWeights,
+            instruction.inputsHash,
+            instruction.optimiserBuildHash
+        );
+        _recordAudit(
+            PortfolioOptimized.selector,
+            keccak256(
+                abi.encode(
+                    id,
+                    portfolio,
+                    instruction.targetWeights,
+                    instruction.inputsHash,
+                    instruction.optimiserBuildHash
+                )
+            )
+        );
+        emit RebalanceInstructionIssued(
+            id,
+            portfolio,
+            keeper,
+            instructionHash,
+            instruction.nonce,
+            instruction.deadline
+        );
+        _recordAudit(
+            RebalanceInstructionIssued.selector,
+            keccak256(abi.encode(id, portfolio, keeper, instructionHash, instruction.nonce, instruction.deadline))
+        );
+    }
+
+    function _contains(address[] memory list, address item) private pure returns (bool) {
+        uint256 n = list.length;
+        for (uint256 i; i < n; ++i) {
+            if (list[i] == item) return true;
+        }
+        return false;
+    }
+}

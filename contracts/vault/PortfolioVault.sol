@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
+import {ISettlement} from "../interfaces/ISettlement.sol";
+
+/// @title PortfolioVault
+/// @notice Holds one DAO portfolio's ERC-20 assets. Governance deposits, withdraws and curates the
+/// asset list; the settlement contract is the only other party that moves assets, and only into its
+/// own escrow while settling a rebalance.
+/// @dev While the settlement holds a pending two-step instruction for this vault, deposits,
+/// withdrawals and asset-list changes wait: the instruction's pre-trade snapshot and its target
+/// weights (indexed by the asset list) must stay meaningful until it finalises or rolls back.
+contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    address private immutable _SETTLEMENT;
+    address[] private _assets;
+    mapping(address token => bool) private _isAsset;
+
+    /// @param governance Owner: the DAO timelock.
+    /// @param settlement_ The settlement contract allowed to fund its escrow from this vault.
+    /// @param assets_ Initial asset list, in target-weight order.
+    constructor(address governance, address settlement_, address[] memory assets_) Ownable(governance) {
+        if (settlement_ == address(0)) revert Vault__ZeroAddress();
+        _SETTLEMENT = settlement_;
+        for (uint256 i; i < assets_.length; ++i) {
+            _addAsset(assets_[i]);
+        }
+    }
+
+    modifier onlySettlement() {
+        if (msg.sender != _SETTLEMENT) revert Vault__NotSettlement(msg.sender);
+        _;
+    }
+
+    modifier whenIdle() {
+        bytes32 pending = ISettlement(_SETTLEMENT).pendingOf(address(this));
+        if (pending != bytes32(0)) revert Vault__RebalancePending(pending);
+        _;
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function settlement() external view returns (address) {
+        return _SETTLEMENT;
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function assets() external view returns (address[] memory) {
+        return _assets;
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function isAsset(address token) external view returns (bool) {
+        return _isAsset[token];
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function holdings() external view returns (address[] memory tokens, uint256[] memory balances) {
+        tokens = _assets;
+        uint256 n = tokens.length;
+        balances = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            balances[i] = IERC20(tokens[i]).balanceOf(address(this));
+        }
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function deposit(address token, uint256 amount) external onlyOwner whenIdle nonReentrant {
+        if (!_isAsset[token]) revert Vault__UnknownAsset(token);
+        emit Deposited(token, msg.sender, amount);
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function withdraw(address token, address to, uint256 amount) external onlyOwner whenIdle nonReentrant {
+        if (to == address(0)) revert Vault__ZeroAddress();
+        emit Withdrawn(token, to, amount);
+        IERC20(token).safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function addAsset(address token) external onlyOwner whenIdle {
+        _addAsset(token);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function fundEscrow(address[] calldata tokens, uint256[] calldata amounts) external onlySettlement {
+        uint256 n = tokens.length;
+        if (amounts.length != n) revert Vault__LengthMismatch(n, amounts.length);
+        for (uint256 i; i < n; ++i) {
+            IERC20(tokens[i]).safeTransfer(msg.sender, amounts[i]);
+        }
+    }
+
+    function _addAsset(address token) private {
+        if (token == address(0)) revert Vault__ZeroAddress();
+        if (_isAsset[token]) revert Vault__DuplicateAsset(token);
+        _isAsset[token] = true;
+        _assets.push(token);
+        emit AssetAdded(token, _assets.length - 1);
+    }
+}

@@ -1,0 +1,351 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { Hex } from "viem";
+import { foldAuditChain } from "../../../src/audit/chain.ts";
+import {
+  domainOf,
+  escrowBalances,
+  INSTRUCTION_TYPES,
+  makeInstruction,
+  signInstruction,
+  uniLeg,
+  vaultBalances,
+  WAD,
+  type System,
+} from "../../helpers/settlement.ts";
+import { standardSystem, TARGETS, USDC, usdc, WBTC, WETH } from "./system.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const fixture = standardSystem(ethers);
+
+describe("Settlement: atomic path through real Uniswap V2", () => {
+  let sys: System;
+
+  beforeEach(async () => {
+    sys = await networkHelpers.loadFixture(fixture);
+  });
+
+  it("settles in one transaction: every lifecycle event in order, holdings recorded, escrow empty", async () => {
+    const leg = await uniLeg(sys, USDC, WBTC, usdc(200_000));
+    const ins = await makeInstruction(sys, TARGETS, [leg]);
+    const before = await vaultBalances(sys);
+
+    const tx = await sys.settlement.connect(sys.keeper).settle(ins);
+    const receipt = await tx.wait();
+    const names = receipt!.logs
+      .filter((l) => l.address === sys.settlement.target)
+      .map((l) => sys.settlement.interface.parseLog(l)?.name)
+      .filter((n) => n !== "AuditRecorded");
+    expect(names).to.deep.equal([
+      "PortfolioOptimized",
+      "RebalanceInstructionIssued",
+      "EscrowLocked",
+      "PendingFinality",
+      "SettlementFinalized",
+    ]);
+
+    const after = await vaultBalances(sys);
+    expect(after[USDC]).to.equal(before[USDC]! - usdc(200_000));
+    expect(after[WBTC]).to.be.gte(leg.minAmountOut);
+    expect(after[WETH]).to.equal(before[WETH]);
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(2n); // Finalized
+    expect(await sys.settlement.lastNonce(ins.portfolio)).to.equal(ins.nonce);
+    await expect(tx)
+      .to.emit(sys.settlement, "SettlementFinalized")
+      .withArgs(
+        ins.id,
+        ins.portfolio,
+        (v: bigint) => v > 0n,
+        (v: bigint) => v > 0n,
+        after,
+        [after[WBTC]! - before[WBTC]!],
+      );
+  });
+
+  it("extends the audit chain so that the off-chain fold equals auditHead()", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    await (await sys.settlement.connect(sys.keeper).settle(ins)).wait();
+    const logs = await sys.settlement.queryFilter(sys.settlement.filters.AuditRecorded());
+    const fold = foldAuditChain(
+      logs.map((log) => ({
+        index: log.args.index,
+        eventType: log.args.eventType as Hex,
+        prevHead: log.args.prevHead as Hex,
+        payloadHash: log.args.payloadHash as Hex,
+        head: log.args.head as Hex,
+      })),
+    );
+    expect(fold.firstBreak).to.equal(null);
+    expect(fold.count).to.equal(4); // PortfolioOptimized, Issued, EscrowLocked, SettlementFinalized
+    expect(fold.head).to.equal(await sys.settlement.auditHead());
+    const optimized = sys.settlement.interface.getEvent("PortfolioOptimized").topicHash;
+    expect(logs[0]!.args.eventType).to.equal(optimized);
+    const expectedPayload = ethers.keccak256(
+      ethers.AbiCoder.defaultAbiCoder().encode(
+        ["bytes32", "address", "uint256[]", "bytes32", "bytes32"],
+        [ins.id, ins.portfolio, ins.targetWeights, ins.inputsHash, ins.optimiserBuildHash],
+      ),
+    );
+    expect(logs[0]!.args.payloadHash).to.equal(expectedPayload);
+  });
+
+  it("settles several legs across pairs, including selling the bought token's pair in reverse", async () => {
+    const targets = [(30n * WAD) / 100n, (45n * WAD) / 100n, (25n * WAD) / 100n];
+    const legs = [
+      await uniLeg(sys, USDC, WBTC, usdc(200_000)),
+      await uniLeg(sys, USDC, WETH, usdc(100_000)),
+      await uniLeg(sys, WETH, WBTC, 25n * 10n ** 18n), // $50k
+    ];
+    const ins = await makeInstruction(sys, targets, legs);
+    await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.emit(sys.settlement, "SettlementFinalized");
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+  });
+
+  it("accepts an EIP-712 instruction signed by a keeper and relayed by anyone", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    const signature = await signInstruction(sys, sys.keeper, ins);
+    const digest = await sys.settlement.hashTypedInstruction(ins);
+    expect(ethers.recoverAddress(digest, signature)).to.equal(await sys.keeper.getAddress());
+    await expect(sys.settlement.connect(sys.outsider).settleSigned(ins, signature))
+      .to.emit(sys.settlement, "RebalanceInstructionIssued")
+      .withArgs(
+        ins.id,
+        ins.portfolio,
+        await sys.keeper.getAddress(),
+        (h: string) => h.length === 66,
+        ins.nonce,
+        ins.deadline,
+      );
+  });
+
+  it("hashes instructions exactly as EIP-712 tooling does (ethers TypedDataEncoder)", async () => {
+    const legs = [await uniLeg(sys, USDC, WBTC, usdc(150_000)), await uniLeg(sys, USDC, WETH, usdc(50_000))];
+    const ins = await makeInstruction(sys, TARGETS, legs);
+    const domain = await domainOf(sys);
+    expect(await sys.settlement.hashTypedInstruction(ins)).to.equal(
+      ethers.TypedDataEncoder.hash(domain, INSTRUCTION_TYPES, ins),
+    );
+    expect(await sys.settlement.DOMAIN_SEPARATOR()).to.equal(ethers.TypedDataEncoder.hashDomain(domain));
+  });
+
+  it("refuses a portfolio whose NAV is zero", async () => {
+    const empty = await ethers.deployContract("PortfolioVault", [
+      await sys.governance.getAddress(),
+      sys.settlement.target,
+      sys.addresses,
+    ]);
+    await (await sys.settlement.setPortfolio(empty.target, true)).wait();
+    const leg = await uniLeg(sys, USDC, WBTC, usdc(1));
+    const ins = await makeInstruction(sys, TARGETS, [leg], { portfolio: await empty.getAddress(), nonce: 1n });
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__ZeroNav")
+      .withArgs(empty.target);
+  });
+
+  it("refuses a signature by a non-keeper and a signature over another instruction", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    const bySomeone = await signInstruction(sys, sys.outsider, ins);
+    await expect(sys.settlement.settleSigned(ins, bySomeone))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__NotKeeper")
+      .withArgs(await sys.outsider.getAddress());
+    const signed = await signInstruction(sys, sys.keeper, ins);
+    const tampered = { ...ins, legs: [{ ...ins.legs[0]!, minAmountOut: 1n }] };
+    await expect(sys.settlement.settleSigned(tampered, signed)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__NotKeeper",
+    );
+  });
+
+  it("refuses a caller that is not a registry keeper", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    await expect(sys.settlement.connect(sys.outsider).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__NotKeeper")
+      .withArgs(await sys.outsider.getAddress());
+  });
+
+  it("refuses an instruction built by another optimiser build", async () => {
+    const other = "0x" + "cd".repeat(32);
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))], {
+      optimiserBuildHash: other,
+    });
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__BuildHashMismatch")
+      .withArgs("0x" + "ab".repeat(32), other);
+  });
+
+  it("settles an id at most once and refuses a stale nonce, before any transfer", async () => {
+    const leg = await uniLeg(sys, USDC, WBTC, usdc(200_000));
+    const ins = await makeInstruction(sys, TARGETS, [leg]);
+    await (await sys.settlement.connect(sys.keeper).settle(ins)).wait();
+    const balances = await vaultBalances(sys);
+
+    await expect(sys.settlement.connect(sys.keeper).settle({ ...ins, nonce: ins.nonce + 1n }))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__InstructionExists")
+      .withArgs(ins.id, 2n);
+    const replayNonce = await makeInstruction(sys, TARGETS, [leg], { nonce: ins.nonce });
+    await expect(sys.settlement.connect(sys.keeper).settle(replayNonce))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__StaleNonce")
+      .withArgs(ins.portfolio, ins.nonce, ins.nonce);
+    expect(await vaultBalances(sys)).to.deep.equal(balances);
+  });
+
+  it("refuses an expired instruction", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))], {
+      deadline: 1n,
+    });
+    await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__Expired",
+    );
+  });
+
+  it("refuses unknown portfolios and venues that governance did not allow", async () => {
+    const leg = await uniLeg(sys, USDC, WBTC, usdc(200_000));
+    const stranger = await sys.outsider.getAddress();
+    const ins = await makeInstruction(sys, TARGETS, [leg], { portfolio: stranger });
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__UnknownPortfolio")
+      .withArgs(stranger);
+    const rogue = await makeInstruction(sys, TARGETS, [{ ...leg, venue: stranger }]);
+    await expect(sys.settlement.connect(sys.keeper).settle(rogue))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__VenueNotAllowed")
+      .withArgs(0, stranger);
+  });
+
+  it("names malformed targets and legs", async () => {
+    const leg = await uniLeg(sys, USDC, WBTC, usdc(200_000));
+    const s = sys.settlement.connect(sys.keeper);
+    await expect(s.settle(await makeInstruction(sys, [WAD], [leg])))
+      .to.be.revertedWithCustomError(s, "Settlement__TargetsLength")
+      .withArgs(1, 3);
+    await expect(s.settle(await makeInstruction(sys, [WAD, WAD, 0n], [leg])))
+      .to.be.revertedWithCustomError(s, "Settlement__TargetsSum")
+      .withArgs(2n * WAD);
+    await expect(s.settle(await makeInstruction(sys, TARGETS, [])))
+      .to.be.revertedWithCustomError(s, "Settlement__LegCount")
+      .withArgs(0, 32);
+    await expect(s.settle(await makeInstruction(sys, TARGETS, Array(33).fill(leg))))
+      .to.be.revertedWithCustomError(s, "Settlement__LegCount")
+      .withArgs(33, 32);
+    await expect(s.settle(await makeInstruction(sys, TARGETS, [{ ...leg, amountIn: 0n }])))
+      .to.be.revertedWithCustomError(s, "Settlement__InvalidLeg")
+      .withArgs(0);
+    await expect(s.settle(await makeInstruction(sys, TARGETS, [{ ...leg, buyToken: leg.sellToken }])))
+      .to.be.revertedWithCustomError(s, "Settlement__InvalidLeg")
+      .withArgs(0);
+    const foreign = await sys.outsider.getAddress();
+    await expect(s.settle(await makeInstruction(sys, TARGETS, [leg, { ...leg, buyToken: foreign }])))
+      .to.be.revertedWithCustomError(s, "Settlement__LegNotInUniverse")
+      .withArgs(1, foreign);
+  });
+
+  it("reverts the whole transaction when a leg misses its limit at the venue", async () => {
+    const leg = await uniLeg(sys, USDC, WBTC, usdc(200_000));
+    const ins = await makeInstruction(sys, TARGETS, [{ ...leg, minAmountOut: leg.minAmountOut * 2n }]);
+    const before = await vaultBalances(sys);
+    await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.be.revertedWithCustomError(
+      sys.adapter,
+      "Venue__InsufficientOutput",
+    );
+    expect(await vaultBalances(sys)).to.deep.equal(before);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(0n);
+  });
+
+  it("checks the vault's received amount itself: a venue that lies about its output reverts the leg", async () => {
+    const hostile = await ethers.deployContract("HostileVenue");
+    await (await sys.settlement.setVenue(await hostile.getAddress(), true)).wait();
+    const leg = await uniLeg(sys, USDC, WBTC, usdc(200_000));
+    const ins = await makeInstruction(sys, TARGETS, [{ ...leg, venue: await hostile.getAddress() }]);
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegBelowLimit")
+      .withArgs(0, 0, leg.minAmountOut);
+  });
+
+  it("reverts with diagnostics when executed weights miss the targets (nothing moves)", async () => {
+    // The legs buy only half the WBTC the targets ask for: WBTC ends near 10% against a 20% target.
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(100_000))]);
+    const before = await vaultBalances(sys);
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__PostTradeCheckFailed")
+      .withArgs(3, 0, (drift: bigint) => drift > (9n * WAD) / 100n, (2n * WAD) / 100n); // WeightTolerance, USDC
+    expect(await vaultBalances(sys)).to.deep.equal(before);
+    expect(await sys.settlement.haltedBy()).to.equal(ethers.ZeroHash);
+  });
+
+  it("reverts when the NAV loss exceeds the registry's max slippage", async () => {
+    await (await sys.registry.setLimits(1, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait(); // 1 bp
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__PostTradeCheckFailed")
+      .withArgs(1, ethers.MaxUint256, (bps: bigint) => bps > 1n, 1); // NavLoss, portfolio-wide
+  });
+
+  it("halts on a pre-trade risk threshold: ConstraintBreached, RolledBack, nothing moves, later instructions refused", async () => {
+    // 70% WETH exceeds the 60% position limit.
+    const targets = [(30n * WAD) / 100n, (70n * WAD) / 100n, 0n];
+    const leg = await uniLeg(sys, USDC, WETH, usdc(300_000));
+    const ins = await makeInstruction(sys, targets, [leg]);
+    const before = await vaultBalances(sys);
+    const tx = sys.settlement.connect(sys.keeper).settle(ins);
+    await expect(tx)
+      .to.emit(sys.settlement, "ConstraintBreached")
+      .withArgs(ins.id, ins.portfolio, 2, 1, (70n * WAD) / 100n, (60n * WAD) / 100n);
+    await expect(tx).to.emit(sys.settlement, "RolledBack").withArgs(ins.id, ins.portfolio, 2, [], []);
+    expect(await vaultBalances(sys)).to.deep.equal(before);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(3n); // RolledBack
+    expect(await sys.settlement.haltedBy()).to.equal(ins.id);
+
+    const next = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    await expect(sys.settlement.connect(sys.keeper).settle(next))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__IsHalted")
+      .withArgs(ins.id);
+    await expect(sys.settlement.connect(sys.guardian).resume()).to.be.revertedWithCustomError(
+      sys.settlement,
+      "OwnableUnauthorizedAccount",
+    );
+    await expect(sys.settlement.connect(sys.governance).resume()).to.emit(sys.settlement, "Resumed");
+    await expect(sys.settlement.connect(sys.keeper).settle(next)).to.emit(sys.settlement, "SettlementFinalized");
+  });
+
+  it("halts when the projected turnover exceeds the constraint set's maximum", async () => {
+    await (await sys.registry.setLimits(100, (2n * WAD) / 100n, (60n * WAD) / 100n, WAD / 10n)).wait(); // 10%
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.emit(sys.settlement, "ConstraintBreached")
+      .withArgs(ins.id, ins.portfolio, 4, ethers.MaxUint256, (20n * WAD) / 100n, WAD / 10n);
+  });
+
+  it("pauses by guardian or governance only, refuses instructions while paused, resumes by governance", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    await expect(sys.settlement.connect(sys.outsider).pause()).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__NotGuardian",
+    );
+    await expect(sys.settlement.connect(sys.guardian).pause()).to.emit(sys.settlement, "Paused");
+    await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__IsPaused",
+    );
+    await (await sys.settlement.connect(sys.governance).resume()).wait();
+    await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.emit(sys.settlement, "SettlementFinalized");
+  });
+
+  it("lets only governance allow portfolios and venues, and only the settlement fund escrow", async () => {
+    const outsider = sys.settlement.connect(sys.outsider);
+    await expect(outsider.setVenue(await sys.outsider.getAddress(), true)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "OwnableUnauthorizedAccount",
+    );
+    await expect(outsider.setPortfolio(await sys.outsider.getAddress(), true)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "OwnableUnauthorizedAccount",
+    );
+    await expect(sys.vault.connect(sys.keeper).fundEscrow([sys.addresses[0]!], [1n]))
+      .to.be.revertedWithCustomError(sys.vault, "Vault__NotSettlement")
+      .withArgs(await sys.keeper.getAddress());
+    await expect(
+      sys.adapter.connect(sys.keeper).swap(sys.addresses[0]!, sys.addresses[1]!, 1n, 0n, sys.vault.target),
+    ).to.be.revertedWithCustomError(sys.adapter, "Venue__NotSettlement");
+  });
+});

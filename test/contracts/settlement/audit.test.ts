@@ -1,0 +1,110 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { Log, TransactionReceipt } from "ethers";
+import type { Hex } from "viem";
+import { foldAuditChain } from "../../../src/audit/chain.ts";
+import { makeInstruction, uniLeg, WAD, type System } from "../../helpers/settlement.ts";
+import { standardSystem, TARGETS, USDC, usdc, WBTC, WETH } from "./system.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const fixture = standardSystem(ethers);
+
+/**
+ * For every AuditRecorded log in `receipt`, checks that the log right before it is the audited event
+ * it names and that its payloadHash is keccak256(abi.encode(all event fields in declaration order)).
+ * Returns the audited event names in order.
+ */
+function checkAuditedPayloads(sys: System, receipt: TransactionReceipt): string[] {
+  const iface = sys.settlement.interface;
+  const mine = receipt.logs.filter((l: Log) => l.address === sys.settlement.target);
+  const names: string[] = [];
+  for (let k = 0; k < mine.length; k++) {
+    const audit = iface.parseLog(mine[k]!);
+    if (audit?.name !== "AuditRecorded") continue;
+    const event = iface.parseLog(mine[k - 1]!);
+    expect(event, "an audited event precedes AuditRecorded").to.not.equal(null);
+    expect(audit.args.eventType).to.equal(event!.topic);
+    const types = event!.fragment.inputs.map((p) => p.type);
+    const payload = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(types, [...event!.args]));
+    expect(audit.args.payloadHash, `${event!.name} payload`).to.equal(payload);
+    names.push(event!.name);
+  }
+  return names;
+}
+
+describe("Settlement: audited events extend the audit chain with the exact event payloads", () => {
+  let sys: System;
+
+  beforeEach(async () => {
+    sys = await networkHelpers.loadFixture(fixture);
+  });
+
+  it("covers every audited event across settle, pre-trade halt, RFQ breach and rollback; the fold matches", async () => {
+    const seen: string[] = [];
+    const settle = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).settle(settle)).wait())!));
+
+    const tooHeavy = await makeInstruction(
+      sys,
+      [(30n * WAD) / 100n, (70n * WAD) / 100n, 0n],
+      [await uniLeg(sys, USDC, WETH, usdc(100_000))],
+    );
+    seen.push(
+      ...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).settle(tooHeavy)).wait())!),
+    );
+    await (await sys.settlement.connect(sys.governance).resume()).wait();
+
+    const maker = await sys.maker.getAddress();
+    await (await sys.tokens[WETH]!.mint(maker, 1_000n * WAD)).wait();
+    await (await sys.tokens[WETH]!.connect(sys.maker).approve(sys.settlement.target, ethers.MaxUint256)).wait();
+    // After the first settlement: USDC 400k, WETH 400k, WBTC ~200k. Sell $10k USDC for WETH.
+    const leg = {
+      sellToken: sys.addresses[USDC]!,
+      buyToken: sys.addresses[WETH]!,
+      amountIn: usdc(10_000),
+      minAmountOut: 4n * WAD, // $8k: a 20% haircut, 20 bps of NAV — within 100 bps
+      venue: maker,
+    };
+    const [, balances] = await sys.vault.holdings();
+    expect(balances[USDC]).to.equal(usdc(400_000));
+    const rfq = await makeInstruction(sys, TARGETS, [leg]);
+    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).lock(rfq)).wait())!));
+    await (await sys.settlement.connect(sys.maker).fill(rfq.id, 0, 4n * WAD)).wait();
+    await (await sys.registry.setLimits(1, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait(); // 1 bp
+    const breach = checkAuditedPayloads(sys, (await (await sys.settlement.finalize(rfq.id)).wait())!);
+    expect(breach).to.deep.equal(["ConstraintBreached", "RolledBack"]);
+    seen.push(...breach);
+    await (await sys.settlement.connect(sys.governance).resume()).wait();
+    await (await sys.registry.setLimits(100, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait();
+
+    const cancelled = await makeInstruction(sys, TARGETS, [leg]);
+    await (await sys.settlement.connect(sys.keeper).lock(cancelled)).wait();
+    seen.push(
+      ...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).rollback(cancelled.id)).wait())!),
+    );
+
+    expect(new Set(seen)).to.deep.equal(
+      new Set([
+        "PortfolioOptimized",
+        "RebalanceInstructionIssued",
+        "EscrowLocked",
+        "SettlementFinalized",
+        "ConstraintBreached",
+        "RolledBack",
+      ]),
+    );
+    const logs = await sys.settlement.queryFilter(sys.settlement.filters.AuditRecorded());
+    const fold = foldAuditChain(
+      logs.map((log) => ({
+        index: log.args.index,
+        eventType: log.args.eventType as Hex,
+        prevHead: log.args.prevHead as Hex,
+        payloadHash: log.args.payloadHash as Hex,
+        head: log.args.head as Hex,
+      })),
+    );
+    expect(fold.firstBreak).to.equal(null);
+    expect(fold.head).to.equal(await sys.settlement.auditHead());
+    expect(BigInt(fold.count)).to.equal(await sys.settlement.auditCount());
+  });
+});

@@ -1,0 +1,218 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import {
+  escrowBalances,
+  makeInstruction,
+  signInstruction,
+  vaultBalances,
+  WAD,
+  type Leg,
+  type System,
+} from "../../helpers/settlement.ts";
+import { standardSystem, TARGETS, USDC, usdc, WBTC } from "./system.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const fixture = standardSystem(ethers);
+
+const BTC = 10n ** 8n;
+
+describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () => {
+  let sys: System;
+  let maker: string;
+
+  /** Sell $200k USDC for at least 4.99 WBTC, reserved for `counterparty` (zero: anyone). */
+  function rfqLeg(counterparty: string, minAmountOut = (499n * BTC) / 100n): Leg {
+    return {
+      sellToken: sys.addresses[USDC]!,
+      buyToken: sys.addresses[WBTC]!,
+      amountIn: usdc(200_000),
+      minAmountOut,
+      venue: counterparty,
+    };
+  }
+
+  beforeEach(async () => {
+    sys = await networkHelpers.loadFixture(fixture);
+    maker = await sys.maker.getAddress();
+    await (await sys.tokens[WBTC]!.mint(maker, 100n * BTC)).wait();
+    await (await sys.tokens[WBTC]!.connect(sys.maker).approve(sys.settlement.target, ethers.MaxUint256)).wait();
+  });
+
+  it("locks escrow, takes the maker's fill and finalises atomically: buy to vault, sell to maker", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+    const before = await vaultBalances(sys);
+    const locking = sys.settlement.connect(sys.keeper).lock(ins);
+    await expect(locking)
+      .to.emit(sys.settlement, "EscrowLocked")
+      .withArgs(ins.id, ins.portfolio, [sys.addresses[USDC]], [usdc(200_000)]);
+    await expect(locking).to.emit(sys.settlement, "PendingFinality").withArgs(ins.id, ins.deadline);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(1n);
+    expect(await sys.settlement.pendingOf(ins.portfolio)).to.equal(ins.id);
+    expect((await escrowBalances(sys))[USDC]).to.equal(usdc(200_000));
+
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC))
+      .to.emit(sys.settlement, "LegFilled")
+      .withArgs(ins.id, 0, maker, 5n * BTC);
+    expect(await sys.settlement.fillOf(ins.id, 0)).to.deep.equal([maker, 5n * BTC]);
+
+    await expect(sys.settlement.connect(sys.outsider).finalize(ins.id)).to.emit(sys.settlement, "SettlementFinalized");
+    const after = await vaultBalances(sys);
+    expect(after[USDC]).to.equal(before[USDC]! - usdc(200_000));
+    expect(after[WBTC]).to.equal(5n * BTC);
+    expect(await sys.tokens[USDC]!.balanceOf(maker)).to.equal(usdc(200_000));
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(2n);
+    expect(await sys.settlement.pendingOf(ins.portfolio)).to.equal(ethers.ZeroHash);
+    await expect(sys.settlement.finalize(ins.id))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__NotPending")
+      .withArgs(ins.id, 2);
+  });
+
+  it("locks a keeper-signed instruction relayed by anyone; an open leg takes any counterparty", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(ethers.ZeroAddress)]);
+    const signature = await signInstruction(sys, sys.keeper, ins);
+    await expect(sys.settlement.connect(sys.outsider).lockSigned(ins, signature)).to.emit(
+      sys.settlement,
+      "PendingFinality",
+    );
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).to.emit(sys.settlement, "LegFilled");
+  });
+
+  it("freezes the vault's deposits, withdrawals and asset list while an instruction is pending", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+    await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
+    const gov = sys.vault.connect(sys.governance);
+    await expect(gov.withdraw(sys.addresses[USDC]!, await sys.governance.getAddress(), 1n))
+      .to.be.revertedWithCustomError(sys.vault, "Vault__RebalancePending")
+      .withArgs(ins.id);
+    await expect(gov.deposit(sys.addresses[USDC]!, 1n)).to.be.revertedWithCustomError(
+      sys.vault,
+      "Vault__RebalancePending",
+    );
+    await expect(gov.addAsset(await sys.outsider.getAddress())).to.be.revertedWithCustomError(
+      sys.vault,
+      "Vault__RebalancePending",
+    );
+    const second = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+    await expect(sys.settlement.connect(sys.keeper).lock(second))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__PortfolioBusy")
+      .withArgs(ins.portfolio, ins.id);
+    await expect(sys.settlement.connect(sys.keeper).settle(second)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__PortfolioBusy",
+    );
+  });
+
+  it("rolls back after the deadline, by anyone, restoring vault and maker exactly", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+    const vaultBefore = await vaultBalances(sys);
+    const makerBefore = await sys.tokens[WBTC]!.balanceOf(maker);
+    await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
+    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).wait();
+    await expect(sys.settlement.connect(sys.outsider).rollback(ins.id))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__RollbackTooEarly")
+      .withArgs(ins.id, ins.deadline);
+
+    await networkHelpers.time.increaseTo(ins.deadline + 1n);
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__Expired",
+    );
+    await expect(sys.settlement.finalize(ins.id)).to.be.revertedWithCustomError(sys.settlement, "Settlement__Expired");
+    await expect(sys.settlement.connect(sys.outsider).rollback(ins.id))
+      .to.emit(sys.settlement, "RolledBack")
+      .withArgs(ins.id, ins.portfolio, 0, [sys.addresses[USDC]], [usdc(200_000)]); // Expired
+    expect(await vaultBalances(sys)).to.deep.equal(vaultBefore);
+    expect(await sys.tokens[WBTC]!.balanceOf(maker)).to.equal(makerBefore);
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(3n);
+    await expect(sys.settlement.rollback(ins.id)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__NotPending",
+    );
+  });
+
+  it("lets a keeper, the guardian or governance cancel before the deadline", async () => {
+    for (const who of [sys.keeper, sys.guardian, sys.governance]) {
+      const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+      await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
+      await expect(sys.settlement.connect(who).rollback(ins.id))
+        .to.emit(sys.settlement, "RolledBack")
+        .withArgs(ins.id, ins.portfolio, 1, [sys.addresses[USDC]], [usdc(200_000)]); // Cancelled
+    }
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+  });
+
+  it("on a failed post-trade check, finalize rolls back, halts and records the breach instead of reverting", async () => {
+    // The maker fills at its 4.5 BTC floor ($180k for $200k): a 2% NAV loss on the $1M portfolio (> 1%).
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker, (45n * BTC) / 10n)]);
+    const vaultBefore = await vaultBalances(sys);
+    const makerBefore = await sys.tokens[WBTC]!.balanceOf(maker);
+    await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
+    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, (45n * BTC) / 10n)).wait();
+
+    expect(await sys.settlement.finalize.staticCall(ins.id)).to.equal(false);
+    const tx = sys.settlement.finalize(ins.id);
+    await expect(tx)
+      .to.emit(sys.settlement, "ConstraintBreached")
+      .withArgs(ins.id, ins.portfolio, 1, ethers.MaxUint256, 200, 100); // NavLoss: 200 bps > 100 bps
+    await expect(tx).to.emit(sys.settlement, "RolledBack");
+    expect(await vaultBalances(sys)).to.deep.equal(vaultBefore);
+    expect(await sys.tokens[WBTC]!.balanceOf(maker)).to.equal(makerBefore);
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+    expect(await sys.settlement.haltedBy()).to.equal(ins.id);
+    const next = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+    await expect(sys.settlement.connect(sys.keeper).lock(next))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__IsHalted")
+      .withArgs(ins.id);
+  });
+
+  it("halts on a pre-trade threshold at lock too: returns false, escrows nothing", async () => {
+    const targets = [0n, (35n * WAD) / 100n, (65n * WAD) / 100n]; // WBTC above the 60% limit
+    const ins = await makeInstruction(sys, targets, [rfqLeg(maker)]);
+    expect(await sys.settlement.connect(sys.keeper).lock.staticCall(ins)).to.equal(false);
+    await expect(sys.settlement.connect(sys.keeper).lock(ins))
+      .to.emit(sys.settlement, "ConstraintBreached")
+      .withArgs(ins.id, ins.portfolio, 2, WBTC, targets[2], (60n * WAD) / 100n);
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+    expect(await sys.settlement.pendingOf(ins.portfolio)).to.equal(ethers.ZeroHash);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(3n);
+  });
+
+  it("names every refused fill", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+    await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
+    const outsider = await sys.outsider.getAddress();
+    await expect(sys.settlement.connect(sys.outsider).fill(ins.id, 0, 5n * BTC))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__NotCounterparty")
+      .withArgs(0, outsider, maker);
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 4n * BTC))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegBelowLimit")
+      .withArgs(0, 4n * BTC, (499n * BTC) / 100n);
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 1, 5n * BTC))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegOutOfRange")
+      .withArgs(ins.id, 1);
+    await expect(sys.settlement.finalize(ins.id))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegsUnfilled")
+      .withArgs(ins.id, 0, 1);
+    await expect(sys.settlement.connect(sys.maker).fill(ethers.ZeroHash, 0, 5n * BTC))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__NotPending")
+      .withArgs(ethers.ZeroHash, 0);
+    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).wait();
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegAlreadyFilled")
+      .withArgs(ins.id, 0);
+  });
+
+  it("refuses fills and finalisation while paused, but still lets escrow go home", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+    await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
+    await (await sys.settlement.connect(sys.guardian).pause()).wait();
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__IsPaused",
+    );
+    await expect(sys.settlement.finalize(ins.id)).to.be.revertedWithCustomError(sys.settlement, "Settlement__IsPaused");
+    await expect(sys.settlement.connect(sys.guardian).rollback(ins.id)).to.emit(sys.settlement, "RolledBack");
+  });
+});

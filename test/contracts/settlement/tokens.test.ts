@@ -1,0 +1,184 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { escrowBalances, makeInstruction, uniLeg, vaultBalances, WAD, type System } from "../../helpers/settlement.ts";
+import { seedPool, type MintableToken } from "../../helpers/uniswap.ts";
+import { standardSystem, USDC, usdc } from "./system.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const fixture = standardSystem(ethers);
+
+/** Adds a $1 token as the vault's fourth asset with `holdUsd` in the vault and a $5M pool against USDC. */
+async function addDollarAsset(sys: System, token: MintableToken, decimals: number, holdUsd: bigint): Promise<System> {
+  const address = await token.getAddress();
+  const aggregator = await ethers.deployContract("MockAggregator", [8, 10n ** 8n]);
+  await (await sys.oracle.setFeed(address, await aggregator.getAddress(), 3600)).wait();
+  await (await sys.vault.connect(sys.governance).addAsset(address)).wait();
+  const unit = 10n ** BigInt(decimals);
+  await seedPool(sys.uni, sys.tokens[USDC]!, usdc(5_000_000), token, 5_000_000n * unit, sys.governance);
+  await (await token.mint(await sys.vault.getAddress(), holdUsd * unit)).wait();
+  return { ...sys, addresses: [...sys.addresses, address] };
+}
+
+// Vault after addDollarAsset(…, 100k): $1.1M = USDC 600k, WETH 400k, WBTC 0, X 100k.
+const near = (x: bigint): bigint => (x * WAD) / 1_100_000n;
+const TARGETS4 = [near(650_000n), near(400_000n), 0n, 0n];
+TARGETS4[3] = WAD - TARGETS4[0]! - TARGETS4[1]!;
+
+describe("Settlement: token handling", () => {
+  let sys: System;
+
+  beforeEach(async () => {
+    sys = await networkHelpers.loadFixture(fixture);
+  });
+
+  it("refuses a fee-on-transfer token at escrow with the shortfall, before any swap", async () => {
+    const fee = await ethers.deployContract("FeeOnTransferToken", [100]); // 1%
+    const s = await addDollarAsset(sys, fee, 18, 100_000n);
+    const before = await vaultBalances(s);
+    const ins = await makeInstruction(s, TARGETS4, [await uniLeg(s, 3, USDC, 50_000n * WAD)]);
+    await expect(s.settlement.connect(s.keeper).settle(ins))
+      .to.be.revertedWithCustomError(s.settlement, "Settlement__FeeOnTransfer")
+      .withArgs(await fee.getAddress(), 50_000n * WAD, 49_500n * WAD);
+    expect(await vaultBalances(s)).to.deep.equal(before);
+  });
+
+  it("refuses a fee-on-transfer buy token in an RFQ fill", async () => {
+    const fee = await ethers.deployContract("FeeOnTransferToken", [100]);
+    const s = await addDollarAsset(sys, fee, 18, 100_000n);
+    const maker = await s.maker.getAddress();
+    await (await fee.mint(maker, 100_000n * WAD)).wait();
+    await (await fee.connect(s.maker).approve(s.settlement.target, ethers.MaxUint256)).wait();
+    const targets = [near(550_000n), near(400_000n), 0n, 0n];
+    targets[3] = WAD - targets[0]! - targets[1]!;
+    const leg = {
+      sellToken: s.addresses[USDC]!,
+      buyToken: await fee.getAddress(),
+      amountIn: usdc(50_000),
+      minAmountOut: 49_000n * WAD,
+      venue: maker,
+    };
+    const ins = await makeInstruction(s, targets, [leg]);
+    await (await s.settlement.connect(s.keeper).lock(ins)).wait();
+    await expect(s.settlement.connect(s.maker).fill(ins.id, 0, 50_000n * WAD))
+      .to.be.revertedWithCustomError(s.settlement, "Settlement__FeeOnTransfer")
+      .withArgs(await fee.getAddress(), 50_000n * WAD, 49_500n * WAD);
+  });
+
+  it("settles a USDT-style token (no return values) through its real Uniswap V2 pool, both directions", async () => {
+    const usdt = await ethers.deployContract("NoReturnToken");
+    const s = await addDollarAsset(sys, usdt, 6, 100_000n);
+    const sell = await makeInstruction(s, TARGETS4, [await uniLeg(s, 3, USDC, 50_000n * 10n ** 6n)]);
+    await expect(s.settlement.connect(s.keeper).settle(sell)).to.emit(s.settlement, "SettlementFinalized");
+    const back = [near(600_000n), near(400_000n), 0n, 0n];
+    back[3] = WAD - back[0]! - back[1]!;
+    const buy = await makeInstruction(s, back, [await uniLeg(s, USDC, 3, usdc(49_000))]);
+    await expect(s.settlement.connect(s.keeper).settle(buy)).to.emit(s.settlement, "SettlementFinalized");
+    expect(await escrowBalances(s)).to.deep.equal([0n, 0n, 0n]);
+    expect(await usdt.balanceOf(s.settlement.target)).to.equal(0n);
+  });
+
+  it("takes a USDT-style RFQ fill (transferFrom without a return value)", async () => {
+    const usdt = await ethers.deployContract("NoReturnToken");
+    const s = await addDollarAsset(sys, usdt, 6, 100_000n);
+    const maker = await s.maker.getAddress();
+    await (await usdt.mint(maker, usdc(100_000))).wait();
+    await (await usdt.connect(s.maker).approve(s.settlement.target, ethers.MaxUint256)).wait();
+    const targets = [near(550_000n), near(400_000n), 0n, 0n];
+    targets[3] = WAD - targets[0]! - targets[1]!;
+    const leg = {
+      sellToken: s.addresses[USDC]!,
+      buyToken: await usdt.getAddress(),
+      amountIn: usdc(50_000),
+      minAmountOut: usdc(49_900),
+      venue: maker,
+    };
+    const ins = await makeInstruction(s, targets, [leg]);
+    await (await s.settlement.connect(s.keeper).lock(ins)).wait();
+    await (await s.settlement.connect(s.maker).fill(ins.id, 0, usdc(50_000))).wait();
+    await expect(s.settlement.finalize(ins.id)).to.emit(s.settlement, "SettlementFinalized");
+    expect(await usdt.balanceOf(await s.vault.getAddress())).to.equal(usdc(150_000));
+  });
+
+  it("defers a counterparty payment the token refuses, so rollback still returns the vault's escrow", async () => {
+    const busd = await ethers.deployContract("BlocklistToken");
+    const s = await addDollarAsset(sys, busd, 18, 100_000n);
+    const maker = await s.maker.getAddress();
+    await (await busd.mint(maker, 100_000n * WAD)).wait();
+    await (await busd.connect(s.maker).approve(s.settlement.target, ethers.MaxUint256)).wait();
+    const targets = [near(550_000n), near(400_000n), 0n, 0n];
+    targets[3] = WAD - targets[0]! - targets[1]!;
+    const leg = {
+      sellToken: s.addresses[USDC]!,
+      buyToken: await busd.getAddress(),
+      amountIn: usdc(50_000),
+      minAmountOut: 49_900n * WAD,
+      venue: maker,
+    };
+    const before = await vaultBalances(s);
+    const ins = await makeInstruction(s, targets, [leg]);
+    await (await s.settlement.connect(s.keeper).lock(ins)).wait();
+    await (await s.settlement.connect(s.maker).fill(ins.id, 0, 50_000n * WAD)).wait();
+    await (await busd.setBlocked(maker, true)).wait();
+
+    await expect(s.settlement.connect(s.keeper).rollback(ins.id))
+      .to.emit(s.settlement, "PaymentDeferred")
+      .withArgs(maker, busd.target, 50_000n * WAD);
+    expect(await vaultBalances(s)).to.deep.equal(before);
+    expect(await s.settlement.owed(maker, busd.target)).to.equal(50_000n * WAD);
+    await expect(s.settlement.connect(s.maker).claim(busd.target)).to.be.revertedWithCustomError(
+      busd,
+      "BlocklistToken__Blocked",
+    );
+
+    await (await busd.setBlocked(maker, false)).wait();
+    await expect(s.settlement.connect(s.maker).claim(busd.target))
+      .to.emit(s.settlement, "PaymentClaimed")
+      .withArgs(maker, busd.target, 50_000n * WAD);
+    expect(await busd.balanceOf(maker)).to.equal(100_000n * WAD);
+    expect(await busd.balanceOf(s.settlement.target)).to.equal(0n);
+    expect(await s.settlement.owed(maker, busd.target)).to.equal(0n);
+  });
+
+  it("stops a malicious token's reentry into settle with the reentrancy guard", async () => {
+    const evil = await ethers.deployContract("ReentrantToken");
+    const s = await addDollarAsset(sys, evil, 18, 100_000n);
+    const ins = await makeInstruction(s, TARGETS4, [await uniLeg(s, 3, USDC, 50_000n * WAD)]);
+    const inner = await makeInstruction(s, TARGETS4, [await uniLeg(s, 3, USDC, 1_000n * WAD)], {
+      nonce: ins.nonce + 1n,
+    });
+    // The keeper is the reentering party's best case: the token calls settle as itself, so make it a keeper too.
+    await (await s.registry.setKeeper(await evil.getAddress(), true)).wait();
+    const payload = s.settlement.interface.encodeFunctionData("settle", [inner]);
+
+    await (await evil.arm(s.settlement.target, payload, true)).wait();
+    await expect(s.settlement.connect(s.keeper).settle(ins)).to.be.revertedWithCustomError(
+      s.settlement,
+      "ReentrancyGuardReentrantCall",
+    );
+
+    // Swallowing the failure does not help either: the outer settlement completes alone.
+    await (await evil.arm(s.settlement.target, payload, false)).wait();
+    await expect(s.settlement.connect(s.keeper).settle(ins)).to.emit(s.settlement, "SettlementFinalized");
+    expect(await evil.attempts()).to.be.greaterThan(0n);
+    expect(await evil.reentered()).to.equal(false);
+    expect(await s.settlement.statusOf(inner.id)).to.equal(0n);
+  });
+
+  it("stops a venue's reentry into rollback or settle", async () => {
+    const hostile = await ethers.deployContract("HostileVenue");
+    await (await sys.settlement.setVenue(await hostile.getAddress(), true)).wait();
+    const leg = await uniLeg(sys, USDC, 2, usdc(200_000));
+    const ins = await makeInstruction(
+      sys,
+      [(40n * WAD) / 100n, (40n * WAD) / 100n, (20n * WAD) / 100n],
+      [{ ...leg, venue: await hostile.getAddress() }],
+    );
+    await (
+      await hostile.arm(sys.settlement.target, sys.settlement.interface.encodeFunctionData("rollback", [ins.id]))
+    ).wait();
+    await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "ReentrancyGuardReentrantCall",
+    );
+  });
+});
