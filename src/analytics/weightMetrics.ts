@@ -1,0 +1,125 @@
+// Allocation metrics: drift from target and risk contributions. Weights are fractions of
+// portfolio value; covariances follow src/optimizer/matrix.ts (annualised unless named otherwise).
+import { InputError } from "../errors.ts";
+import type { SymmetricMatrix } from "../optimizer/matrix.ts";
+
+function checkWeights(values: Float64Array, path: string, n?: number): Float64Array {
+  if (!(values instanceof Float64Array)) throw new InputError("VECTOR_NOT_FLOAT64", "must be a Float64Array", path);
+  if (values.length === 0) throw new InputError("VECTOR_EMPTY", "must have at least one entry", path);
+  if (n !== undefined && values.length !== n) {
+    throw new InputError("VECTOR_LENGTH", `has ${values.length} entries, expected ${n}`, path);
+  }
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new InputError("INPUT_NOT_FINITE", `must be finite, got ${v}`, `${path}[${i}]`);
+  });
+  return values;
+}
+
+/** Result of {@link weightDrift}. */
+export interface WeightDrift {
+  /** max_i |w_i − w*_i|, fraction of portfolio value. */
+  readonly maxAbs: number;
+  /** Σ_i |w_i − w*_i| (L1), fraction; half of it is the one-way turnover needed to rebalance. */
+  readonly l1: number;
+  /** Index of the asset with the largest drift (the first one on ties). */
+  readonly worstAsset: number;
+}
+
+/**
+ * Realised vs target weight drift: max |w − w*| (what the keeper's drift trigger compares with
+ * the registry threshold) and the L1 distance Σ|w − w*|.
+ *
+ * @example
+ * ```ts
+ * weightDrift(Float64Array.of(0.55, 0.45), Float64Array.of(0.5, 0.5)); // { maxAbs: 0.05, l1: 0.1, worstAsset: 0 }
+ * ```
+ */
+export function weightDrift(weights: Float64Array, targets: Float64Array): WeightDrift {
+  checkWeights(weights, "weights");
+  checkWeights(targets, "targets", weights.length);
+  let maxAbs = 0;
+  let l1 = 0;
+  let worstAsset = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const d = Math.abs((weights[i] as number) - (targets[i] as number));
+    l1 += d;
+    if (d > maxAbs) {
+      maxAbs = d;
+      worstAsset = i;
+    }
+  }
+  return { maxAbs, l1, worstAsset };
+}
+
+/** Result of {@link riskContributions}. */
+export interface RiskContributions {
+  /** Portfolio variance w'Σw, in the covariance's units (annualised variance when Σ is). */
+  readonly variance: number;
+  /** √(w'Σw): portfolio volatility, fraction (annualised when Σ is). */
+  readonly volatility: number;
+  /** RC_i = w_i (Σw)_i / w'Σw: each asset's share of portfolio variance; sums to 1, may be negative (hedges). */
+  readonly relative: Float64Array;
+}
+
+/**
+ * Risk contributions by asset (Euler decomposition of portfolio variance):
+ *
+ *   RC_i = w_i (Σw)_i / (w'Σw),  Σ_i RC_i = 1
+ *
+ * Reference: Maillard, Roncalli & Teïletche, "The Properties of Equally Weighted Risk
+ * Contribution Portfolios" (2010), eq. (1)–(2); equal RC_i is the ERC optimiser's target.
+ * Throws `PORTFOLIO_VARIANCE_NOT_POSITIVE` when w'Σw ≤ 0 (zero weights, or a covariance that is
+ * not positive semidefinite).
+ *
+ * @example
+ * ```ts
+ * const sigma = symmetricFromRows([[0.04, 0], [0, 0.01]], "covariance");
+ * riskContributions(Float64Array.of(0.5, 0.5), sigma).relative; // [0.8, 0.2]
+ * ```
+ */
+export function riskContributions(weights: Float64Array, covariance: SymmetricMatrix): RiskContributions {
+  const { n, data } = covariance;
+  checkWeights(weights, "weights", n);
+  const sigmaW = new Float64Array(n);
+  let variance = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += (data[i * n + j] as number) * (weights[j] as number);
+    sigmaW[i] = s;
+    variance += (weights[i] as number) * s;
+  }
+  if (!(variance > 0)) {
+    throw new InputError(
+      "PORTFOLIO_VARIANCE_NOT_POSITIVE",
+      `w'Σw is ${variance}; risk contributions need a positive portfolio variance`,
+      "weights",
+    );
+  }
+  const relative = new Float64Array(n);
+  for (let i = 0; i < n; i++) relative[i] = ((weights[i] as number) * (sigmaW[i] as number)) / variance;
+  return { variance, volatility: Math.sqrt(variance), relative };
+}
+
+/**
+ * Sums per-asset contributions by sector label: RC_S = Σ_{i∈S} RC_i. Keys keep the order in which
+ * sectors first appear.
+ *
+ * @example
+ * ```ts
+ * riskBySector(Float64Array.of(0.5, 0.3, 0.2), ["tech", "energy", "tech"]); // { tech: 0.7, energy: 0.3 }
+ * ```
+ */
+export function riskBySector(relative: Float64Array, sectors: readonly string[]): Record<string, number> {
+  checkWeights(relative, "relative");
+  if (sectors.length !== relative.length) {
+    throw new InputError("VECTOR_LENGTH", `has ${sectors.length} labels, expected ${relative.length}`, "sectors");
+  }
+  const out: Record<string, number> = {};
+  sectors.forEach((sector, i) => {
+    if (typeof sector !== "string" || sector.length === 0) {
+      throw new InputError("SECTOR_EMPTY", "must be a non-empty label", `sectors[${i}]`);
+    }
+    out[sector] = (out[sector] ?? 0) + (relative[i] as number);
+  });
+  return out;
+}

@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import { expectClose } from "./expectClose.ts";
+import { InProcessBus } from "../../src/bus/inProcessBus.ts";
+import { InputError } from "../../src/errors.ts";
+import { evaluateAlerts, publishAlerts } from "../../src/analytics/alerts.ts";
+import { buildPortfolioMetrics } from "../../src/analytics/buildPortfolioMetrics.ts";
+import type { PortfolioMetrics } from "../../src/analytics/portfolioMetrics.ts";
+import { symmetricFromRows } from "../../src/optimizer/matrix.ts";
+import { sharpeRatio } from "../../src/analytics/returnMetrics.ts";
+
+const base: PortfolioMetrics = { portfolio: "0xvault", at: "2026-11-24T00:00:00.000Z", frequency: 252 };
+
+describe("analytics/alerts", () => {
+  it("raises nothing inside the thresholds", () => {
+    const metrics: PortfolioMetrics = {
+      ...base,
+      drift: { maxAbs: 0.04, l1: 0.08 },
+      volatility: 0.2,
+      slippage: [{ leg: 0, tokenIn: "WETH", tokenOut: "USDC", bps: 30 }],
+      optimizer: { runtimeP95Ms: 80, samples: 20, iterations: 12 },
+      auditChain: { intact: true, count: 10, firstBreakPosition: null },
+    };
+    expect(
+      evaluateAlerts(metrics, { maxDrift: 0.05, maxVolatility: 0.25, maxSlippageBps: 50, maxRuntimeP95Ms: 100 }),
+    ).to.deep.equal([]);
+  });
+
+  it("raises one alert per breached rule, warning above the threshold and critical above twice it", () => {
+    const metrics: PortfolioMetrics = {
+      ...base,
+      drift: { maxAbs: 0.06, l1: 0.12 },
+      volatility: 0.6,
+      slippage: [
+        { leg: 0, tokenIn: "WETH", tokenOut: "USDC", bps: 30 },
+        { leg: 1, tokenIn: "USDC", tokenOut: "WBTC", bps: 75 },
+      ],
+      optimizer: { runtimeP95Ms: 250, samples: 20, iterations: 400 },
+      auditChain: { intact: false, count: 7, firstBreakPosition: 7 },
+    };
+    const alerts = evaluateAlerts(metrics, {
+      maxDrift: 0.05,
+      maxVolatility: 0.25,
+      maxSlippageBps: 50,
+      maxRuntimeP95Ms: 100,
+    });
+    expect(alerts.map((a) => [a.kind, a.severity, a.value, a.threshold])).to.deep.equal([
+      ["drift", "warning", 0.06, 0.05],
+      ["volatility", "critical", 0.6, 0.25],
+      ["slippage", "warning", 75, 50],
+      ["optimizer", "critical", 250, 100],
+      ["chain-break", "critical", 7, undefined],
+    ]);
+    expect(alerts.every((a) => a.portfolio === "0xvault" && a.at === base.at)).to.equal(true);
+    expect(alerts[2]!.message).to.contain("leg 1 (USDC → WBTC)");
+    expect(evaluateAlerts(metrics, { chainBreak: false })).to.deep.equal([]);
+  });
+
+  it("rejects a negative or non-finite threshold", () => {
+    const error = (() => {
+      try {
+        evaluateAlerts(base, { maxDrift: -1 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).to.be.instanceOf(InputError);
+    expect((error as InputError).path).to.equal("thresholds.maxDrift");
+  });
+
+  it("publishes alerts once even when the same metrics are evaluated twice", async () => {
+    const bus = new InProcessBus();
+    const metrics: PortfolioMetrics = { ...base, drift: { maxAbs: 0.2, l1: 0.3 } };
+    const first = await publishAlerts(bus, evaluateAlerts(metrics, { maxDrift: 0.05 }));
+    const again = await publishAlerts(bus, evaluateAlerts(metrics, { maxDrift: 0.05 }));
+    expect(first.map((r) => r.duplicate)).to.deep.equal([false]);
+    expect(again.map((r) => r.duplicate)).to.deep.equal([true]);
+    expect((await bus.history("alerts")).length).to.equal(1);
+    await bus.close();
+  });
+});
+
+describe("analytics/buildPortfolioMetrics", () => {
+  it("bundles every metric into a valid record the bus accepts", async () => {
+    const returns = Float64Array.of(0.01, 0.02, -0.01, 0.03);
+    const benchmark = Float64Array.of(0.01, 0.01, 0.0, 0.02);
+    const metrics = buildPortfolioMetrics({
+      portfolio: "0xvault",
+      at: new Date("2026-11-24T00:00:00Z"),
+      frequency: 4,
+      riskFreeRate: 0.04,
+      returns,
+      benchmark,
+      allocation: {
+        assets: ["WETH", "USDC"],
+        weights: Float64Array.of(0.65, 0.35),
+        targets: Float64Array.of(0.6, 0.4),
+        sectors: ["crypto", "cash"],
+      },
+      covariance: symmetricFromRows(
+        [
+          [0.04, 0.006],
+          [0.006, 0.09],
+        ],
+        "covariance",
+      ),
+      optimizer: { runtimesMs: Float64Array.from({ length: 20 }, (_, i) => i + 1), iterations: 14 },
+      legs: [
+        {
+          tokenIn: "WETH",
+          tokenOut: "USDC",
+          amountIn: 10n ** 18n,
+          amountOut: 1_990_000_000n,
+          decimalsIn: 18,
+          decimalsOut: 6,
+          priceIn: { answer: 2000_00000000n, decimals: 8 },
+          priceOut: { answer: 1_00000000n, decimals: 8 },
+        },
+      ],
+      settlement: { instructionId: "0x01", issuedAt: 100n, issuedBlock: 10n, finalizedAt: 124n, finalizedBlock: 12n },
+      auditChain: { intact: true, count: 3, firstBreakPosition: null },
+    });
+    expect(metrics.observations).to.equal(4);
+    expect(metrics.sharpe).to.equal(sharpeRatio(returns, { frequency: 4, riskFreeRate: 0.04 }));
+    expectClose(metrics.sortino, 5, 1e-12);
+    expectClose(metrics.maxDrawdown, 0.01, 1e-15);
+    expectClose(metrics.drift!.maxAbs, 0.05, 1e-15);
+    expect(metrics.weights).to.deep.equal([
+      { asset: "WETH", weight: 0.65, target: 0.6, sector: "crypto" },
+      { asset: "USDC", weight: 0.35, target: 0.4, sector: "cash" },
+    ]);
+    const rc = metrics.riskContribution!;
+    expectClose(rc.byAsset.WETH! + rc.byAsset.USDC!, 1, 1e-12);
+    expect(rc.bySector.crypto).to.equal(rc.byAsset.WETH);
+    expect(metrics.optimizer).to.deep.equal({ runtimeP95Ms: 19, samples: 20, iterations: 14 });
+    expect(metrics.slippage).to.deep.equal([{ leg: 0, tokenIn: "WETH", tokenOut: "USDC", bps: 50 }]);
+    expect(metrics.settlement).to.deep.equal({ instructionId: "0x01", latencySeconds: 24, latencyBlocks: 2 });
+    const bus = new InProcessBus();
+    await bus.publish("analytics.portfolio", metrics);
+    expect((await bus.history("analytics.portfolio"))[0]!.payload).to.deep.equal(metrics);
+    await bus.close();
+  });
+
+  it("turns undefined ratios into null and refuses inputs that do not fit together", () => {
+    const flat = buildPortfolioMetrics({ portfolio: "p", at: new Date(0), returns: Float64Array.of(0.01, 0.01, 0.01) });
+    expect([flat.sharpe, flat.sortino, flat.volatility, flat.maxDrawdown]).to.deep.equal([null, null, 0, 0]);
+    const code = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as InputError).code;
+      }
+      return "none";
+    };
+    expect(
+      code(() => buildPortfolioMetrics({ portfolio: "p", at: new Date(0), benchmark: Float64Array.of(0, 0) })),
+    ).to.equal("BENCHMARK_WITHOUT_RETURNS");
+    expect(code(() => buildPortfolioMetrics({ portfolio: "p", at: new Date(Number.NaN) }))).to.equal("INPUT_NOT_DATE");
+    expect(code(() => buildPortfolioMetrics({ portfolio: "", at: new Date(0) }))).to.equal("METRICS_INVALID");
+  });
+});

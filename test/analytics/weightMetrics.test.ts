@@ -1,0 +1,136 @@
+import { expect } from "chai";
+import { expectClose } from "./expectClose.ts";
+import fc from "fast-check";
+import { InputError } from "../../src/errors.ts";
+import { symmetricFromRows, type SymmetricMatrix } from "../../src/optimizer/matrix.ts";
+import { riskBySector, riskContributions, weightDrift } from "../../src/analytics/weightMetrics.ts";
+
+const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
+
+function errorOf(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("analytics/weightMetrics", () => {
+  it("weight drift: max |w − w*| and L1", () => {
+    const drift = weightDrift(f64(0.55, 0.3, 0.15), f64(0.5, 0.35, 0.15));
+    expectClose(drift.maxAbs, 0.05, 1e-15);
+    expectClose(drift.l1, 0.1, 1e-15);
+    expect(drift.worstAsset).to.equal(0);
+    expect(weightDrift(f64(0.2, 0.8), f64(0.2, 0.8))).to.deep.equal({ maxAbs: 0, l1: 0, worstAsset: 0 });
+    const bad = errorOf(() => weightDrift(f64(0.5, 0.5), f64(1)));
+    expect([bad.code, bad.path]).to.deep.equal(["VECTOR_LENGTH", "targets"]);
+  });
+
+  it("risk contributions: a hand-computed equal-risk pair", () => {
+    // Σ = [[0.04, 0.006], [0.006, 0.09]], w = [0.6, 0.4]:
+    // Σw = [0.024 + 0.0024, 0.0036 + 0.036] = [0.0264, 0.0396]
+    // w'Σw = 0.6·0.0264 + 0.4·0.0396 = 0.01584 + 0.01584 = 0.03168 → RC = [0.5, 0.5]
+    const sigma = symmetricFromRows(
+      [
+        [0.04, 0.006],
+        [0.006, 0.09],
+      ],
+      "covariance",
+    );
+    const rc = riskContributions(f64(0.6, 0.4), sigma);
+    expectClose(rc.variance, 0.03168, 1e-15);
+    expectClose(rc.volatility, Math.sqrt(0.03168), 1e-15);
+    expectClose(rc.relative[0], 0.5, 1e-14);
+    expectClose(rc.relative[1], 0.5, 1e-14);
+    // Diagonal Σ: RC_i ∝ w_i² σ_i²: 0.25·0.04 : 0.25·0.01 = 0.8 : 0.2
+    const diag = symmetricFromRows(
+      [
+        [0.04, 0],
+        [0, 0.01],
+      ],
+      "covariance",
+    );
+    const { relative } = riskContributions(f64(0.5, 0.5), diag);
+    expectClose(relative[0], 0.8, 1e-15);
+    expectClose(relative[1], 0.2, 1e-15);
+  });
+
+  it("risk by sector sums asset contributions by label", () => {
+    const bySector = riskBySector(f64(0.5, 0.3, 0.2), ["tech", "energy", "tech"]);
+    expect(Object.keys(bySector)).to.deep.equal(["tech", "energy"]);
+    expectClose(bySector.tech, 0.7, 1e-15);
+    expectClose(bySector.energy, 0.3, 1e-15);
+    expect(errorOf(() => riskBySector(f64(1), ["a", "b"])).path).to.equal("sectors");
+    expect(errorOf(() => riskBySector(f64(1), [""])).path).to.equal("sectors[0]");
+  });
+
+  it("refuses a portfolio without positive variance", () => {
+    const sigma = symmetricFromRows(
+      [
+        [0.04, 0],
+        [0, 0.01],
+      ],
+      "covariance",
+    );
+    expect(errorOf(() => riskContributions(f64(0, 0), sigma)).code).to.equal("PORTFOLIO_VARIANCE_NOT_POSITIVE");
+    // Not PSD: [[1, 2], [2, 1]] has eigenvalue −1 along (1, −1).
+    const indefinite = symmetricFromRows(
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      "covariance",
+    );
+    expect(errorOf(() => riskContributions(f64(1, -1), indefinite)).code).to.equal("PORTFOLIO_VARIANCE_NOT_POSITIVE");
+    expect(errorOf(() => riskContributions(f64(1), sigma)).code).to.equal("VECTOR_LENGTH");
+    expect(errorOf(() => riskContributions(f64(1, Number.NaN), sigma)).path).to.equal("weights[1]");
+  });
+
+  it("property: risk contributions sum to 1 for any PSD covariance and long-only weights", () => {
+    const problem = fc.integer({ min: 1, max: 8 }).chain((n) =>
+      fc.record({
+        n: fc.constant(n),
+        a: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n }),
+        w: fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+      }),
+    );
+    fc.assert(
+      fc.property(problem, ({ n, a, w }) => {
+        // Σ = A Aᵀ + 1e-3 I is positive definite.
+        const data = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            let s = i === j ? 1e-3 : 0;
+            for (let k = 0; k < n; k++) s += a[i * n + k]! * a[j * n + k]!;
+            data[i * n + j] = s;
+          }
+        }
+        const sigma: SymmetricMatrix = { n, data };
+        const { relative } = riskContributions(Float64Array.from(w), sigma);
+        const sum = relative.reduce((s, x) => s + x, 0);
+        return Math.abs(sum - 1) < 1e-10;
+      }),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+
+  it("property: L1 drift lies between max drift and n · max drift", () => {
+    const pair = fc
+      .integer({ min: 1, max: 10 })
+      .chain((n) =>
+        fc.tuple(
+          fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+          fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+        ),
+      );
+    fc.assert(
+      fc.property(pair, ([w, t]) => {
+        const { maxAbs, l1 } = weightDrift(Float64Array.from(w), Float64Array.from(t));
+        return l1 >= maxAbs - 1e-15 && l1 <= w.length * maxAbs + 1e-15;
+      }),
+      { seed: 13, numRuns: 300 },
+    );
+  });
+});
