@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT_CODES, PortfolioError } from "../errors.ts";
 import { auditCommand } from "./commands/audit.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
 
 /** Builds the `portfolio` program; each command group lives in `src/cli/commands/`. */
 export function buildProgram(): Command {
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(auditCommand());
+  program.addCommand(dashboardCommand());
   return program;
 }
 
