@@ -40,6 +40,15 @@ const SECURITY_HEADERS = {
   "cache-control": "no-store",
 };
 
+const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/** The host name of a `Host` header, without the port. */
+function hostName(header: string): string {
+  return (
+    header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : (header.split(":")[0] ?? "")
+  ).toLowerCase();
+}
+
 function describe(error: unknown): { code: string; message: string } {
   if (error instanceof PortfolioError) return { code: error.code, message: error.message };
   return { code: "SOURCE_FAILED", message: error instanceof Error ? error.message : String(error) };
@@ -137,8 +146,16 @@ export async function startDashboard({
     }
   };
 
+  // Bound to loopback, the server answers only requests addressed to a loopback name, so that a web
+  // page elsewhere cannot read it through DNS rebinding.
+  const loopbackOnly = LOOPBACK_NAMES.has(host.toLowerCase());
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (loopbackOnly && !LOOPBACK_NAMES.has(hostName(req.headers.host ?? ""))) {
+      send(res, 403, "text/plain; charset=utf-8", `forbidden host: ${req.headers.host ?? "(none)"}\n`);
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { ...SECURITY_HEADERS, allow: "GET, HEAD" }).end();
       return;

@@ -1,5 +1,20 @@
+import type { HookSection, SnapshotHooks } from "./chainSource.ts";
 import { readSnapshotFile } from "./parseSnapshot.ts";
-import type { DashboardSnapshot, SnapshotSource } from "./snapshot.ts";
+import type { AlertView, DashboardSnapshot, SnapshotSource } from "./snapshot.ts";
+
+/** How many alerts {@link MemorySnapshotSource.pushAlert} keeps by default. */
+export const DEFAULT_ALERT_LIMIT = 50;
+
+const HOOK_SECTIONS: readonly HookSection[] = [
+  "weights",
+  "risk",
+  "frontier",
+  "drift",
+  "settlements",
+  "proposals",
+  "metrics",
+  "alerts",
+];
 
 /**
  * Serves a snapshot JSON file, re-read and re-validated on every call so that an edited file shows
@@ -56,8 +71,31 @@ export class MemorySnapshotSource implements SnapshotSource {
     this.set({ ...change(this.#current), generatedAt: now.toISOString() });
   }
 
+  /** Adds an alert at the top of the list, keeping the newest `limit`, and notifies the listeners. */
+  pushAlert(alert: AlertView, limit: number = DEFAULT_ALERT_LIMIT, now: Date = new Date()): void {
+    this.update((s) => ({ ...s, alerts: [alert, ...(s.alerts ?? [])].slice(0, limit) }), now);
+  }
+
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Hooks for {@link ChainSnapshotSource} that read these sections from this snapshot: the chain
+   * gives parameters and audit chains, the process that updates this source (the analytics consumer
+   * of the bus) gives the rest. Pass `subscribe` along so that updates reach open pages at once.
+   *
+   * @example
+   * ```ts
+   * const analytics = new MemorySnapshotSource(emptySnapshot(portfolio));
+   * const source = new ChainSnapshotSource({ client, portfolio, registry, audited,
+   *   hooks: analytics.hooks(), subscribe: (l) => analytics.subscribe(l) });
+   * ```
+   */
+  hooks(sections: readonly HookSection[] = HOOK_SECTIONS): SnapshotHooks {
+    const hooks: Record<string, () => Promise<unknown>> = {};
+    for (const section of sections) hooks[section] = () => Promise.resolve(this.#current[section]);
+    return hooks as SnapshotHooks;
   }
 }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { request } from "node:http";
 import type { SnapshotEvent } from "../../src/dashboard/page.ts";
 import { startDashboard, type Dashboard } from "../../src/dashboard/server.ts";
 import type { DashboardSnapshot, SnapshotSource } from "../../src/dashboard/snapshot.ts";
@@ -47,6 +48,23 @@ describe("dashboard/server", function () {
     const post = await fetch(new URL("api/snapshot", dashboard.url), { method: "POST", body: "{}" });
     expect(post.status).to.equal(405);
     expect(post.headers.get("allow")).to.equal("GET, HEAD");
+  });
+
+  it("refuses requests addressed to a non-loopback host name (DNS rebinding)", async () => {
+    dashboard = await startDashboard({ source: new MemorySnapshotSource(loadFixture()), port: 0 });
+    const { port } = new URL(dashboard.url);
+    const statusFor = (host: string): Promise<number | undefined> =>
+      new Promise((resolve, reject) => {
+        request({ host: "127.0.0.1", port, path: "/api/snapshot", headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+          .on("error", reject)
+          .end();
+      });
+    expect(await statusFor(`evil.example:${port}`)).to.equal(403);
+    expect(await statusFor(`localhost:${port}`)).to.equal(200);
+    expect(await statusFor(`127.0.0.1:${port}`)).to.equal(200);
   });
 
   it("reports a failing source with 503 and the error, and keeps serving", async () => {
