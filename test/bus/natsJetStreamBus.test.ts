@@ -107,6 +107,45 @@ describe("NatsJetStreamBus (real nats-server)", function () {
       }
     });
 
+    it("survives a server restart: the group resumes, nothing is lost or handled twice", async () => {
+      const fixture = await fixtureFor(isolated());
+      try {
+        const handled: string[] = [];
+        for (const client of [fixture.bus, await fixture.peer()]) {
+          await client.subscribe("ai.rebalance", (m) => void handled.push(m.payload.reason), { durable: "keepers" });
+        }
+        for (const reason of ["a", "b", "c"]) await fixture.bus.publish("ai.rebalance", signal(reason));
+        await waitFor(() => handled.length === 3, "the first three");
+        await nats!.restart();
+        // The client reconnects on its own; publishing retries until it has.
+        for (const reason of ["d", "e", "f"]) {
+          const deadline = Date.now() + 15_000;
+          for (;;) {
+            try {
+              await fixture.bus.publish("ai.rebalance", signal(reason));
+              break;
+            } catch (error) {
+              if (Date.now() > deadline) throw error;
+              await sleep(200);
+            }
+          }
+        }
+        await waitFor(() => handled.length >= 6, "the three published after the restart", 20_000);
+        await sleep(300);
+        expect([...handled].sort()).to.deep.equal(["a", "b", "c", "d", "e", "f"]);
+        expect((await fixture.bus.history("ai.rebalance")).map((m) => m.payload.reason)).to.deep.equal([
+          "a",
+          "b",
+          "c",
+          "d",
+          "e",
+          "f",
+        ]);
+      } finally {
+        await fixture.close();
+      }
+    });
+
     it("keeps history across reconnects: a new client reads what an earlier one published", async () => {
       const options = isolated();
       const writer = await NatsJetStreamBus.connect(options);
