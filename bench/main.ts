@@ -3,8 +3,9 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { toMarkdown, toText, type BenchModule, type BenchTable } from "./harness.ts";
+import { busBench } from "./bus.bench.ts";
 
-const modules: readonly BenchModule[] = [];
+const modules: readonly BenchModule[] = [busBench];
 
 const only = process.argv.slice(2);
 const tables: BenchTable[] = [];
