@@ -3,6 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { blackLittermanBench } from "./blackLitterman.bench.ts";
+import { busBench } from "./bus.bench.ts";
 import { estimatorsBench } from "./estimators.bench.ts";
 import { settlementGasBench } from "./gas.bench.ts";
 import { optimizerBench } from "./optimizer.bench.ts";
@@ -11,6 +12,7 @@ import { toMarkdown, toText, type BenchModule, type BenchTable } from "./harness
 
 const modules: readonly BenchModule[] = [
   blackLittermanBench,
+  busBench,
   estimatorsBench,
   settlementGasBench,
   optimizerBench,

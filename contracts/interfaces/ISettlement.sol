@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IAudited} from "./IAudited.sol";
+import {IGuardianPausable} from "./IGuardianPausable.sol";
 import {RebalanceInstructionLib} from "../libraries/RebalanceInstructionLib.sol";
 
 /// @title ISettlement
@@ -20,7 +21,7 @@ import {RebalanceInstructionLib} from "../libraries/RebalanceInstructionLib.sol"
 /// ({settle}) walks Issued → PendingFinality → Finalized inside one transaction and reverts as a
 /// whole on any leg or post-trade failure, so nothing moves. The two-step RFQ path ({lock}, {fill},
 /// {finalize}, {rollback}) stores PendingFinality between transactions.
-interface ISettlement is IAudited {
+interface ISettlement is IAudited, IGuardianPausable {
     /// @notice Stored status of an instruction id.
     enum Status {
         None,
@@ -98,7 +99,8 @@ interface ISettlement is IAudited {
         uint256[] amounts
     );
 
-    /// @notice A pre-trade risk threshold or post-trade check failed; the settlement halted (audited).
+    /// @notice A pre-trade risk threshold or post-trade check failed; the settlement halts: it pauses
+    /// itself (`Paused(address(this))`) until governance unpauses (audited).
     /// @param asset Index of the offending asset, or `type(uint256).max` for portfolio-wide checks.
     event ConstraintBreached(
         bytes32 indexed id,
@@ -115,15 +117,6 @@ interface ISettlement is IAudited {
     /// @notice A counterparty collected a deferred payment.
     event PaymentClaimed(address indexed counterparty, address indexed token, uint256 amount);
 
-    /// @notice The guardian or governance paused new instructions, fills and finalisation.
-    event Paused(address indexed account);
-
-    /// @notice Governance cleared the pause and any automatic halt.
-    event Resumed(address indexed account);
-
-    /// @notice Governance changed the guardian.
-    event GuardianSet(address indexed guardian);
-
     /// @notice Governance allowed or disallowed a portfolio vault.
     event PortfolioSet(address indexed portfolio, bool allowed);
 
@@ -132,9 +125,6 @@ interface ISettlement is IAudited {
 
     /// @notice The caller (or the instruction's signer) is not a registry keeper.
     error Settlement__NotKeeper(address account);
-
-    /// @notice Only the guardian or governance may do this.
-    error Settlement__NotGuardian(address account);
 
     /// @notice The portfolio is not an allowed vault of this settlement.
     error Settlement__UnknownPortfolio(address portfolio);
@@ -154,10 +144,7 @@ interface ISettlement is IAudited {
     /// @notice The deadline has passed.
     error Settlement__Expired(uint64 deadline, uint256 timestamp);
 
-    /// @notice New instructions, fills and finalisation wait while paused.
-    error Settlement__IsPaused();
-
-    /// @notice An automatic halt (after instruction `breachedId`) holds until governance resumes.
+    /// @notice An automatic halt (after instruction `breachedId`) holds until governance unpauses.
     error Settlement__IsHalted(bytes32 breachedId);
 
     /// @notice The instruction has no legs or more than the maximum.
@@ -257,12 +244,6 @@ interface ISettlement is IAudited {
     /// @notice Deferred payments owed to `counterparty` in `token`.
     function owed(address counterparty, address token) external view returns (uint256);
 
-    /// @notice Stops new instructions, fills and finalisation (guardian or governance).
-    function pause() external;
-
-    /// @notice Clears the pause and any automatic halt (governance).
-    function resume() external;
-
     /// @notice Stored status of `id`.
     function statusOf(bytes32 id) external view returns (Status);
 
@@ -272,10 +253,7 @@ interface ISettlement is IAudited {
     /// @notice The portfolio's pending two-step instruction id, or zero.
     function pendingOf(address portfolio) external view returns (bytes32);
 
-    /// @notice Whether the guardian paused the settlement.
-    function isPaused() external view returns (bool);
-
-    /// @notice The id whose breach halted the settlement, or zero.
+    /// @notice The id whose breach halted (paused) the settlement, or zero; cleared by {unpause}.
     function haltedBy() external view returns (bytes32);
 
     /// @notice EIP-712 digest a keeper signs for `instruction`.

@@ -50,7 +50,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
 
     /// @param registry_ Model registry (keepers, optimiser build hash, limits).
     /// @param oracle_ Price oracle of the risk checks.
-    /// @param governance Owner: the DAO timelock. Allows portfolios and venues, resumes after a halt.
+    /// @param governance Owner: the DAO timelock. Allows portfolios and venues, unpauses after a halt.
     /// @param guardian_ May pause (the guardian Safe).
     constructor(
         IModelRegistry registry_,

@@ -4,7 +4,6 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {Audited} from "../audit/Audited.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
@@ -16,7 +15,7 @@ import {CircuitBreaker} from "./CircuitBreaker.sol";
 /// @title SettlementCore
 /// @notice What both settlement paths share: admission of an instruction (keeper, build hash,
 /// idempotency, shape), pricing, the pre-trade risk check, escrow funding and the audited events.
-abstract contract SettlementCore is CircuitBreaker, Audited, EIP712 {
+abstract contract SettlementCore is CircuitBreaker, EIP712 {
     using RebalanceInstructionLib for RebalanceInstructionLib.RebalanceInstruction;
 
     /// @notice Upper bound on legs per instruction; 20 legs settle well inside one block.
@@ -265,14 +264,14 @@ abstract contract SettlementCore is CircuitBreaker, Audited, EIP712 {
         });
     }
 
-    /// @dev Halts and records the breach (audited).
+    /// @dev Records the breach (audited), then halts: the settlement pauses itself.
     function _recordBreach(bytes32 id, address portfolio, PostTradeChecks.Breach memory breach) internal {
-        _halt(id);
         emit ConstraintBreached(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit);
         _recordAudit(
             ConstraintBreached.selector,
             keccak256(abi.encode(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit))
         );
+        _halt(id);
     }
 
     function _emitRolledBack(

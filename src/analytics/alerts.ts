@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import type { MessageBus, PublishReceipt } from "../bus/messageBus.ts";
+import type { MessageBus, PublishReceipt, Subscription } from "../bus/messageBus.ts";
 import type { Alert } from "../bus/topics.ts";
 import type { PortfolioMetrics } from "./portfolioMetrics.ts";
 
@@ -103,4 +103,36 @@ export async function publishAlerts(bus: MessageBus, alerts: readonly Alert[]): 
   const receipts: PublishReceipt[] = [];
   for (const alert of alerts) receipts.push(await bus.publish("alerts", alert));
   return receipts;
+}
+
+/** Options of {@link alertOnMetrics}. */
+export interface AlertOnMetricsOptions {
+  /** Consumer group of the rule evaluator. Default `alert-rules`. */
+  readonly durable?: string;
+}
+
+/**
+ * Runs the alert rules on the bus: every `analytics.portfolio` message is evaluated against
+ * `thresholds` and the breaches are published on `alerts`. Runs once per group however many
+ * processes call it; a redelivered metrics message republishes identical alerts, which the bus
+ * drops by content-hash id.
+ *
+ * @example
+ * ```ts
+ * const sub = await alertOnMetrics(bus, { maxDrift: 0.05, maxVolatility: 0.25, maxSlippageBps: 50 });
+ * ```
+ */
+export async function alertOnMetrics(
+  bus: MessageBus,
+  thresholds: AlertThresholds,
+  { durable = "alert-rules" }: AlertOnMetricsOptions = {},
+): Promise<Subscription> {
+  evaluateAlerts({ portfolio: "-", at: new Date(0).toISOString(), frequency: 1 }, thresholds); // fail fast on bad thresholds
+  return bus.subscribe(
+    "analytics.portfolio",
+    async (m) => {
+      await publishAlerts(bus, evaluateAlerts(m.payload, thresholds));
+    },
+    { durable },
+  );
 }

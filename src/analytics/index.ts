@@ -36,6 +36,12 @@ export {
   type PortfolioMetrics,
 } from "./portfolioMetrics.ts";
 export { buildPortfolioMetrics, type PortfolioMetricsInput } from "./buildPortfolioMetrics.ts";
-export { evaluateAlerts, publishAlerts, type AlertThresholds } from "./alerts.ts";
+export {
+  alertOnMetrics,
+  evaluateAlerts,
+  publishAlerts,
+  type AlertOnMetricsOptions,
+  type AlertThresholds,
+} from "./alerts.ts";
 export type { MetricsQuery, MetricsStore, RecordFromBusOptions, StoredAlert, StoredMetrics } from "./metricsStore.ts";
 export { METRICS_SCHEMA_VERSION, SqliteMetricsStore } from "./sqliteMetricsStore.ts";

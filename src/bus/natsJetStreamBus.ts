@@ -150,7 +150,8 @@ export class NatsJetStreamBus implements MessageBus {
     const checked = parsePayload(topic, payload);
     const id = options.id === undefined ? contentId(topic, checked) : checkMessageId(options.id);
     const envelope: Envelope = { id, topic, payload: checked };
-    const ack = await this.#js.publish(this.#subject(topic), JSON.stringify(envelope), { msgID: id });
+    // JetStream dedups per stream; qualifying the id by topic keeps dedup per topic, as in-process.
+    const ack = await this.#js.publish(this.#subject(topic), JSON.stringify(envelope), { msgID: `${topic}:${id}` });
     return { id, seq: ack.seq, duplicate: ack.duplicate };
   }
 

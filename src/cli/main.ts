@@ -5,6 +5,7 @@ import { govCommand } from "./commands/gov.ts";
 import { viewsCommand } from "./commands/views.ts";
 import { frontierCommand } from "./commands/frontier.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
 
 /** Builds the `portfolio` program; each command group lives in `src/cli/commands/`. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(viewsCommand());
   program.addCommand(optimizeCommand());
   program.addCommand(frontierCommand());
+  program.addCommand(dashboardCommand());
   return program;
 }
 

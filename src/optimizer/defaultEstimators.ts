@@ -1,8 +1,18 @@
+import {
+  estimateCovariance,
+  estimateExpectedReturns,
+  parsePricesCsv,
+  priceTableFromInline,
+} from "./estimators/index.ts";
 import type { EstimatorFunctions } from "./resolveInputs.ts";
 
 /**
  * The estimators `optimize` uses for price-based inputs (`prices`, `expectedReturns: {method}`,
- * `covariance: {method}`). Wiring point of `src/optimizer/estimators/`: until it is wired,
- * price-based problems fail with `ESTIMATORS_UNAVAILABLE` and inline numbers still work.
+ * `covariance: {method}`): PyPortfolioOpt's conventions, see docs/estimators.md.
  */
-export const defaultEstimators: EstimatorFunctions | undefined = undefined;
+export const defaultEstimators: EstimatorFunctions | undefined = {
+  parsePricesCsv,
+  priceTableFromInline: (input) => priceTableFromInline(input, "prices"),
+  estimateExpectedReturns,
+  estimateCovariance,
+};

@@ -12,6 +12,11 @@ import type { QpResiduals, QpSolver } from "./qp/types.ts";
 import { constraintReports, portfolioMetrics, type ConstraintReport } from "./report.ts";
 import { resolveInputs, type EstimatorFunctions, type MarketInputs } from "./resolveInputs.ts";
 import { InputError } from "../errors.ts";
+import type { BlackLittermanView } from "./blackLitterman/index.ts";
+import { blackLittermanBranch } from "./branches/blackLitterman.ts";
+import { ercBranch } from "./branches/erc.ts";
+import type { QpCovariance } from "./qp/types.ts";
+import type { Hex } from "viem";
 
 /** Result of {@link optimize}; numbers are annualised fractions unless named otherwise. */
 export interface OptimizeResult {
@@ -51,6 +56,11 @@ export interface OptimizeOptions {
   readonly estimators?: EstimatorFunctions;
   /** Progress of long runs (resampling draws). */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Black-Litterman views that the caller (CLI, keeper) has verified (src/views/verifyViews.ts)
+   * with their view-set commitment; required when `blackLitterman.signedViews` is set.
+   */
+  readonly signedViews?: { readonly views: readonly BlackLittermanView[]; readonly commitment: Hex };
 }
 
 /** What an optimiser branch (MARKOWITZ, ERC, BLACK_LITTERMAN) hands back to the dispatcher. */
@@ -66,6 +76,10 @@ export interface BranchOutcome {
   readonly residuals: QpResiduals;
   readonly warnings: readonly string[];
   readonly targetVolatility?: number;
+  /** Covariance to report with (e.g. Black-Litterman's Σ*); defaults to the inputs'. */
+  readonly covariance?: QpCovariance;
+  /** Optimiser-specific result fields (risk budgets, Black-Litterman posterior), merged into the result. */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** Everything a branch needs, resolved and validated once by the dispatcher. */
@@ -76,6 +90,7 @@ export interface BranchContext {
   readonly solver: QpSolver;
   readonly riskFreeRate: number;
   readonly onProgress?: (done: number, total: number) => void;
+  readonly signedViews?: OptimizeOptions["signedViews"];
 }
 
 /** An optimiser type's implementation. */
@@ -83,7 +98,8 @@ export type OptimizerBranch = (context: BranchContext) => BranchOutcome;
 
 const NO_RESIDUALS: QpResiduals = { primal: 0, dual: 0, complementarity: 0 };
 
-function markowitzBranch(ctx: BranchContext): BranchOutcome {
+/** `optimizerType: "MARKOWITZ"`, also the last step of Black-Litterman. */
+export function markowitzBranch(ctx: BranchContext): BranchOutcome {
   const { problem, inputs, constraints: pc, solver } = ctx;
   const spec: MarkowitzSpec = {
     objective: problem.objective ?? "min-variance",
@@ -171,10 +187,12 @@ function markowitzBranch(ctx: BranchContext): BranchOutcome {
 }
 
 /**
- * One branch per optimiser type. ERC and BLACK_LITTERMAN are wired by adding their branch here.
+ * One branch per optimiser type (the registry's `optimizerType`).
  */
 const branches: Partial<Record<NonNullable<Problem["optimizerType"]>, OptimizerBranch>> = {
   MARKOWITZ: markowitzBranch,
+  ERC: ercBranch,
+  BLACK_LITTERMAN: blackLittermanBranch,
 };
 
 /**
@@ -218,7 +236,10 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
   const solver = options.qpSolver ?? interiorPointSolver;
   const base = {
     optimizerType,
-    objective: optimizerType === "MARKOWITZ" ? (problem.objective ?? "min-variance") : (problem.objective ?? null),
+    objective:
+      optimizerType === "ERC"
+        ? null
+        : (problem.objective ?? (optimizerType === "BLACK_LITTERMAN" ? "quadratic-utility" : "min-variance")),
     method: problem.method ?? "qp",
     assets: inputs.assets,
     riskFreeRate,
@@ -234,6 +255,7 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
       solver,
       riskFreeRate,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.signedViews === undefined ? {} : { signedViews: options.signedViews }),
     });
   } catch (error) {
     if (!(error instanceof InfeasibleError)) throw error;
@@ -274,7 +296,8 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
     };
   }
   const mu = outcome.expectedReturns === undefined ? inputs.expectedReturns : outcome.expectedReturns;
-  const metrics = portfolioMetrics(outcome.weights, mu, inputs.covariance, riskFreeRate);
+  const covariance = outcome.covariance ?? inputs.covariance;
+  const metrics = portfolioMetrics(outcome.weights, mu, covariance, riskFreeRate);
   return {
     ...base,
     status: "optimal",
@@ -283,12 +306,13 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
     constraints: constraintReports(
       constraints,
       outcome.weights,
-      inputs.covariance,
+      covariance,
       inputs.assets,
       outcome.targetVolatility === undefined ? {} : { targetVolatility: outcome.targetVolatility },
     ),
     diagnostics,
     warnings,
+    ...outcome.extra,
   };
 }
 

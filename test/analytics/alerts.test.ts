@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { expectClose } from "./expectClose.ts";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import { InputError } from "../../src/errors.ts";
-import { evaluateAlerts, publishAlerts } from "../../src/analytics/alerts.ts";
+import { alertOnMetrics, evaluateAlerts, publishAlerts } from "../../src/analytics/alerts.ts";
 import { buildPortfolioMetrics } from "../../src/analytics/buildPortfolioMetrics.ts";
 import type { PortfolioMetrics } from "../../src/analytics/portfolioMetrics.ts";
 import { symmetricFromRows } from "../../src/optimizer/matrix.ts";
@@ -75,6 +75,44 @@ describe("analytics/alerts", () => {
     expect(first.map((r) => r.duplicate)).to.deep.equal([false]);
     expect(again.map((r) => r.duplicate)).to.deep.equal([true]);
     expect((await bus.history("alerts")).length).to.equal(1);
+    await bus.close();
+  });
+});
+
+describe("analytics/alertOnMetrics", () => {
+  it("turns every analytics.portfolio message into its alerts, once per breach", async () => {
+    const bus = new InProcessBus();
+    const sub = await alertOnMetrics(bus, { maxDrift: 0.05, maxSlippageBps: 50 });
+    const metrics: PortfolioMetrics = {
+      ...base,
+      drift: { maxAbs: 0.07, l1: 0.1 },
+      slippage: [{ leg: 0, tokenIn: "WETH", tokenOut: "USDC", bps: 120 }],
+    };
+    await bus.publish("analytics.portfolio", metrics);
+    await bus.publish("analytics.portfolio", metrics, { id: "same-metrics-again" });
+    await bus.publish("analytics.portfolio", {
+      ...base,
+      at: "2026-11-25T00:00:00.000Z",
+      drift: { maxAbs: 0.01, l1: 0.02 },
+    });
+    const deadline = Date.now() + 5000;
+    while ((await bus.history("alerts")).length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const alerts = (await bus.history("alerts")).map((m) => [m.payload.kind, m.payload.severity]);
+    expect(alerts).to.deep.equal([
+      ["drift", "warning"],
+      ["slippage", "critical"],
+    ]);
+    await sub.close();
+    await bus.close();
+  });
+
+  it("refuses bad thresholds before subscribing", async () => {
+    const bus = new InProcessBus();
+    const error = await alertOnMetrics(bus, { maxVolatility: Number.NaN }).catch((e: unknown) => e);
+    expect((error as InputError).path).to.equal("thresholds.maxVolatility");
     await bus.close();
   });
 });

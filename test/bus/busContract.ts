@@ -225,6 +225,9 @@ export function describeBusContract(name: string, makeFixture: () => Promise<Bus
       const twin = signal();
       await bus.publish("ai.rebalance", twin, { id: "twin-1" });
       await bus.publish("ai.rebalance", twin, { id: "twin-2" });
+      // Dedup is per topic: the same explicit id on another topic is another message.
+      const alert: Alert = { kind: "keeper", severity: "info", message: "same id", at: "2026-11-24T01:00:00Z" };
+      expect((await bus.publish("alerts", alert, { id: "rebalance-42" })).duplicate).to.equal(false);
       await waitFor(() => got.length === 4, "four distinct messages");
       await sleep(150);
       expect(got.map((m) => m.id)).to.deep.equal([first.id, "rebalance-42", "twin-1", "twin-2"]);

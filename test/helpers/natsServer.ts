@@ -8,10 +8,12 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { connect } from "@nats-io/transport-node";
 
-/** A running server: its URL and how to stop it. */
+/** A running server: its URL and how to restart or stop it. */
 export interface NatsServer {
   readonly url: string;
   readonly port: number;
+  /** Stops the server (SIGTERM) and starts it again on the same port with the same JetStream store. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,56 @@ process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
+interface Running {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly log: () => string;
+}
+
+function launch(binary: string, port: number, storeDir: string): Running {
+  const child = spawn(binary, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  running.add(child);
+  let log = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { child, exited, log: () => log };
+}
+
+async function halt({ child, exited }: Running): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  running.delete(child);
+}
+
+async function waitReady(server: Running, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (server.child.exitCode !== null) {
+      throw new Error(`nats-server exited with code ${server.child.exitCode}:\n${server.log()}`);
+    }
+    try {
+      const nc = await connect({ servers: url, timeout: 500, reconnect: false });
+      await nc.close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `nats-server did not accept connections within ${timeoutMs} ms: ${String(error)}\n${server.log()}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 /**
  * Starts `nats-server -js -a 127.0.0.1 -p <free port> -sd <tmpdir>` and resolves once a client
  * can connect (retrying for up to `timeoutMs`).
@@ -58,44 +110,26 @@ export async function startNatsServer({ timeoutMs = 10_000 }: { timeoutMs?: numb
   const binary = findBinary();
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), "nats-js-"));
-  const child = spawn(binary, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  running.add(child);
-  let log = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `nats://127.0.0.1:${port}`;
-
+  let server = launch(binary, port, storeDir);
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    running.delete(child);
+    await halt(server);
     rmSync(storeDir, { recursive: true, force: true });
   };
-
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`nats-server exited with code ${child.exitCode}:\n${log}`);
-    }
-    try {
-      const nc = await connect({ servers: url, timeout: 500, reconnect: false });
-      await nc.close();
-      return { url, port, stop };
-    } catch (error) {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`nats-server did not accept connections within ${timeoutMs} ms: ${String(error)}\n${log}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  try {
+    await waitReady(server, url, timeoutMs);
+  } catch (error) {
+    await stop();
+    throw error;
   }
+  return {
+    url,
+    port,
+    stop,
+    restart: async () => {
+      await halt(server);
+      server = launch(binary, port, storeDir);
+      await waitReady(server, url, timeoutMs);
+    },
+  };
 }

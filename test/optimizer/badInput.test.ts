@@ -166,9 +166,9 @@ describe("optimizer bad input", () => {
       code: "CLOSED_FORM_UNAVAILABLE",
       path: "method",
     });
-    expect(inputError({ ...good, optimizerType: "ERC" })).to.deep.equal({
-      code: "OPTIMIZER_UNAVAILABLE",
-      path: "optimizerType",
+    expect(inputError({ ...good, optimizerType: "BLACK_LITTERMAN" })).to.deep.equal({
+      code: "FIELD_MISSING",
+      path: "blackLitterman",
     });
     expect(
       inputError({

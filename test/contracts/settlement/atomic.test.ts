@@ -77,17 +77,18 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
       })),
     );
     expect(fold.firstBreak).to.equal(null);
-    expect(fold.count).to.equal(4); // PortfolioOptimized, Issued, EscrowLocked, SettlementFinalized
+    // GuardianUpdated (constructor), then PortfolioOptimized, Issued, EscrowLocked, SettlementFinalized.
+    expect(fold.count).to.equal(5);
     expect(fold.head).to.equal(await sys.settlement.auditHead());
     const optimized = sys.settlement.interface.getEvent("PortfolioOptimized").topicHash;
-    expect(logs[0]!.args.eventType).to.equal(optimized);
+    expect(logs[1]!.args.eventType).to.equal(optimized);
     const expectedPayload = ethers.keccak256(
       ethers.AbiCoder.defaultAbiCoder().encode(
         ["bytes32", "address", "uint256[]", "bytes32", "bytes32"],
         [ins.id, ins.portfolio, ins.targetWeights, ins.inputsHash, ins.optimiserBuildHash],
       ),
     );
-    expect(logs[0]!.args.payloadHash).to.equal(expectedPayload);
+    expect(logs[1]!.args.payloadHash).to.equal(expectedPayload);
   });
 
   it("settles several legs across pairs, including selling the bought token's pair in reverse", async () => {
@@ -300,11 +301,13 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     await expect(sys.settlement.connect(sys.keeper).settle(next))
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__IsHalted")
       .withArgs(ins.id);
-    await expect(sys.settlement.connect(sys.guardian).resume()).to.be.revertedWithCustomError(
+    expect(await sys.settlement.paused()).to.equal(true);
+    await expect(sys.settlement.connect(sys.guardian).unpause()).to.be.revertedWithCustomError(
       sys.settlement,
       "OwnableUnauthorizedAccount",
     );
-    await expect(sys.settlement.connect(sys.governance).resume()).to.emit(sys.settlement, "Resumed");
+    await expect(sys.settlement.connect(sys.governance).unpause()).to.emit(sys.settlement, "Unpaused");
+    expect(await sys.settlement.haltedBy()).to.equal(ethers.ZeroHash);
     await expect(sys.settlement.connect(sys.keeper).settle(next)).to.emit(sys.settlement, "SettlementFinalized");
   });
 
@@ -316,18 +319,17 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
       .withArgs(ins.id, ins.portfolio, 4, ethers.MaxUint256, (20n * WAD) / 100n, WAD / 10n);
   });
 
-  it("pauses by guardian or governance only, refuses instructions while paused, resumes by governance", async () => {
+  it("pauses by guardian or governance only (IGuardianPausable), refuses instructions while paused, unpauses by governance", async () => {
     const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
     await expect(sys.settlement.connect(sys.outsider).pause()).to.be.revertedWithCustomError(
       sys.settlement,
-      "Settlement__NotGuardian",
+      "GuardianPausable__NotGuardianOrGovernance",
     );
     await expect(sys.settlement.connect(sys.guardian).pause()).to.emit(sys.settlement, "Paused");
-    await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.be.revertedWithCustomError(
-      sys.settlement,
-      "Settlement__IsPaused",
-    );
-    await (await sys.settlement.connect(sys.governance).resume()).wait();
+    await expect(sys.settlement.connect(sys.keeper).settle(ins))
+      .to.be.revertedWithCustomError(sys.settlement, "GuardianPausable__UnexpectedPauseState")
+      .withArgs(true);
+    await (await sys.settlement.connect(sys.governance).unpause()).wait();
     await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.emit(sys.settlement, "SettlementFinalized");
   });
 

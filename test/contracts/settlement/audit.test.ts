@@ -52,7 +52,7 @@ describe("Settlement: audited events extend the audit chain with the exact event
     seen.push(
       ...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).settle(tooHeavy)).wait())!),
     );
-    await (await sys.settlement.connect(sys.governance).resume()).wait();
+    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.governance).unpause()).wait())!));
 
     const maker = await sys.maker.getAddress();
     await (await sys.tokens[WETH]!.mint(maker, 1_000n * WAD)).wait();
@@ -72,9 +72,9 @@ describe("Settlement: audited events extend the audit chain with the exact event
     await (await sys.settlement.connect(sys.maker).fill(rfq.id, 0, 4n * WAD)).wait();
     await (await sys.registry.setLimits(1, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait(); // 1 bp
     const breach = checkAuditedPayloads(sys, (await (await sys.settlement.finalize(rfq.id)).wait())!);
-    expect(breach).to.deep.equal(["ConstraintBreached", "RolledBack"]);
+    expect(breach).to.deep.equal(["ConstraintBreached", "Paused", "RolledBack"]);
     seen.push(...breach);
-    await (await sys.settlement.connect(sys.governance).resume()).wait();
+    await (await sys.settlement.connect(sys.governance).unpause()).wait();
     await (await sys.registry.setLimits(100, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait();
 
     const cancelled = await makeInstruction(sys, TARGETS, [leg]);
@@ -90,6 +90,8 @@ describe("Settlement: audited events extend the audit chain with the exact event
         "EscrowLocked",
         "SettlementFinalized",
         "ConstraintBreached",
+        "Paused",
+        "Unpaused",
         "RolledBack",
       ]),
     );

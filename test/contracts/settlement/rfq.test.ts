@@ -210,9 +210,12 @@ describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () =
     await (await sys.settlement.connect(sys.guardian).pause()).wait();
     await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).to.be.revertedWithCustomError(
       sys.settlement,
-      "Settlement__IsPaused",
+      "GuardianPausable__UnexpectedPauseState",
     );
-    await expect(sys.settlement.finalize(ins.id)).to.be.revertedWithCustomError(sys.settlement, "Settlement__IsPaused");
+    await expect(sys.settlement.finalize(ins.id)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "GuardianPausable__UnexpectedPauseState",
+    );
     await expect(sys.settlement.connect(sys.guardian).rollback(ins.id)).to.emit(sys.settlement, "RolledBack");
   });
 });

@@ -1,0 +1,87 @@
+import { readFile } from "node:fs/promises";
+import { getAddress, isAddress, parseAbi, type Address, type PublicClient } from "viem";
+import { z } from "zod";
+import { InputError } from "../errors.ts";
+import type { AuditedContract } from "./chainSource.ts";
+
+/**
+ * What the dashboard needs from `deployments/<network>.json`: contract addresses by name (the
+ * governance, settlement and vault deploy helpers each add theirs) and the deployment block.
+ * Other fields of the file are ignored.
+ */
+export interface DashboardDeployment {
+  readonly chainId?: number;
+  readonly contracts: Readonly<Record<string, Address>>;
+  /** First block of the deployment: where log scans start. */
+  readonly blockNumber?: number;
+}
+
+const schema = z.object({
+  chainId: z.number().int().positive().optional(),
+  contracts: z.record(
+    z
+      .string()
+      .refine((a) => isAddress(a), "not an address")
+      .transform((a) => getAddress(a)),
+  ),
+  blockNumber: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Reads and validates the addresses of a deployment file.
+ *
+ * @throws {InputError} `DEPLOYMENT_UNREADABLE` or `DEPLOYMENT_INVALID` naming the bad field.
+ * @example
+ * ```ts
+ * const { contracts } = await readDashboardDeployment("deployments/localhost.json");
+ * ```
+ */
+export async function readDashboardDeployment(path: string): Promise<DashboardDeployment> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new InputError("DEPLOYMENT_UNREADABLE", `cannot read ${path}`, "--deployment", { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new InputError("DEPLOYMENT_INVALID", `not JSON: ${(cause as Error).message}`, path, { cause });
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue === undefined ? path : `${path}:${issue.path.join(".")}`;
+    throw new InputError("DEPLOYMENT_INVALID", issue?.message ?? "invalid deployment", where);
+  }
+  return result.data;
+}
+
+const auditCountAbi = parseAbi(["function auditCount() view returns (uint256)"]);
+
+/**
+ * The contracts of a deployment that keep an audit chain: those whose `auditCount()` answers.
+ * Governor, timelock, token and Safe do not, and are left out.
+ *
+ * @example
+ * ```ts
+ * const audited = await findAuditedContracts(client, deployment.contracts);
+ * ```
+ */
+export async function findAuditedContracts(
+  client: PublicClient,
+  contracts: Readonly<Record<string, Address>>,
+): Promise<AuditedContract[]> {
+  const probes = await Promise.all(
+    Object.entries(contracts).map(async ([name, address]) => {
+      try {
+        await client.readContract({ address, abi: auditCountAbi, functionName: "auditCount" });
+        return { name, address };
+      } catch {
+        return null;
+      }
+    }),
+  );
+  return probes.filter((p): p is AuditedContract => p !== null);
+}

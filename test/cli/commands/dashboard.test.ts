@@ -1,0 +1,161 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { network } from "hardhat";
+import { main } from "../../../src/cli/main.ts";
+import type { DashboardSnapshot } from "../../../src/dashboard/snapshot.ts";
+import { FIXTURE_PATH } from "../../dashboard/helpers.ts";
+
+const { ethers, provider } = await network.create();
+
+/** A JSON-RPC endpoint over HTTP in front of the in-process Hardhat chain, for a CLI child process. */
+async function rpcBridge(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      const call = JSON.parse(body) as { id: number; method: string; params?: unknown[] };
+      provider
+        .request({ method: call.method, params: call.params ?? [] })
+        .then(
+          (result) => ({ jsonrpc: "2.0", id: call.id, result }),
+          (error: { code?: number; message?: string; data?: unknown }) => ({
+            jsonrpc: "2.0",
+            id: call.id,
+            error: { code: error.code ?? -32000, message: error.message ?? "error", data: error.data },
+          }),
+        )
+        .then((reply) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify(reply));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+/** Starts `portfolio dashboard …` in a child process and resolves with its URL once it listens. */
+async function startCli(
+  args: string[],
+): Promise<{ url: string; stop(): Promise<{ code: number | null; stdout: string }> }> {
+  const child = spawn(process.execPath, ["src/cli/main.ts", "dashboard", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", () => {
+      const match = /dashboard on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    void exit.then((code) => reject(new Error(`exited with ${code} before listening: ${stderr}`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      return { code: await exit, stdout };
+    },
+  };
+}
+
+/** Runs the CLI in-process and captures stderr. */
+async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
+  const write = process.stderr.write.bind(process.stderr);
+  let stderr = "";
+  process.stderr.write = ((chunk: string) => {
+    stderr += chunk;
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { code: await main(argv), stderr };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+describe("portfolio dashboard", function () {
+  this.timeout(30_000);
+
+  it("refuses to start without exactly one source, with a bad port or a bad snapshot (exit 2)", async () => {
+    expect(await run(["dashboard"])).to.deep.include({ code: 2 });
+    const both = await run(["dashboard", "--rpc", "http://127.0.0.1:1", "--snapshot", FIXTURE_PATH]);
+    expect(both.code).to.equal(2);
+    expect(both.stderr).to.contain("give exactly one of --rpc URL or --snapshot FILE [SOURCE_REQUIRED]");
+    const port = await run(["dashboard", "--snapshot", FIXTURE_PATH, "--port", "70000"]);
+    expect(port.stderr).to.contain("--port: expected a TCP port");
+
+    const dir = mkdtempSync(join(tmpdir(), "dash-cli-"));
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1 }));
+    const invalid = await run(["dashboard", "--snapshot", bad, "--port", "0"]);
+    expect(invalid.code).to.equal(2);
+    expect(invalid.stderr).to.contain(`${bad}:generatedAt: Required [SNAPSHOT_INVALID]`);
+    const deployment = await run(["dashboard", "--rpc", "http://127.0.0.1:1", "--deployment", join(dir, "none.json")]);
+    expect(deployment.code).to.equal(2);
+    expect(deployment.stderr).to.contain("[DEPLOYMENT_UNREADABLE]");
+  });
+
+  it("serves a snapshot file and stops cleanly on SIGTERM", async () => {
+    const cli = await startCli(["--snapshot", FIXTURE_PATH, "--port", "0", "--interval", "60"]);
+    const snapshot = (await (await fetch(new URL("api/snapshot", cli.url))).json()) as { portfolio: { id: string } };
+    expect(snapshot.portfolio.id).to.equal("dao-treasury");
+    const { code, stdout } = await cli.stop();
+    expect(code).to.equal(0);
+    expect(stdout).to.contain("dashboard stopped");
+  });
+
+  it("with --rpc, verifies the deployment's audited contracts and leaves unwired panels empty", async () => {
+    const harness = await ethers.deployContract("AuditedHarness");
+    await (await harness.record(ethers.encodeBytes32String("x"), 1)).wait();
+    const [deployer] = await ethers.getSigners();
+    const dir = mkdtempSync(join(tmpdir(), "dash-rpc-"));
+    const deployment = join(dir, "localhost.json");
+    const contracts = { PortfolioVault: await harness.getAddress(), PortfolioToken: deployer!.address };
+    writeFileSync(deployment, JSON.stringify({ chainId: 31337, contracts, blockNumber: 0 }));
+    const bridge = await rpcBridge();
+    try {
+      const wrongChain = join(dir, "mainnet.json");
+      writeFileSync(wrongChain, JSON.stringify({ chainId: 1, contracts }));
+      const mismatch = await run(["dashboard", "--rpc", bridge.url, "--deployment", wrongChain]);
+      expect(mismatch.code).to.equal(2);
+      expect(mismatch.stderr).to.contain("is for chain 1, the RPC serves chain 31337 [DEPLOYMENT_CHAIN_MISMATCH]");
+
+      const cli = await startCli([
+        "--rpc",
+        bridge.url,
+        "--deployment",
+        deployment,
+        "--port",
+        "0",
+        "--portfolio",
+        "main",
+      ]);
+      const snapshot = (await (await fetch(new URL("api/snapshot", cli.url))).json()) as DashboardSnapshot;
+      const html = await (await fetch(cli.url)).text();
+      expect(await cli.stop()).to.include({ code: 0 });
+      expect(snapshot.portfolio).to.deep.equal({ id: "main", address: contracts.PortfolioVault, chainId: 31337 });
+      expect(snapshot.audit).to.have.length(1);
+      expect(snapshot.audit![0]).to.deep.include({
+        name: "PortfolioVault",
+        count: 1,
+        ok: true,
+        head: await harness.auditHead(),
+      });
+      expect(snapshot.parameters).to.equal(null);
+      expect(snapshot.settlements).to.equal(null);
+      expect(html).to.contain('data-testid="audit-status-PortfolioVault">✔ intact<');
+      expect(html).to.contain('data-testid="settlements-empty">No settlement data yet.<');
+    } finally {
+      bridge.server.close();
+    }
+  });
+});
