@@ -223,7 +223,7 @@ export async function deploySystem(
   const { deployer, safeOwners } = signers;
   const base = options.base ?? DEMO_BASE_ASSET;
   const specs = [base, ...(options.assets ?? DEMO_ASSETS)];
-  const holdingsUsd = options.holdingsUsd ?? [3_000_000, 1_500_000, 1_500_000, 1_500_000, 1_500_000, 1_000_000];
+  const holdingsUsd = options.holdingsUsd ?? [450_000, 150_000, 150_000, 100_000, 100_000, 50_000];
   if (holdingsUsd.length !== specs.length) {
     throw new InputError(
       "HOLDINGS_LENGTH",
@@ -231,7 +231,7 @@ export async function deploySystem(
       "holdingsUsd",
     );
   }
-  const poolDepthUsd = options.poolDepthUsd ?? 50_000_000;
+  const poolDepthUsd = options.poolDepthUsd ?? 100_000_000;
   const feedMaxAge = options.feedMaxAgeSeconds ?? 3600;
   const deployerAddress = await deployer.getAddress();
   const provider = deployer.provider;

@@ -87,10 +87,10 @@ describe("deploySystem", function () {
       expect(pair).to.equal(asset.pair);
       const baseReserve = await base.token.balanceOf(pair);
       const assetReserve = await asset.token.balanceOf(pair);
-      expect(baseReserve).to.equal(unitsForUsd(50_000_000, base.decimals, base.feedAnswer));
-      expect(assetReserve).to.equal(unitsForUsd(50_000_000, asset.decimals, asset.feedAnswer));
+      expect(baseReserve).to.equal(unitsForUsd(100_000_000, base.decimals, base.feedAnswer));
+      expect(assetReserve).to.equal(unitsForUsd(100_000_000, asset.decimals, asset.feedAnswer));
     }
-    expect(await sys.settlement.isPaused()).to.equal(false);
+    expect(await sys.settlement.paused()).to.equal(false);
   });
 
   it("writes a deployment record that portfolio gov accepts", async function () {

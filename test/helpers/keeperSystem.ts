@@ -11,7 +11,7 @@ import type { Hex } from "viem";
 import { buildOptimizerBundle } from "../../src/audit/optimizerBundle.ts";
 import { sha256Hex } from "../../src/keeper/cycleInputs.ts";
 import { readArtifact, type HardhatNode } from "./hardhatNode.ts";
-import { deployUniswapV2, seedPool, type MintableToken } from "./uniswap.ts";
+import { deployUniswapV2, seedPool, type MintableToken } from "../../src/chain/uniswap.ts";
 
 const WAD = 10n ** 18n;
 
