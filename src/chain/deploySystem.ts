@@ -136,6 +136,14 @@ export interface SystemDeploymentJson extends GovernanceDeployment {
     readonly MultiSendCallOnly: Address;
   };
   readonly optimizerVersion: string;
+  /** What `portfolio keeper --deployment` reads (src/keeper/deployment.ts). */
+  readonly keeper: {
+    readonly settlement: Address;
+    readonly vault: Address;
+    readonly venue: Address;
+    readonly router: Address;
+    readonly baseToken: Address;
+  };
   readonly baseAsset: string;
   readonly assets: readonly {
     readonly symbol: string;
@@ -358,6 +366,13 @@ export async function deploySystem(
     contracts,
     blockNumber,
     optimizerVersion: options.optimizerVersion,
+    keeper: {
+      settlement: contracts.Settlement,
+      vault: contracts.PortfolioVault,
+      venue: contracts.UniswapV2Adapter,
+      router: contracts.UniswapV2Router02,
+      baseToken: baseAsset.address,
+    },
     baseAsset: base.symbol,
     assets: assets.map((a) => ({
       symbol: a.symbol,

@@ -24,7 +24,7 @@ import { delegateVotes } from "../chain/governance/actions.ts";
 import type { OptimizerTypeName } from "../chain/governance/types.ts";
 import { deploySystem, type SystemDeployment, type SystemDeploymentJson } from "../chain/deploySystem.ts";
 import { runKeeperCycle, type CycleReport } from "../keeper/cycle.ts";
-import type { KeeperDeployment } from "../keeper/deployment.ts";
+import { parseKeeperDeployment } from "../keeper/deployment.ts";
 import { estimateCovariance } from "../optimizer/estimators/covariance.ts";
 import { parsePricesCsv } from "../optimizer/estimators/priceTable.ts";
 import { MemoryNonceStore } from "../views/nonceStore.ts";
@@ -217,13 +217,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   const rebalances: DemoRebalance[] = [];
   const bus = new InProcessBus();
   const nonces = new MemoryNonceStore();
-  const keeperDeployment: KeeperDeployment = {
-    settlement: record.contracts.Settlement,
-    vault: record.contracts.PortfolioVault,
-    venue: record.contracts.UniswapV2Adapter,
-    router: record.contracts.UniswapV2Router02,
-    baseToken: record.assets[0]?.address,
-  };
+  // Read back the way `portfolio keeper --deployment` reads the file.
+  const keeperDeployment = parseKeeperDeployment(JSON.parse(JSON.stringify(record)), "deployment");
   const parameterSets: readonly [OptimizerTypeName, Record<string, unknown>][] = [
     // ERC first: the risk-budgeting branch does not take the turnover limit, and from the initial
     // holdings its move stays inside it; the other two honour it as a constraint.

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 import { parseDeployment } from "../../src/chain/governance/deployment.ts";
+import { parseKeeperDeployment } from "../../src/keeper/deployment.ts";
 import {
   DEMO_ASSETS,
   deploySystem,
@@ -103,6 +104,13 @@ describe("deploySystem", function () {
     expect(record.assets.map((a) => a.symbol)).to.deep.equal(["USDC", "AAPL", "AMZN", "JPM", "XOM", "PFE"]);
     expect(record.assets.map((a) => a.decimals)).to.deep.equal([6, 18, 8, 18, 6, 8]);
     expect(record.contracts.Settlement).to.equal(await sys.settlement.getAddress());
+    // `portfolio keeper --deployment` reads the same file.
+    const keeper = parseKeeperDeployment(json, "deployments/hardhat.json");
+    expect(keeper.settlement).to.equal(record.contracts.Settlement);
+    expect(keeper.vault).to.equal(record.contracts.PortfolioVault);
+    expect(keeper.venue).to.equal(record.contracts.UniswapV2Adapter);
+    expect(keeper.router).to.equal(record.contracts.UniswapV2Router02);
+    expect(keeper.baseToken).to.equal(record.assets[0]?.address);
     expect(record.blockNumber).to.be.at.most(await ethers.provider.getBlockNumber());
   });
 });
