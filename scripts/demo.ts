@@ -47,6 +47,14 @@ try {
     ...(deploymentPath === undefined ? {} : { deploymentPath }),
     progress: (line) => console.log(line),
   });
+  console.log("\nrebalance         legs       gas  optimiser ms  cycle ms  volatility  instruction");
+  for (const r of report.rebalances) {
+    console.log(
+      `${r.optimizerType.padEnd(16)}${String(r.legs).padStart(5)}${String(r.gasUsed).padStart(10)}` +
+        `${r.optimizerRuntimeMs.toFixed(0).padStart(14)}${r.cycleMs.toFixed(0).padStart(10)}` +
+        `${`${(100 * r.volatility).toFixed(1)}%`.padStart(12)}  ${r.instructionId}`,
+    );
+  }
   console.log(
     `\n${report.rebalances.length} rebalances settled, audit chains ${report.chainVerified ? "verified" : "BROKEN"}, ` +
       `${(report.totalMs / 1000).toFixed(1)} s; report: ${join(values.out, "demo-report.json")}`,

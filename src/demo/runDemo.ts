@@ -147,9 +147,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   const chainId = await publicClient.getChainId();
 
   // 1. The optimiser build the DAO pins: the keeper refuses to run anything else.
-  const bundle = await step("build optimiser bundle", () =>
-    buildOptimizerBundle({ root: options.root, entry: "src/optimizer/optimize.ts" }),
-  );
+  const bundle = await step("build optimiser bundle", () => buildOptimizerBundle({ root: options.root }));
   const bundlePath = join(work, "optimizer.mjs");
   writeFileSync(bundlePath, bundle.code);
   say(`  build hash ${bundle.buildHash}`);
