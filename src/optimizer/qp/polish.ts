@@ -183,12 +183,19 @@ function solveOnActiveSet(
   const ax = rowActivities(p, x);
   for (let r = 0; r < p.rows.length; r++) {
     const row = p.rows[r]!;
-    if (ax[r]! < row.lower - tolP) {
-      next.rows[r] = -1;
-      violated = true;
-    } else if (ax[r]! > row.upper + tolP) {
-      next.rows[r] = 1;
-      violated = true;
+    const side = ax[r]! < row.lower - tolP ? -1 : ax[r]! > row.upper + tolP ? 1 : 0;
+    if (side === 0) continue;
+    next.rows[r] = side;
+    violated = true;
+    // A row whose variables are all held at bounds cannot be met by activating it: release the
+    // bounds that push it past its limit (e.g. four capped assets in a sector capped at three).
+    let anyFree = false;
+    for (let k = 0; k < row.index.length; k++) if (active.bounds[row.index[k]!] === 0) anyFree = true;
+    if (anyFree) continue;
+    for (let k = 0; k < row.index.length; k++) {
+      const j = row.index[k]!;
+      const push = Math.sign(row.value[k]!) * active.bounds[j]!;
+      if (push === side && p.lower[j] !== p.upper[j]) next.bounds[j] = 0;
     }
   }
   if (violated) return next;
