@@ -190,7 +190,7 @@ function solveInteriorPoint(p: QpProblem, options: QpSolveOptions & { polish?: b
     if (sUp[r]! < Infinity) gsu[r] = sUp[r]! - s[r]!;
   }
   const workspace = new KktWorkspace();
-  let triedEarlyPolish = false;
+  let earlyPolishes = 0;
   let iterations = 0;
   let bestMerit = Infinity;
   const bestX = new Float64Array(n);
@@ -274,11 +274,15 @@ function solveInteriorPoint(p: QpProblem, options: QpSolveOptions & { polish?: b
     const objective = Math.abs(objectiveValue(p, x));
     const gapOk = gap <= Math.max(0.1 * tol * objective, 1e-15 * (1 + qNorm));
     const stalledDualOk = Math.max(rdMax, rsMax) <= 1e-7 * (1 + qNorm) && gapOk;
-    // Early exit: once the point is accurate to ~1e-9 (the classic stopping rule), one polish on
-    // its active set usually yields the exact optimum; if it does not verify, iterate on to the
-    // strict gap rule above.
-    if (!triedEarlyPolish && options.polish !== false && primalOk && dualOk && mu <= tol * (1 + objective)) {
-      triedEarlyPolish = true;
+    // Early exit: once the iterates are within ~1e-6 the active set is usually identified, and a
+    // polish on it yields the exact optimum; it is accepted only if it verifies as a KKT point, so
+    // up to three attempts cost little when it does not, and the iterations go on.
+    const nearlyOk =
+      rpMax <= 1e-6 * (1 + Math.max(bNorm, xNorm)) &&
+      Math.max(rdMax, rsMax) <= 1e-6 * (1 + qNorm) &&
+      mu <= 1e-6 * (1 + objective);
+    if (earlyPolishes < 3 && options.polish !== false && nearlyOk) {
+      earlyPolishes++;
       const xc = Float64Array.from(x, (v, j) => Math.min(Math.max(v, lo[j]!), up[j]!));
       const zc = boundMultipliers(p, xc, y);
       const early = polishOnActiveSet(p, activeSetOf(p, xc, y, zc), { maxSize: 300 });
