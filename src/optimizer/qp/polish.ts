@@ -96,8 +96,13 @@ function solveOnActiveSet(
     if (!Number.isFinite(x[j]!)) return null;
   }
   const work: number[] = [];
-  p.rows.forEach((_row, r) => {
-    if (active.rows[r] !== 0) work.push(r);
+  p.rows.forEach((row, r) => {
+    if (active.rows[r] === 0) return;
+    // A row whose variables are all at bounds is fixed by them (a sector cap met by capped
+    // assets): it adds nothing to the system, and its multiplier can be carried by the bounds'.
+    let touchesFree = false;
+    for (let k = 0; k < row.index.length && !touchesFree; k++) touchesFree = active.bounds[row.index[k]!] === 0;
+    if (touchesFree) work.push(r);
   });
   const nf = free.length;
   const nw = work.length;
