@@ -3,7 +3,7 @@ import { InfeasibleError, InputError } from "../errors.ts";
 import { defaultEstimators } from "./defaultEstimators.ts";
 import { buildConstraints } from "./markowitz/constraints.ts";
 import { formulate } from "./markowitz/formulate.ts";
-import { solveMarkowitz, type MarkowitzSpec } from "./markowitz/solveMarkowitz.ts";
+import { solveMarkowitz, type MarkowitzSpec, type WarmStartCache } from "./markowitz/solveMarkowitz.ts";
 import type { OptimizeOptions } from "./optimize.ts";
 import { parseProblem } from "./problem.ts";
 import { interiorPointSolver } from "./qp/interiorPoint.ts";
@@ -74,8 +74,9 @@ export function efficientFrontier(
       weights: Array.from(w),
     };
   };
+  const warm: WarmStartCache = {};
   const solved = (s: MarkowitzSpec): Float64Array => {
-    const out = solveMarkowitz(pc, mu, cov, s, solver);
+    const out = solveMarkowitz(pc, mu, cov, s, solver, warm);
     if (out.kind === "infeasible") throw new InfeasibleError("PROBLEM_INFEASIBLE", out.infeasibility.message);
     if (out.solution.status !== "optimal") {
       throw new InputError("PROBLEM_UNBOUNDED", `the ${s.objective} problem has no finite solution`, "constraints");

@@ -139,6 +139,13 @@ export function resolveInputs(
   // Covariance.
   let covariance: QpCovariance;
   const cov = problem.covariance;
+  if (cov === undefined && prices === null) {
+    throw new InputError(
+      "FIELD_MISSING",
+      "required: a matrix, a factor model, or prices to estimate it from",
+      "covariance",
+    );
+  }
   if (cov === undefined || (!Array.isArray(cov) && "method" in cov)) {
     const spec: CovarianceSpec = cov === undefined ? { method: "sample" } : cov;
     const table = needPrices("covariance");
