@@ -53,11 +53,23 @@ function resultTable(result: OptimizeResult): string {
     lines.push(
       `expected return ${pct(result.expectedReturn)}  volatility ${pct(result.volatility)}  Sharpe ${result.sharpe?.toFixed(3) ?? "-"} (rf ${pct(result.riskFreeRate)})`,
     );
-    const weights = new Table({ head: ["asset", "weight", "risk contribution"] });
+    // Risk budgeting results also show each asset's share of risk beside its budget.
+    const rb = (
+      result as { riskBudgeting?: { riskContributions: number[]; budgets: number[]; maxBudgetError: number } }
+    ).riskBudgeting;
+    const weights = new Table({
+      head: ["asset", "weight", "risk contribution", ...(rb === undefined ? [] : ["share of risk", "budget"])],
+    });
     result.assets.forEach((a, i) =>
-      weights.push([a, pct(result.weights[i] ?? 0), pct(result.riskContributions[i] ?? 0)]),
+      weights.push([
+        a,
+        pct(result.weights[i] ?? 0),
+        pct(result.riskContributions[i] ?? 0),
+        ...(rb === undefined ? [] : [pct(rb.riskContributions[i] ?? 0), pct(rb.budgets[i] ?? 0)]),
+      ]),
     );
     lines.push(weights.toString());
+    if (rb !== undefined) lines.push(`max |share of risk − budget| ${rb.maxBudgetError.toExponential(2)}`);
     const cons = new Table({ head: ["constraint", "value", "limit", "slack", "binding"] });
     for (const c of result.constraints) {
       cons.push([
