@@ -173,7 +173,10 @@ export function frontierSvg(
   const mark = (p: FrontierPoint, colour: string, label: string): void => {
     parts.push(
       `<circle cx="${px(p.volatility).toFixed(1)}" cy="${py(p.expectedReturn).toFixed(1)}" r="6" fill="${colour}"/>`,
-      `<text x="${(px(p.volatility) + 10).toFixed(1)}" y="${(py(p.expectedReturn) + 4).toFixed(1)}" fill="${colour}">${label} (${pct(p.volatility)}, ${pct(p.expectedReturn)})</text>`,
+      // Labels of points in the right half go to their left so they stay inside the plot.
+      px(p.volatility) > width / 2
+        ? `<text x="${(px(p.volatility) - 10).toFixed(1)}" y="${(py(p.expectedReturn) + 4).toFixed(1)}" text-anchor="end" fill="${colour}">${label} (${pct(p.volatility)}, ${pct(p.expectedReturn)})</text>`
+        : `<text x="${(px(p.volatility) + 10).toFixed(1)}" y="${(py(p.expectedReturn) + 4).toFixed(1)}" fill="${colour}">${label} (${pct(p.volatility)}, ${pct(p.expectedReturn)})</text>`,
     );
   };
   mark(frontier.minVariance, "#2ca02c", "min variance");
