@@ -79,10 +79,8 @@ describe("optimizer/resolveInputs", () => {
     expect([(error as InputError).code, (error as InputError).path]).to.deep.equal(["ASSET_NOT_IN_PRICES", "prices"]);
   });
 
-  it("names a prices file that was not supplied, and price-based inputs without estimators", () => {
+  it("names a prices file that was not supplied", () => {
     const missing = thrown(() => optimize({ prices: "p.csv" }, { estimators: recordingEstimators() })) as InputError;
     expect([missing.code, missing.path]).to.deep.equal(["PRICES_FILE_NOT_LOADED", "prices"]);
-    const none = thrown(() => optimize({ prices: "p.csv" }, { files: { "p.csv": csv } })) as InputError;
-    expect([none.code, none.path]).to.deep.equal(["ESTIMATORS_UNAVAILABLE", "prices"]);
   });
 });
