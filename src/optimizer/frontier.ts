@@ -3,7 +3,7 @@ import { InfeasibleError, InputError } from "../errors.ts";
 import { defaultEstimators } from "./defaultEstimators.ts";
 import { buildConstraints } from "./markowitz/constraints.ts";
 import { formulate } from "./markowitz/formulate.ts";
-import { solveMarkowitz, type MarkowitzSpec } from "./markowitz/solveMarkowitz.ts";
+import { solveMarkowitz, type MarkowitzSpec, type WarmStartCache } from "./markowitz/solveMarkowitz.ts";
 import type { OptimizeOptions } from "./optimize.ts";
 import { parseProblem } from "./problem.ts";
 import { interiorPointSolver } from "./qp/interiorPoint.ts";
@@ -74,8 +74,9 @@ export function efficientFrontier(
       weights: Array.from(w),
     };
   };
+  const warm: WarmStartCache = {};
   const solved = (s: MarkowitzSpec): Float64Array => {
-    const out = solveMarkowitz(pc, mu, cov, s, solver);
+    const out = solveMarkowitz(pc, mu, cov, s, solver, warm);
     if (out.kind === "infeasible") throw new InfeasibleError("PROBLEM_INFEASIBLE", out.infeasibility.message);
     if (out.solution.status !== "optimal") {
       throw new InputError("PROBLEM_UNBOUNDED", `the ${s.objective} problem has no finite solution`, "constraints");
@@ -172,7 +173,10 @@ export function frontierSvg(
   const mark = (p: FrontierPoint, colour: string, label: string): void => {
     parts.push(
       `<circle cx="${px(p.volatility).toFixed(1)}" cy="${py(p.expectedReturn).toFixed(1)}" r="6" fill="${colour}"/>`,
-      `<text x="${(px(p.volatility) + 10).toFixed(1)}" y="${(py(p.expectedReturn) + 4).toFixed(1)}" fill="${colour}">${label} (${pct(p.volatility)}, ${pct(p.expectedReturn)})</text>`,
+      // Labels of points in the right half go to their left so they stay inside the plot.
+      px(p.volatility) > width / 2
+        ? `<text x="${(px(p.volatility) - 10).toFixed(1)}" y="${(py(p.expectedReturn) + 4).toFixed(1)}" text-anchor="end" fill="${colour}">${label} (${pct(p.volatility)}, ${pct(p.expectedReturn)})</text>`
+        : `<text x="${(px(p.volatility) + 10).toFixed(1)}" y="${(py(p.expectedReturn) + 4).toFixed(1)}" fill="${colour}">${label} (${pct(p.volatility)}, ${pct(p.expectedReturn)})</text>`,
     );
   };
   mark(frontier.minVariance, "#2ca02c", "min variance");

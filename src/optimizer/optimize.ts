@@ -240,7 +240,10 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
       optimizerType === "ERC"
         ? null
         : (problem.objective ?? (optimizerType === "BLACK_LITTERMAN" ? "quadratic-utility" : "min-variance")),
-    method: problem.method ?? "qp",
+    method:
+      optimizerType === "ERC"
+        ? String((problem as { ercMethod?: unknown }).ercMethod ?? "ccd")
+        : (problem.method ?? "qp"),
     assets: inputs.assets,
     riskFreeRate,
   };

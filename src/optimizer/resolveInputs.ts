@@ -57,16 +57,9 @@ export interface ResolveOptions {
 function loadPrices(
   input: PricesInput,
   path: string,
-  estimators: EstimatorFunctions | undefined,
+  estimators: EstimatorFunctions,
   files: Readonly<Record<string, string>>,
 ): PriceTable {
-  if (estimators === undefined) {
-    throw new InputError(
-      "ESTIMATORS_UNAVAILABLE",
-      "price-based inputs need the estimators module, which this build does not wire in",
-      path,
-    );
-  }
   if (typeof input === "string") {
     const text = files[input];
     if (text === undefined) {
@@ -111,7 +104,7 @@ function matrixFromRows(rows: unknown, nRows: number, nCols: number, path: strin
  */
 export function resolveInputs(
   problem: Problem,
-  estimators: EstimatorFunctions | undefined,
+  estimators: EstimatorFunctions,
   { files = {} }: ResolveOptions = {},
 ): MarketInputs {
   const warnings: string[] = [];
@@ -130,7 +123,7 @@ export function resolveInputs(
       : loadPrices(problem.benchmarkPrices, "benchmarkPrices", estimators, files);
   const estimatorOptions: EstimatorOptions = market === undefined ? { frequency } : { frequency, marketPrices: market };
   const needPrices = (path: string): PriceTable => {
-    if (prices === null || estimators === undefined) {
+    if (prices === null) {
       throw new InputError("PRICES_REQUIRED", "an estimator spec needs `prices`", path);
     }
     return prices;
@@ -139,6 +132,13 @@ export function resolveInputs(
   // Covariance.
   let covariance: QpCovariance;
   const cov = problem.covariance;
+  if (cov === undefined && prices === null) {
+    throw new InputError(
+      "FIELD_MISSING",
+      "required: a matrix, a factor model, or prices to estimate it from",
+      "covariance",
+    );
+  }
   if (cov === undefined || (!Array.isArray(cov) && "method" in cov)) {
     const spec: CovarianceSpec = cov === undefined ? { method: "sample" } : cov;
     const table = needPrices("covariance");

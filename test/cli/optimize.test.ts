@@ -48,6 +48,13 @@ describe("cli: portfolio optimize / frontier", () => {
     expect(json.stderr).to.contain("PROBLEM_JSON_INVALID");
   });
 
+  it("resolves a prices path relative to the problem file", () => {
+    const r = run(["optimize", "--in", problemFile("prices.json", { prices: "data/missing.csv" })]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain(join(dir, "data/missing.csv"));
+    expect(r.stderr).to.contain("FILE_UNREADABLE");
+  });
+
   it("exits 3 on an infeasible problem, naming the conflicting constraints", () => {
     const path = problemFile("infeasible.json", {
       ...problem,

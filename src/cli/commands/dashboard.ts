@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError } from "../../errors.ts";
+import { readDeployment } from "../../chain/governance/deployment.ts";
+import { chainHooks } from "../../dashboard/chainHooks.ts";
 import { ChainSnapshotSource } from "../../dashboard/chainSource.ts";
 import { findAuditedContracts, readDashboardDeployment } from "../../dashboard/deployment.ts";
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from "../../dashboard/server.ts";
@@ -44,9 +46,29 @@ async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<Sn
     );
   }
   const { contracts } = deployment;
-  // Live settlement history, proposals, analytics metrics and alerts are wired in through the
-  // source's hooks by the integration; until then those panels say "no data yet".
+  const fromBlock = BigInt(deployment.blockNumber ?? 0);
+  const [vault, settlement, oracle] = [
+    contracts["PortfolioVault"],
+    contracts["Settlement"],
+    contracts["ChainlinkPriceOracle"],
+  ];
+  // The governance part of the file, validated by the same schema as `portfolio gov`.
+  const governance = contracts["PortfolioGovernor"] === undefined ? undefined : readDeployment(opts.deployment);
+  // Weights, settlements and proposals come from the chain; metrics and alerts come from the
+  // keeper's bus, so without one those panels say "no data yet".
+  const hooks =
+    vault === undefined || settlement === undefined || oracle === undefined
+      ? undefined
+      : chainHooks({
+          client,
+          vault,
+          settlement,
+          oracle,
+          fromBlock,
+          ...(governance === undefined ? {} : { governance }),
+        });
   return new ChainSnapshotSource({
+    ...(hooks === undefined ? {} : { hooks }),
     client,
     portfolio: { id: opts.portfolio, address: contracts["PortfolioVault"] ?? null, chainId },
     ...(contracts["ModelRegistry"] === undefined ? {} : { registry: contracts["ModelRegistry"] }),

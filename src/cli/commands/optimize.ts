@@ -4,7 +4,9 @@ import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { Command } from "commander";
 import { InfeasibleError, InputError } from "../../errors.ts";
-import { optimizeAsync, type OptimizeResult } from "../../optimizer/optimize.ts";
+import { optimizeAsync, type OptimizeOptions, type OptimizeResult } from "../../optimizer/optimize.ts";
+import { acceptedViewsToBlackLittermanViews } from "../../views/toBlackLittermanViews.ts";
+import { addViewVerificationOptions, verifySignedViewFile, type ViewVerificationOptions } from "../signedViews.ts";
 
 /**
  * Reads a problem file and the price files it names (paths relative to the problem file), so the
@@ -51,11 +53,23 @@ function resultTable(result: OptimizeResult): string {
     lines.push(
       `expected return ${pct(result.expectedReturn)}  volatility ${pct(result.volatility)}  Sharpe ${result.sharpe?.toFixed(3) ?? "-"} (rf ${pct(result.riskFreeRate)})`,
     );
-    const weights = new Table({ head: ["asset", "weight", "risk contribution"] });
+    // Risk budgeting results also show each asset's share of risk beside its budget.
+    const rb = (
+      result as { riskBudgeting?: { riskContributions: number[]; budgets: number[]; maxBudgetError: number } }
+    ).riskBudgeting;
+    const weights = new Table({
+      head: ["asset", "weight", "risk contribution", ...(rb === undefined ? [] : ["share of risk", "budget"])],
+    });
     result.assets.forEach((a, i) =>
-      weights.push([a, pct(result.weights[i] ?? 0), pct(result.riskContributions[i] ?? 0)]),
+      weights.push([
+        a,
+        pct(result.weights[i] ?? 0),
+        pct(result.riskContributions[i] ?? 0),
+        ...(rb === undefined ? [] : [pct(rb.riskContributions[i] ?? 0), pct(rb.budgets[i] ?? 0)]),
+      ]),
     );
     lines.push(weights.toString());
+    if (rb !== undefined) lines.push(`max |share of risk − budget| ${rb.maxBudgetError.toExponential(2)}`);
     const cons = new Table({ head: ["constraint", "value", "limit", "slack", "binding"] });
     for (const c of result.constraints) {
       cons.push([
@@ -87,34 +101,59 @@ export function failOnStatus(result: { status: string; infeasibility?: { message
   if (result.status === "error") throw new Error("the solver did not converge");
 }
 
+/**
+ * Verifies the signed view set a Black-Litterman problem names (`blackLitterman.signedViews`,
+ * relative to the problem file); rejected views are reported on stderr and never used.
+ */
+async function loadSignedViews(
+  problem: unknown,
+  problemPath: string,
+  opts: ViewVerificationOptions,
+): Promise<OptimizeOptions["signedViews"]> {
+  const section = (problem as { blackLitterman?: { signedViews?: unknown } } | null)?.blackLitterman;
+  if (typeof section?.signedViews !== "string") return undefined;
+  const result = await verifySignedViewFile(resolve(dirname(problemPath), section.signedViews), opts);
+  for (const r of result.rejections) {
+    process.stderr.write(`portfolio: view ${r.index} rejected (${r.code}): ${r.message}\n`);
+  }
+  return { views: acceptedViewsToBlackLittermanViews(result.accepted), commitment: result.commitment };
+}
+
 /** `portfolio optimize`: solve a problem file, print the result JSON (or a table). */
 export function optimizeCommand(): Command {
-  return new Command("optimize")
-    .description("optimise a portfolio problem (docs/problem-format.md) and print the result as JSON")
-    .requiredOption("--in <file>", "problem JSON; prices paths inside it are relative to this file")
-    .option("--out <file>", "write the result JSON here instead of stdout")
-    .option("--table", "print a table for people instead of JSON")
-    .action(async (opts: { in: string; out?: string; table?: boolean }) => {
-      const { problem, files } = loadProblemFile(opts.in);
-      let bar: cliProgress.SingleBar | undefined;
-      const onProgress = process.stderr.isTTY
-        ? (done: number, total: number): void => {
-            if (bar === undefined) {
-              bar = new cliProgress.SingleBar(
-                { stream: process.stderr, format: "resampling [{bar}] {value}/{total} draws" },
-                cliProgress.Presets.shades_classic,
-              );
-              bar.start(total, 0);
-            }
-            bar.update(done);
-            if (done === total) bar.stop();
+  return addViewVerificationOptions(
+    new Command("optimize")
+      .description("optimise a portfolio problem (docs/problem-format.md) and print the result as JSON")
+      .requiredOption("--in <file>", "problem JSON; prices and signed-view paths inside it are relative to this file")
+      .option("--out <file>", "write the result JSON here instead of stdout")
+      .option("--table", "print a table for people instead of JSON"),
+    { required: false },
+  ).action(async (opts: ViewVerificationOptions & { in: string; out?: string; table?: boolean }) => {
+    const { problem, files } = loadProblemFile(opts.in);
+    const signedViews = await loadSignedViews(problem, opts.in, opts);
+    let bar: cliProgress.SingleBar | undefined;
+    const onProgress = process.stderr.isTTY
+      ? (done: number, total: number): void => {
+          if (bar === undefined) {
+            bar = new cliProgress.SingleBar(
+              { stream: process.stderr, format: "resampling [{bar}] {value}/{total} draws" },
+              cliProgress.Presets.shades_classic,
+            );
+            bar.start(total, 0);
           }
-        : undefined;
-      const result = await optimizeAsync(problem, { files, ...(onProgress === undefined ? {} : { onProgress }) });
-      const json = `${JSON.stringify(result, null, 2)}\n`;
-      if (opts.out !== undefined) writeFileSync(opts.out, json);
-      if (opts.table) process.stdout.write(resultTable(result));
-      else if (opts.out === undefined) process.stdout.write(json);
-      failOnStatus(result);
+          bar.update(done);
+          if (done === total) bar.stop();
+        }
+      : undefined;
+    const result = await optimizeAsync(problem, {
+      files,
+      ...(onProgress === undefined ? {} : { onProgress }),
+      ...(signedViews === undefined ? {} : { signedViews }),
     });
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    if (opts.out !== undefined) writeFileSync(opts.out, json);
+    if (opts.table) process.stdout.write(resultTable(result));
+    else if (opts.out === undefined) process.stdout.write(json);
+    failOnStatus(result);
+  });
 }

@@ -6,7 +6,7 @@ import { choleskyInPlace } from "../qp/dense.ts";
 import type { QpCovariance, QpSolver } from "../qp/types.ts";
 import type { PortfolioConstraints } from "./constraints.ts";
 import type { Infeasibility } from "./feasibility.ts";
-import { solveMarkowitz, type MarkowitzSpec } from "./solveMarkowitz.ts";
+import { solveMarkowitz, type MarkowitzSpec, type WarmStartCache } from "./solveMarkowitz.ts";
 
 /** Options of Michaud resampling. */
 export interface ResamplingOptions {
@@ -103,6 +103,7 @@ export function resampledWeights(
   const sample = new Float64Array(t * n);
   const z = new Float64Array(n);
   const scale = 1 / Math.sqrt(f);
+  const warm: WarmStartCache = {};
   for (let d = 0; d < draws; d++) {
     for (let s = 0; s < t; s++) {
       for (let i = 0; i < n; i++) z[i] = normal();
@@ -131,7 +132,7 @@ export function resampledWeights(
       }
     }
     const muHat = mean.map((v) => v * f);
-    const outcome = solveMarkowitz(pc, muHat, { kind: "dense", n, data: sigma }, spec, solver);
+    const outcome = solveMarkowitz(pc, muHat, { kind: "dense", n, data: sigma }, spec, solver, warm);
     if (outcome.kind === "infeasible") firstInfeasible ??= outcome.infeasibility;
     else if (outcome.solution.status === "optimal") {
       used++;

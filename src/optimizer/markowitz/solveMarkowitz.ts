@@ -45,30 +45,42 @@ interface QuadraticConstraint {
   readonly limit: number;
 }
 
+/**
+ * The active set of the last solve, shared across calls that re-solve similar problems (frontier
+ * points, resampling draws, bisection steps) so each starts warm.
+ */
+export interface WarmStartCache {
+  activeSet?: ActiveSet;
+  rows?: number;
+  variables?: number;
+}
+
 /** Solves one QP of the form min a·w'Σw − g'w under pc, warm-started from the last active set. */
 class Session {
   iterations = 0;
   solves = 0;
-  private warm: ActiveSet | undefined;
-  private warmSize = -1;
   readonly pc: PortfolioConstraints;
   readonly cov: QpCovariance;
   readonly solver: QpSolver;
-  constructor(pc: PortfolioConstraints, cov: QpCovariance, solver: QpSolver) {
+  private readonly warm: WarmStartCache;
+  constructor(pc: PortfolioConstraints, cov: QpCovariance, solver: QpSolver, warm: WarmStartCache = {}) {
     this.pc = pc;
     this.cov = cov;
     this.solver = solver;
+    this.warm = warm;
   }
 
   solve(objective: WeightObjective): { w: Float64Array; sol: QpSolution } {
     const f = formulate(this.pc, this.cov, objective);
-    const usable = this.warm !== undefined && this.warmSize === f.qp.nx;
-    const sol = this.solver.solve(f.qp, usable && this.warm !== undefined ? { warmStart: this.warm } : {});
+    const set = this.warm.activeSet;
+    const usable = set !== undefined && this.warm.variables === f.qp.nx && this.warm.rows === f.qp.rows.length;
+    const sol = this.solver.solve(f.qp, usable ? { warmStart: set } : {});
     this.iterations += sol.iterations;
     this.solves++;
     if (sol.status === "optimal") {
-      this.warm = sol.activeSet;
-      this.warmSize = f.qp.nx;
+      this.warm.activeSet = sol.activeSet;
+      this.warm.variables = f.qp.nx;
+      this.warm.rows = f.qp.rows.length;
     }
     return { w: f.toWeights(sol.x), sol };
   }
@@ -193,6 +205,7 @@ export function solveMarkowitz(
   cov: QpCovariance,
   spec: MarkowitzSpec,
   solver: QpSolver,
+  warm: WarmStartCache = {},
 ): MarkowitzOutcome {
   const n = pcIn.n;
   const needMu = spec.objective !== "min-variance";
@@ -211,7 +224,7 @@ export function solveMarkowitz(
   }
   const infeasible = diagnoseLinearFeasibility(pc, solver);
   if (infeasible !== null) return { kind: "infeasible", infeasibility: infeasible };
-  const session = new Session(pc, cov, solver);
+  const session = new Session(pc, cov, solver, warm);
   const warnings: string[] = [];
   const qcs: QuadraticConstraint[] = [];
   if (pc.trackingError !== null) {

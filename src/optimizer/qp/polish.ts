@@ -96,8 +96,13 @@ function solveOnActiveSet(
     if (!Number.isFinite(x[j]!)) return null;
   }
   const work: number[] = [];
-  p.rows.forEach((_row, r) => {
-    if (active.rows[r] !== 0) work.push(r);
+  p.rows.forEach((row, r) => {
+    if (active.rows[r] === 0) return;
+    // A row whose variables are all at bounds is fixed by them (a sector cap met by capped
+    // assets): it adds nothing to the system, and its multiplier can be carried by the bounds'.
+    let touchesFree = false;
+    for (let k = 0; k < row.index.length && !touchesFree; k++) touchesFree = active.bounds[row.index[k]!] === 0;
+    if (touchesFree) work.push(r);
   });
   const nf = free.length;
   const nw = work.length;
@@ -183,12 +188,19 @@ function solveOnActiveSet(
   const ax = rowActivities(p, x);
   for (let r = 0; r < p.rows.length; r++) {
     const row = p.rows[r]!;
-    if (ax[r]! < row.lower - tolP) {
-      next.rows[r] = -1;
-      violated = true;
-    } else if (ax[r]! > row.upper + tolP) {
-      next.rows[r] = 1;
-      violated = true;
+    const side = ax[r]! < row.lower - tolP ? -1 : ax[r]! > row.upper + tolP ? 1 : 0;
+    if (side === 0) continue;
+    next.rows[r] = side;
+    violated = true;
+    // A row whose variables are all held at bounds cannot be met by activating it: release the
+    // bounds that push it past its limit (e.g. four capped assets in a sector capped at three).
+    let anyFree = false;
+    for (let k = 0; k < row.index.length; k++) if (active.bounds[row.index[k]!] === 0) anyFree = true;
+    if (anyFree) continue;
+    for (let k = 0; k < row.index.length; k++) {
+      const j = row.index[k]!;
+      const push = Math.sign(row.value[k]!) * active.bounds[j]!;
+      if (push === side && p.lower[j] !== p.upper[j]) next.bounds[j] = 0;
     }
   }
   if (violated) return next;

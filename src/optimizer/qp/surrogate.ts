@@ -14,6 +14,17 @@ export const SKETCH_SIZE = 16;
  * Returns null when the sketch is rank-deficient.
  */
 export function nystromSurrogate(cov: QpCovariance & { kind: "dense" }, seed = 0x5eed): QpCovariance | null {
+  // Bisections, frontiers and resampling re-solve with the same Σ object: sketch it once.
+  const cached = sketchCache.get(cov);
+  if (cached !== undefined) return cached;
+  const out = sketch(cov, seed);
+  sketchCache.set(cov, out);
+  return out;
+}
+
+const sketchCache = new WeakMap<QpCovariance, QpCovariance | null>();
+
+function sketch(cov: QpCovariance & { kind: "dense" }, seed: number): QpCovariance | null {
   const n = cov.n;
   const l = Math.min(SKETCH_SIZE, n);
   let state = seed >>> 0;

@@ -63,7 +63,10 @@ export function solveGradient(
     let t = Math.min(step, cap);
     const reference = Math.max(...history);
     let trialValue = objectiveAt(t);
-    while (t > 1e-300 && !(trialValue <= reference - 1e-4 * t * gg)) {
+    // When the predicted decrease t‖g‖² is below the rounding of f, the test cannot tell a good
+    // step from a bad one and would stall the method just short of the tolerance: accept it.
+    const resolvable = (step: number): boolean => step * gg > 1e-14 * Math.max(1, Math.abs(value));
+    while (t > 1e-300 && resolvable(t) && !(trialValue <= reference - 1e-4 * t * gg)) {
       t /= 4;
       trialValue = objectiveAt(t);
     }

@@ -66,7 +66,8 @@ export function solveRiskBudgeting(sigma: SymmetricMatrix, options: RiskBudgetin
   validateCovariance(sigma, options.validateCovariance ?? true);
   const budgets = validateBudgets(options.budgets, n);
   const method = options.method ?? DEFAULT_RISK_BUDGETING_METHOD;
-  const entry = SOLVERS[method] as (typeof SOLVERS)[RiskBudgetingMethod] | undefined;
+  // Own keys only: `method` comes from user input, and "toString" must not reach Object.prototype.
+  const entry = Object.hasOwn(SOLVERS, method) ? SOLVERS[method] : undefined;
   if (entry === undefined) {
     throw new InputError(
       "ERC_METHOD",

@@ -72,6 +72,15 @@ export function validateCovariance(sigma: SymmetricMatrix, full: boolean, path =
     }
   }
   if (!full) return;
+  for (let k = 0; k < n * n; k++) {
+    if (!Number.isFinite(data[k] as number)) {
+      throw new InputError(
+        "INPUT_NOT_FINITE",
+        `must be finite, got ${data[k]}`,
+        `${path}[${Math.floor(k / n)}][${k % n}]`,
+      );
+    }
+  }
   const factor = Float64Array.from(data);
   const outcome = choleskyInPlace(factor, n, (k) => 1e-12 * (data[k * n + k] as number));
   if (outcome.failedAt < 0) return;

@@ -79,11 +79,15 @@ describe("optimizer/riskParity bad input", () => {
       "COVARIANCE_ZERO_VARIANCE",
     );
     expect(() => validateCovariance(sigma, true)).not.to.throw();
+    const withNaN = { n: 2, data: Float64Array.of(0.04, Number.NaN, Number.NaN, 0.09) };
+    expect(pathOf(() => solveRiskBudgeting(withNaN))).to.deep.equal(["INPUT_NOT_FINITE", "covariance[0][1]"]);
   });
 
   it("rejects unknown methods and bad solver settings", () => {
     const method = "simplex" as RiskBudgetingMethod;
     expect(pathOf(() => solveRiskBudgeting(sigma, { method }))).to.deep.equal(["ERC_METHOD", "ercMethod"]);
+    const inherited = "toString" as RiskBudgetingMethod;
+    expect(pathOf(() => solveRiskBudgeting(sigma, { method: inherited }))).to.deep.equal(["ERC_METHOD", "ercMethod"]);
     expect(pathOf(() => solveRiskBudgeting(sigma, { tolerance: 0 }))).to.deep.equal(["TOLERANCE", "tolerance"]);
     expect(pathOf(() => solveRiskBudgeting(sigma, { maxIterations: 1.5 }))).to.deep.equal([
       "MAX_ITERATIONS",

@@ -36,14 +36,14 @@ export const RR_CORR = [
  * A market + sector factor model: Σ_ij = β_i β_j σ_m² + [same sector] s_i s_j σ_s² + δ_ij ε_i²,
  * deterministic from the seed (the same structure the bench uses).
  */
-export function marketCovariance(n: number, seed: number): SymmetricMatrix {
+export function marketCovariance(n: number, seed: number, sectors = 5): SymmetricMatrix {
   let state = seed >>> 0 || 1;
   const random = (): number => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
   const beta = Array.from({ length: n }, () => 0.5 + random());
-  const sector = Array.from({ length: n }, () => Math.floor(random() * 5));
+  const sector = Array.from({ length: n }, () => Math.floor(random() * sectors));
   const loading = Array.from({ length: n }, () => 0.5 * random());
   const idio = Array.from({ length: n }, () => (0.15 + 0.3 * random()) ** 2);
   const rows = Array.from({ length: n }, (_, i) =>
