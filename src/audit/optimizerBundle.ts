@@ -35,7 +35,7 @@ export interface OptimizerBundle {
  */
 export async function buildOptimizerBundle({
   root,
-  entry = "src/optimizer/index.ts",
+  entry = "src/optimizer/optimize.ts",
 }: BuildOptimizerBundleParameters): Promise<OptimizerBundle> {
   const result = await build({
     absWorkingDir: root,

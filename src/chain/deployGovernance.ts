@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { ContractFactory, ZeroAddress, type BaseContract, type InterfaceAbi, type Signer } from "ethers";
+import { ZeroAddress, type Signer } from "ethers";
 import type { Address, Hex } from "viem";
 import type {
   ModelRegistry,
@@ -11,6 +10,7 @@ import type { GovernanceDeployment } from "./governance/deployment.ts";
 import type { RegistryGenesis } from "./governance/types.ts";
 import { WAD } from "./governance/types.ts";
 import { InputError } from "../errors.ts";
+import { deployArtifact as deploy } from "./artifacts.ts";
 
 /** The timelock's delay: 48 h, in seconds. */
 export const TIMELOCK_DELAY_SECONDS = 48n * 3600n;
@@ -46,30 +46,6 @@ export interface DeployGovernanceReturnType {
   readonly governor: PortfolioGovernor;
   readonly registry: ModelRegistry;
   readonly deployment: GovernanceDeployment;
-}
-
-interface Artifact {
-  readonly abi: InterfaceAbi;
-  readonly bytecode: string;
-}
-
-function artifact(source: string, name: string): Artifact {
-  const url = new URL(`../../artifacts/contracts/${source}/${name}.json`, import.meta.url);
-  let text: string;
-  try {
-    text = readFileSync(url, "utf8");
-  } catch (cause) {
-    throw new Error(`missing artifact ${name}: run \`npx hardhat build\` first`, { cause });
-  }
-  const parsed = JSON.parse(text) as Artifact;
-  return { abi: parsed.abi, bytecode: parsed.bytecode };
-}
-
-async function deploy<T>(deployer: Signer, source: string, name: string, args: readonly unknown[]): Promise<T> {
-  const { abi, bytecode } = artifact(source, name);
-  const contract = await new ContractFactory(abi, bytecode, deployer).deploy(...args);
-  await contract.waitForDeployment();
-  return contract as BaseContract as T;
 }
 
 /**

@@ -13,7 +13,7 @@ import type {
   Settlement,
   UniswapV2Adapter,
 } from "../../types/ethers-contracts/index.ts";
-import { deployUniswapV2, seedPool, type UniswapV2 } from "./uniswap.ts";
+import { deployUniswapV2, seedPool, type UniswapV2 } from "../../src/chain/uniswap.ts";
 
 /** The `ethers` handle of a connection from `network.create()`. */
 export type Ethers = Awaited<ReturnType<typeof network.create>>["ethers"];

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { escrowBalances, makeInstruction, uniLeg, vaultBalances, WAD, type System } from "../../helpers/settlement.ts";
-import { seedPool, type MintableToken } from "../../helpers/uniswap.ts";
+import { seedPool, type MintableToken } from "../../../src/chain/uniswap.ts";
 import { standardSystem, USDC, usdc } from "./system.ts";
 
 const { ethers, networkHelpers } = await network.create();

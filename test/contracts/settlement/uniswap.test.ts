@@ -1,7 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { quote, type System } from "../../helpers/settlement.ts";
-import { CANONICAL_INIT_CODE_HASH, PAIR_INIT_CODE_HASH, routerMatchesPairBytecode } from "../../helpers/uniswap.ts";
+import {
+  CANONICAL_INIT_CODE_HASH,
+  PAIR_INIT_CODE_HASH,
+  routerMatchesPairBytecode,
+} from "../../../src/chain/uniswap.ts";
 import { standardSystem, USDC, usdc, WBTC, WETH } from "./system.ts";
 
 const { ethers, networkHelpers } = await network.create();

@@ -1,0 +1,116 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { network } from "hardhat";
+import type { Address, Hex } from "viem";
+import { parseDeployment } from "../../src/chain/governance/deployment.ts";
+import { parseKeeperDeployment } from "../../src/keeper/deployment.ts";
+import {
+  DEMO_ASSETS,
+  deploySystem,
+  parsePriceUsd,
+  unitsForUsd,
+  type SystemDeployment,
+} from "../../src/chain/deploySystem.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const BUILD_HASH = `0x${"5a".repeat(32)}` as Hex;
+
+async function deployed(): Promise<SystemDeployment> {
+  const [deployer, keeper, signer, o1, o2, o3] = await ethers.getSigners();
+  return deploySystem(
+    { deployer: deployer!, safeOwners: [o1!, o2!, o3!] },
+    {
+      network: "hardhat",
+      optimizerBuildHash: BUILD_HASH,
+      optimizerVersion: "0.1.0",
+      keepers: [keeper!.address as Address],
+      viewSigners: [signer!.address as Address],
+    },
+  );
+}
+
+describe("deploySystem", function () {
+  it("prices every demo asset at the last row of stock_prices.csv", function () {
+    const lines = readFileSync(new URL("../optimizer/estimators/fixtures/stock_prices.csv", import.meta.url), "utf8")
+      .trim()
+      .split("\n");
+    const header = lines[0]!.split(",");
+    const last = lines.at(-1)!.split(",");
+    for (const asset of DEMO_ASSETS) {
+      const column = header.indexOf(asset.symbol);
+      expect(column, asset.symbol).to.be.greaterThan(0);
+      expect(Number(asset.priceUsd), asset.symbol).to.equal(Number(last[column]));
+    }
+  });
+
+  it("refuses a malformed price, naming the field", function () {
+    expect(() => parsePriceUsd("1e3")).to.throw(/priceUsd|USD price/);
+    expect(() => parsePriceUsd("1.123456789")).to.throw(/at most 8 decimals/);
+    expect(parsePriceUsd("172.440002")).to.equal(17_244_000_200n);
+  });
+
+  it("wires governance, guardian Safe, oracle, settlement, vault and seeded Uniswap V2 pools", async function () {
+    const sys = await networkHelpers.loadFixture(deployed);
+    const [, keeper, signer] = await ethers.getSigners();
+    const timelock = await sys.timelock.getAddress();
+    const safe = await sys.safe.getAddress();
+
+    expect(await sys.registry.owner()).to.equal(timelock);
+    expect(await sys.registry.optimizerBuildHash()).to.equal(BUILD_HASH);
+    expect(await sys.registry.isKeeper(keeper!.address)).to.equal(true);
+    expect(await sys.registry.isViewSigner(signer!.address)).to.equal(true);
+    expect(await sys.safe.getFunction("getThreshold")()).to.equal(2n);
+    expect(await sys.safe.getFunction("getOwners")()).to.have.length(3);
+    expect(await sys.timelock.hasRole(await sys.timelock.CANCELLER_ROLE(), safe)).to.equal(true);
+    expect(await sys.timelock.getMinDelay()).to.equal(48n * 3600n);
+
+    // Two-step handover: pending until the timelock accepts in a proposal.
+    for (const contract of [sys.oracle, sys.settlement, sys.vault]) {
+      expect(await contract.pendingOwner()).to.equal(timelock);
+    }
+    expect(sys.ownershipHandover.map((c) => c.description)).to.deep.equal([
+      "ChainlinkPriceOracle.acceptOwnership()",
+      "Settlement.acceptOwnership()",
+      "PortfolioVault.acceptOwnership()",
+    ]);
+
+    const [tokens, balances] = await sys.vault.holdings();
+    expect(tokens).to.deep.equal(sys.assets.map((a) => a.address));
+    expect(balances.every((b) => b > 0n)).to.equal(true);
+    const base = sys.assets[0]!;
+    for (const asset of sys.assets.slice(1)) {
+      // Oracle: USD per raw token unit, 1e36 fixed point.
+      expect(await sys.oracle.priceOf(asset.address)).to.equal(
+        asset.feedAnswer * 10n ** BigInt(36 - asset.decimals - 8),
+      );
+      // Pool reserves at the feed price: both sides worth the same USD within one unit of rounding.
+      const pair = await sys.uniswap.factory.getFunction("getPair")(base.address, asset.address);
+      expect(pair).to.equal(asset.pair);
+      const baseReserve = await base.token.balanceOf(pair);
+      const assetReserve = await asset.token.balanceOf(pair);
+      expect(baseReserve).to.equal(unitsForUsd(100_000_000, base.decimals, base.feedAnswer));
+      expect(assetReserve).to.equal(unitsForUsd(100_000_000, asset.decimals, asset.feedAnswer));
+    }
+    expect(await sys.settlement.paused()).to.equal(false);
+  });
+
+  it("writes a deployment record that portfolio gov accepts", async function () {
+    const sys = await networkHelpers.loadFixture(deployed);
+    const json = JSON.parse(JSON.stringify(sys.toDeploymentJson())) as unknown;
+    const parsed = parseDeployment(json, "deployments/hardhat.json");
+    expect(parsed.contracts.ModelRegistry).to.equal(await sys.registry.getAddress());
+    expect(parsed.optimizerBuildHash).to.equal(BUILD_HASH);
+    const record = sys.toDeploymentJson();
+    expect(record.assets.map((a) => a.symbol)).to.deep.equal(["USDC", "AAPL", "AMZN", "JPM", "XOM", "PFE"]);
+    expect(record.assets.map((a) => a.decimals)).to.deep.equal([6, 18, 8, 18, 6, 8]);
+    expect(record.contracts.Settlement).to.equal(await sys.settlement.getAddress());
+    // `portfolio keeper --deployment` reads the same file.
+    const keeper = parseKeeperDeployment(json, "deployments/hardhat.json");
+    expect(keeper.settlement).to.equal(record.contracts.Settlement);
+    expect(keeper.vault).to.equal(record.contracts.PortfolioVault);
+    expect(keeper.venue).to.equal(record.contracts.UniswapV2Adapter);
+    expect(keeper.router).to.equal(record.contracts.UniswapV2Router02);
+    expect(keeper.baseToken).to.equal(record.assets[0]?.address);
+    expect(record.blockNumber).to.be.at.most(await ethers.provider.getBlockNumber());
+  });
+});

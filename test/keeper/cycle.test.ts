@@ -1,0 +1,172 @@
+// One keeper cycle against a real `hardhat node`, end to end, and the faults it must survive:
+// RPC down, a reverting leg, two keepers racing, a wrong optimiser build.
+import { strict as assert } from "node:assert";
+import { appendFileSync, copyFileSync, readFileSync } from "node:fs";
+import { createServer, connect, type Server, type Socket } from "node:net";
+import { join } from "node:path";
+import { createPublicClient, http, parseEventLogs, type PublicClient } from "viem";
+import { InProcessBus } from "../../src/bus/inProcessBus.ts";
+import { PortfolioError } from "../../src/errors.ts";
+import { settlementAbi } from "../../src/keeper/chainAbis.ts";
+import { runKeeperCycle, type KeeperCycleContext } from "../../src/keeper/cycle.ts";
+import { loadInputs, sha256Hex } from "../../src/keeper/cycleInputs.ts";
+import { loadKeeperDeployment } from "../../src/keeper/deployment.ts";
+import { createKeeperLogger } from "../../src/keeper/logger.ts";
+import { createTxSender } from "../../src/keeper/txSender.ts";
+import { MemoryNonceStore } from "../../src/views/nonceStore.ts";
+import { freePort, hardhatNode, type HardhatNode } from "../helpers/hardhatNode.ts";
+import { deployKeeperSystem, type KeeperSystem } from "../helpers/keeperSystem.ts";
+
+function context(
+  sys: KeeperSystem,
+  rpcUrl: string,
+  keeper = 0,
+  extra: Partial<KeeperCycleContext> = {},
+): KeeperCycleContext & { bus: InProcessBus } {
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0, timeout: 5_000 }) }) as PublicClient;
+  const logger = createKeeperLogger({ level: "silent" });
+  const account = sys.keepers[keeper]!;
+  const retry = { retries: 30, baseMs: 50, maxMs: 400 };
+  return {
+    client,
+    account,
+    deployment: loadKeeperDeployment(sys.deploymentPath),
+    pricesPath: sys.pricesPath,
+    bundlePath: sys.bundlePath,
+    inputsDir: join(sys.dir, "inputs"),
+    nonces: new MemoryNonceStore(),
+    logger,
+    bus: new InProcessBus(),
+    retry,
+    sender: createTxSender({ client, account, logger, pollIntervalMs: 50, retry }),
+    ...extra,
+  } as KeeperCycleContext & { bus: InProcessBus };
+}
+
+async function finalizedEvents(node: HardhatNode, settlement: string): Promise<number> {
+  const client = createPublicClient({ transport: http(node.url) });
+  const logs = await client.getLogs({ address: settlement as `0x${string}`, fromBlock: 0n });
+  return parseEventLogs({ abi: settlementAbi, logs, eventName: "SettlementFinalized" }).length;
+}
+
+describe("keeper cycle (hardhat node)", function () {
+  this.timeout(120_000);
+  let node: HardhatNode;
+
+  before(async () => {
+    node = await hardhatNode();
+  });
+  after(async () => {
+    await node?.stop();
+  });
+
+  it("settles a rebalance end to end, records its inputs, publishes metrics, and a rerun does not settle again", async () => {
+    const sys = await deployKeeperSystem(node);
+    const ctx = context(sys, node.url);
+    const report = await runKeeperCycle(ctx);
+    assert.equal(report.status, "settled");
+    assert.ok(report.legs > 0);
+    assert.equal(await sys.settlement.getFunction("statusOf")(report.instructionId), 2n);
+
+    // The on-chain record carries our inputsHash, build hash and the 1e18 weights we computed.
+    const client = createPublicClient({ transport: http(node.url) });
+    const logs = await client.getLogs({ address: sys.addresses["settlement"] as `0x${string}`, fromBlock: 0n });
+    const [optimized] = parseEventLogs({ abi: settlementAbi, logs, eventName: "PortfolioOptimized" });
+    assert.ok(optimized);
+    assert.equal(optimized.args.inputsHash, report.inputsHash);
+    assert.equal(optimized.args.optimiserBuildHash, sys.buildHash);
+    assert.deepEqual(optimized.args.targetWeights.map(String), report.targetWeightsWad);
+
+    // The vault moved to the targets within the settlement's drift tolerance.
+    const [, balances] = (await sys.vault.getFunction("holdings")()) as [string[], bigint[]];
+    assert.ok(balances[2]! > 0n, "bought WBTC");
+
+    // The inputs are stored content-addressed and hash to the on-chain inputsHash.
+    const stored = await loadInputs(ctx.inputsDir, report.inputsHash);
+    assert.equal(stored.manifest.marketDataHash, sha256Hex(readFileSync(sys.pricesPath)));
+    assert.deepEqual(Buffer.from(stored.marketData), readFileSync(sys.pricesPath));
+
+    const metrics = await ctx.bus.history("analytics.portfolio");
+    assert.equal(metrics.length, 1);
+    assert.equal(metrics[0]!.payload.optimizer?.iterations, report.iterations);
+
+    // Same inputs again (a restart): the id exists, nothing is sent.
+    const again = await runKeeperCycle(context(sys, node.url));
+    assert.equal(again.status, "already-settled");
+    assert.equal(again.instructionId, report.instructionId);
+    assert.equal(await finalizedEvents(node, sys.addresses["settlement"]!), 1);
+  });
+
+  it("two keepers on one portfolio: exactly one settles, the other reports already-settled", async () => {
+    const sys = await deployKeeperSystem(node);
+    const reports = await Promise.all([
+      runKeeperCycle(context(sys, node.url, 0)),
+      runKeeperCycle(context(sys, node.url, 1)),
+    ]);
+    assert.deepEqual(reports.map((r) => r.status).sort(), ["already-settled", "settled"]);
+    assert.equal(reports[0]!.instructionId, reports[1]!.instructionId);
+    assert.equal(await finalizedEvents(node, sys.addresses["settlement"]!), 1);
+  });
+
+  it("refuses to run an optimiser bundle whose sha256 differs from the pinned build hash", async () => {
+    const sys = await deployKeeperSystem(node);
+    const tampered = join(sys.dir, "tampered.mjs");
+    copyFileSync(sys.bundlePath, tampered);
+    appendFileSync(tampered, "\n// one more byte\n");
+    const ctx = context(sys, node.url, 0, { bundlePath: tampered });
+    await assert.rejects(
+      runKeeperCycle(ctx),
+      (e: unknown) => e instanceof PortfolioError && e.code === "BUILD_HASH_MISMATCH",
+    );
+    const alerts = await ctx.bus.history("alerts");
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]!.payload.severity, "critical");
+    const client = createPublicClient({ transport: http(node.url) });
+    assert.equal(await client.getTransactionCount({ address: sys.keepers[0]!.address }), 0);
+  });
+
+  it("a leg whose minAmountOut the venue cannot reach: the simulation refuses and nothing is sent", async () => {
+    // 1 bps slippage budget against Uniswap's 30 bps fee; no router, so only the simulation guards.
+    const sys = await deployKeeperSystem(node, { maxSlippageBps: 1, withoutRouter: true });
+    const ctx = context(sys, node.url);
+    await assert.rejects(
+      runKeeperCycle(ctx),
+      (e: unknown) => e instanceof PortfolioError && e.code === "SIMULATION_REVERTED",
+    );
+    const client = createPublicClient({ transport: http(node.url) });
+    assert.equal(await client.getTransactionCount({ address: sys.keepers[0]!.address }), 0);
+    assert.equal(await finalizedEvents(node, sys.addresses["settlement"]!), 0);
+  });
+
+  it("retries while the RPC is down and settles once it is back", async () => {
+    const sys = await deployKeeperSystem(node);
+    // A TCP proxy in front of the node that starts accepting only after 1.5 s: ECONNREFUSED until then.
+    const port = await freePort();
+    const target = new URL(node.url);
+    let proxy: Server | undefined;
+    const sockets = new Set<Socket>();
+    const opened = new Promise<void>((resolve) => {
+      setTimeout(() => {
+        proxy = createServer((socket) => {
+          sockets.add(socket);
+          const upstream = connect(Number(target.port), target.hostname);
+          socket.pipe(upstream).pipe(socket);
+          socket.on("error", () => upstream.destroy());
+          upstream.on("error", () => socket.destroy());
+        });
+        proxy.listen(port, "127.0.0.1", () => resolve());
+      }, 1_500);
+    });
+    try {
+      const ctx = context(sys, `http://127.0.0.1:${port}`);
+      const report = await runKeeperCycle(ctx);
+      await opened;
+      assert.equal(report.status, "settled");
+      assert.equal(await finalizedEvents(node, sys.addresses["settlement"]!), 1);
+    } finally {
+      await opened;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => (proxy === undefined ? resolve() : proxy.close(() => resolve())));
+    }
+  });
+});
