@@ -63,7 +63,8 @@ describe("keeper/planLegs", () => {
     const prices = [usd(1n), usd(60_000n), usd(3_000n)];
 
     it("sells the overweight asset into the base, then buys the underweight one", () => {
-      const plan = planLegs(params({ holdings, prices, targetWeights: [0.125, 0.375, 0.5] }));
+      // 14 000 USDC of buys exceed the 10 000 held: let them spend the sell's proceeds too.
+      const plan = planLegs(params({ holdings, prices, targetWeights: [0.125, 0.375, 0.5], fundBuysFromSells: true }));
       expect(plan.navUsd).to.equal(usd(52_000n));
       expect(plan.targetWeightsWad).to.deep.equal([125n * 10n ** 15n, 375n * 10n ** 15n, 500n * 10n ** 15n]);
       expect(plan.legs).to.deep.equal([
@@ -86,11 +87,33 @@ describe("keeper/planLegs", () => {
       plan.expectedWeights.forEach((w, i) => expectNear(w, [0.125, 0.375, 0.5][i]!, 1e-15));
     });
 
-    it("shrinks the buys to the base balance plus the sells' guaranteed proceeds", () => {
+    it("by default funds buys only from the base balance the vault holds (the escrow locks every leg first)", () => {
+      // 0 USDC: the sell of 500 TOKA goes ahead, the WBTC buy waits for the next rebalance.
+      const plan = planLegs(
+        params({
+          holdings: [
+            { token: USDC, symbol: "USDC", decimals: 6, balance: 0n },
+            { token: TOKA, symbol: "TOKA", decimals: 18, balance: 1_000n * WAD },
+            { token: WBTC, symbol: "WBTC", decimals: 8, balance: 0n },
+          ],
+          prices: [usd(1n), usd(2n), usd(50_000n)],
+          targetWeights: [0, 0.5, 0.5],
+          maxSlippageBps: 100,
+        }),
+      );
+      expect(plan.legs).to.deep.equal([
+        { sellToken: TOKA, buyToken: USDC, amountIn: 500n * WAD, minAmountOut: 990_000_000n, venue: ROUTER },
+      ]);
+      expect(plan.baseFunding).to.deep.equal({ available: 0n, spent: 0n });
+      expect(plan.skipped.map((t) => t.code)).to.include("FUNDING_LIMIT");
+    });
+
+    it("with fundBuysFromSells, shrinks the buys to the base balance plus the sells' guaranteed proceeds", () => {
       // 0 USDC, 1 000 TOKA at 2 USD, 0 WBTC at 50 000: sell 500 TOKA (1 000 USD) for ≥ 990 USDC at
       // 100 bps, want 1 000 USDC of WBTC, can fund only 990.
       const plan = planLegs(
         params({
+          fundBuysFromSells: true,
           holdings: [
             { token: USDC, symbol: "USDC", decimals: 6, balance: 0n },
             { token: TOKA, symbol: "TOKA", decimals: 18, balance: 1_000n * WAD },
@@ -366,7 +389,6 @@ describe("keeper/planLegs", () => {
           const baseIdx = index(input.baseToken);
           const base = input.holdings[baseIdx]!;
           let seenBuy = false;
-          let sellProceeds = 0n;
           let spent = 0n;
           for (const leg of plan.legs) {
             expect(leg.amountIn > 0n && leg.minAmountOut > 0n).to.equal(true);
@@ -382,15 +404,15 @@ describe("keeper/planLegs", () => {
             if (leg.buyToken === base.token) {
               expect(seenBuy, "a sell after a buy").to.equal(false);
               expect(leg.amountIn <= input.holdings[i]!.balance).to.equal(true);
-              sellProceeds += leg.minAmountOut;
             } else {
               expect(leg.sellToken).to.equal(base.token);
               seenBuy = true;
               spent += leg.amountIn;
             }
           }
-          expect(spent <= base.balance + sellProceeds).to.equal(true);
-          expect(plan.baseFunding).to.deep.equal({ available: base.balance + sellProceeds, spent });
+          // By default buys spend only the base the vault holds (the escrow locks every leg first).
+          expect(spent <= base.balance).to.equal(true);
+          expect(plan.baseFunding).to.deep.equal({ available: base.balance, spent });
           for (const b of [...plan.expectedBalances, ...plan.worstCaseBalances]) expect(b >= 0n).to.equal(true);
           for (const s of plan.skipped) expect(s.valueUsd >= 0n).to.equal(true);
         }),
