@@ -237,12 +237,15 @@ export function keeperCommand(): Command {
             log.error({ ...fields, err: error instanceof Error ? error.message : String(error) }, "cycle failed");
           }
           await new Promise<void>((resolveWait) => {
-            const timer = setTimeout(resolveWait, intervalMs);
-            wake = (): void => {
+            const done = (): void => {
               clearTimeout(timer);
+              // One listener per wait, removed again: a long-running loop must not accumulate them.
+              shutdown.signal.removeEventListener("abort", done);
               resolveWait();
             };
-            shutdown.signal.addEventListener("abort", wake, { once: true });
+            const timer = setTimeout(done, intervalMs);
+            wake = done;
+            shutdown.signal.addEventListener("abort", done, { once: true });
           });
           wake = undefined;
         }
