@@ -167,6 +167,22 @@ describe("keeper cycle (hardhat node)", function () {
     assert.equal(await client.getTransactionCount({ address: sys.keepers[0]!.address }), 0);
   });
 
+  it("halts with a critical alert when the optimised volatility breaks the registry's budget; nothing is sent", async () => {
+    const sys = await deployKeeperSystem(node, { volatilityBudget: 0.0001 });
+    const ctx = context(sys, node.url);
+    await assert.rejects(
+      runKeeperCycle(ctx),
+      (e: unknown) => e instanceof PortfolioError && e.code === "RISK_BUDGET_EXCEEDED" && e.kind === "rejected",
+    );
+    const alerts = await ctx.bus.history("alerts");
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]!.payload.kind, "volatility");
+    assert.equal(alerts[0]!.payload.severity, "critical");
+    assert.equal(alerts[0]!.payload.threshold, 0.0001);
+    const client = createPublicClient({ transport: http(node.url) });
+    assert.equal(await client.getTransactionCount({ address: sys.keepers[0]!.address }), 0);
+  });
+
   it("a leg whose minAmountOut the venue cannot reach: the simulation refuses and nothing is sent", async () => {
     // 1 bps slippage budget against Uniswap's 30 bps fee; no router, so only the simulation guards.
     const sys = await deployKeeperSystem(node, { maxSlippageBps: 1, withoutRouter: true });
