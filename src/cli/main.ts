@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT_CODES, PortfolioError } from "../errors.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { govCommand } from "./commands/gov.ts";
+import { keeperCommand } from "./commands/keeper.ts";
 import { viewsCommand } from "./commands/views.ts";
 import { frontierCommand } from "./commands/frontier.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(auditCommand());
   program.addCommand(govCommand());
+  program.addCommand(keeperCommand());
   program.addCommand(viewsCommand());
   program.addCommand(optimizeCommand());
   program.addCommand(frontierCommand());

@@ -62,7 +62,7 @@ async function deploy(path: string, signer: Signer, ...args: unknown[]): Promise
   return c as Contract;
 }
 
-/** Deterministic daily prices: geometric random walks with a seeded LCG (USDC flat at 1; WETH falling, WBTC rising, so the optimiser wants a trade). */
+/** Deterministic daily prices: geometric random walks with a seeded LCG (USDC ≈ 1; WETH falling, WBTC rising, so the optimiser wants a trade). */
 export function syntheticPricesCsv(days = 300, seed = 7): string {
   let s = seed;
   const rand = (): number => {
@@ -79,7 +79,9 @@ export function syntheticPricesCsv(days = 300, seed = 7): string {
     eth *= Math.exp(-0.001 + 0.03 * (0.6 * common + 0.8 * gauss()));
     btc *= Math.exp(0.002 + 0.025 * (0.6 * common + 0.8 * gauss()));
     const date = new Date(start + d * 86_400_000).toISOString().slice(0, 10);
-    lines.push(`${date},1,${eth.toFixed(4)},${btc.toFixed(4)}`);
+    // A stablecoin wobbling by ~5 bps: a flat series would make the covariance singular.
+    const usdc = 1 + 0.0005 * gauss();
+    lines.push(`${date},${usdc.toFixed(6)},${eth.toFixed(4)},${btc.toFixed(4)}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -93,6 +95,8 @@ export interface KeeperSystemOptions {
   readonly pinnedHash?: Hex;
   /** Leave the router out of the deployment file (no quote check: the simulation is the only guard). */
   readonly withoutRouter?: boolean;
+  /** Registry optimizer type: 0 MARKOWITZ (default), 1 BLACK_LITTERMAN, 2 ERC. */
+  readonly optimizerType?: number;
   /** Annualised volatility budget, fraction (default 2). */
   readonly volatilityBudget?: number;
 }
@@ -129,7 +133,7 @@ export async function deployKeeperSystem(node: HardhatNode, options: KeeperSyste
       optimizerBuildHash: options.pinnedHash ?? bundle.buildHash,
       optimizerVersion: "test",
       parameters: {
-        optimizerType: 0,
+        optimizerType: options.optimizerType ?? 0,
         riskAversion: 3n * WAD,
         tau: WAD / 20n,
         riskBudgetsHash: `0x${"00".repeat(32)}`,

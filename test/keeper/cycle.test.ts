@@ -5,11 +5,15 @@ import { appendFileSync, copyFileSync, readFileSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { createPublicClient, http, parseEventLogs, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { replayInstruction } from "../../src/audit/replayInstruction.ts";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import { PortfolioError } from "../../src/errors.ts";
 import { settlementAbi } from "../../src/keeper/chainAbis.ts";
 import { runKeeperCycle, type KeeperCycleContext } from "../../src/keeper/cycle.ts";
-import { loadInputs, sha256Hex } from "../../src/keeper/cycleInputs.ts";
+import { EMPTY_VIEW_SET_COMMITMENT, loadInputs, sha256Hex } from "../../src/keeper/cycleInputs.ts";
+import { signViewSet } from "../../src/views/signedViewSet.ts";
+import { investorViewDigest, investorViewDomain, viewSetCommitment } from "../../src/views/typedData.ts";
 import { loadKeeperDeployment } from "../../src/keeper/deployment.ts";
 import { createKeeperLogger } from "../../src/keeper/logger.ts";
 import { createTxSender } from "../../src/keeper/txSender.ts";
@@ -97,6 +101,44 @@ describe("keeper cycle (hardhat node)", function () {
     assert.equal(await finalizedEvents(node, sys.addresses["settlement"]!), 1);
   });
 
+  it("BLACK_LITTERMAN with a signed view from ai.bl_views: the view commitment goes into inputsHash, nonces are committed after settling", async () => {
+    const sys = await deployKeeperSystem(node, { optimizerType: 1 });
+    const ctx = context(sys, node.url);
+    const signer = privateKeyToAccount(sys.viewSignerKey);
+    const domain = investorViewDomain({ chainId: 31337, registry: sys.addresses["registry"] as `0x${string}` });
+    const view = {
+      viewSetVersion: 1n,
+      assets: ["WBTC", "WETH"],
+      pick: [10n ** 18n, -(10n ** 18n)],
+      q: 10n ** 17n, // WBTC outperforms WETH by 10 %/year
+      confidence: 5n * 10n ** 17n,
+      omega: 0n,
+      nonce: 1n,
+      validUntil: BigInt(Math.floor(Date.now() / 1000) + 86_400),
+      signer: signer.address,
+    };
+    const file = await signViewSet(signer, domain, [view]);
+    await ctx.bus.publish("ai.bl_views", { viewSet: file, commitment: file.commitment });
+
+    const report = await runKeeperCycle(ctx);
+    assert.equal(report.status, "settled");
+    assert.equal(report.viewsAccepted, 1);
+    const stored = await loadInputs(ctx.inputsDir, report.inputsHash);
+    assert.equal(stored.manifest.viewSetCommitment, viewSetCommitment([investorViewDigest(domain, view)]));
+    assert.notEqual(stored.manifest.viewSetCommitment, EMPTY_VIEW_SET_COMMITMENT);
+    assert.equal(await ctx.nonces.isUsed(signer.address, 1n), true, "nonce committed after settlement");
+    assert.equal(report.weights.length, 3);
+
+    // The auditor re-verifies the stored view set and reproduces the weights.
+    const replay = await replayInstruction(ctx.client, {
+      settlement: ctx.deployment.settlement,
+      instructionId: report.instructionId!,
+      inputsDir: ctx.inputsDir,
+      bundles: [sys.bundlePath],
+    });
+    assert.equal(replay.match, true);
+  });
+
   it("two keepers on one portfolio: exactly one settles, the other reports already-settled", async () => {
     const sys = await deployKeeperSystem(node);
     const reports = await Promise.all([
@@ -121,6 +163,22 @@ describe("keeper cycle (hardhat node)", function () {
     const alerts = await ctx.bus.history("alerts");
     assert.equal(alerts.length, 1);
     assert.equal(alerts[0]!.payload.severity, "critical");
+    const client = createPublicClient({ transport: http(node.url) });
+    assert.equal(await client.getTransactionCount({ address: sys.keepers[0]!.address }), 0);
+  });
+
+  it("halts with a critical alert when the optimised volatility breaks the registry's budget; nothing is sent", async () => {
+    const sys = await deployKeeperSystem(node, { volatilityBudget: 0.0001 });
+    const ctx = context(sys, node.url);
+    await assert.rejects(
+      runKeeperCycle(ctx),
+      (e: unknown) => e instanceof PortfolioError && e.code === "RISK_BUDGET_EXCEEDED" && e.kind === "rejected",
+    );
+    const alerts = await ctx.bus.history("alerts");
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]!.payload.kind, "volatility");
+    assert.equal(alerts[0]!.payload.severity, "critical");
+    assert.equal(alerts[0]!.payload.threshold, 0.0001);
     const client = createPublicClient({ transport: http(node.url) });
     assert.equal(await client.getTransactionCount({ address: sys.keepers[0]!.address }), 0);
   });

@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { getAddress, isAddress, type Address } from "viem";
+import { replayInstruction } from "../../audit/replayInstruction.ts";
 import { verifyAuditChain } from "../../audit/verifyAuditChain.ts";
+import { loadKeeperDeployment } from "../../keeper/deployment.ts";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError, RejectedError } from "../../errors.ts";
 import { parseBlockNumber } from "../parse.ts";
@@ -46,5 +48,55 @@ export function auditCommand(): Command {
         );
       }
     });
+  audit
+    .command("replay")
+    .description(
+      "re-run the pinned optimiser bundle on an instruction's content-addressed inputs and compare its weights hash with the on-chain record",
+    )
+    .requiredOption("--rpc <url>", "JSON-RPC endpoint")
+    .requiredOption("--deployment <file>", "deployment file (for the settlement address)")
+    .requiredOption("--instruction <id>", "instruction id (0x + 64 hex digits)")
+    .option("--inputs-dir <dir>", "the keeper's content-addressed inputs", "out/inputs")
+    .option(
+      "--bundle <file>",
+      "optimiser bundle to try first (default dist/optimizer.mjs, then the inputs' bundle cache)",
+    )
+    .option("--from-block <n>", "first block to scan", "0")
+    .option("--json", "print the report as JSON")
+    .action(
+      async (opts: {
+        rpc: string;
+        deployment: string;
+        instruction: string;
+        inputsDir: string;
+        bundle?: string;
+        fromBlock: string;
+        json?: boolean;
+      }) => {
+        if (!/^0x[0-9a-fA-F]{64}$/.test(opts.instruction)) {
+          throw new InputError("INSTRUCTION_INVALID", "must be 0x followed by 64 hex digits", "--instruction");
+        }
+        const report = await replayInstruction(createReadClient(opts.rpc), {
+          settlement: loadKeeperDeployment(opts.deployment).settlement,
+          instructionId: opts.instruction as `0x${string}`,
+          inputsDir: opts.inputsDir,
+          bundles: opts.bundle === undefined ? [] : [opts.bundle],
+          fromBlock: parseBlockNumber(opts.fromBlock, "--from-block"),
+        });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        } else {
+          process.stdout.write(
+            `instruction  ${report.instructionId}\ninputs hash  ${report.inputsHash} (inputs verified)\nbuild hash   ${report.buildHash} (${report.bundle})\non-chain weights hash  ${report.onChainWeightsHash}\nreplayed weights hash  ${report.replayedWeightsHash}\n${report.match ? "MATCH" : "MISMATCH"}\n`,
+          );
+        }
+        if (!report.match) {
+          throw new RejectedError(
+            "REPLAY_MISMATCH",
+            `replayed weights hash ${report.replayedWeightsHash} differs from the on-chain ${report.onChainWeightsHash}`,
+          );
+        }
+      },
+    );
   return audit;
 }

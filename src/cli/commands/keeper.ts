@@ -1,0 +1,259 @@
+import { dirname, resolve } from "node:path";
+import { Command } from "commander";
+import { createPublicClient, http, type PublicClient } from "viem";
+import type { Logger } from "pino";
+import { OPTIMIZER_BUNDLE_PATH } from "../../audit/optimizerBundle.ts";
+import { createBus } from "../../bus/createBus.ts";
+import type { MessageBus } from "../../bus/messageBus.ts";
+import { InputError, PortfolioError } from "../../errors.ts";
+import { loadKeeperAccount } from "../../keeper/account.ts";
+import { erc20MetadataAbi, oracleAbi, registryAbi, settlementAbi, vaultAbi } from "../../keeper/chainAbis.ts";
+import { runKeeperCycle, wadToNumber, type CycleReport, type KeeperCycleContext } from "../../keeper/cycle.ts";
+import { loadKeeperDeployment } from "../../keeper/deployment.ts";
+import { createKeeperLogger } from "../../keeper/logger.ts";
+import { WAD } from "../../keeper/planLegs.ts";
+import { evaluateTriggers, type TriggerDecision } from "../../keeper/triggers.ts";
+import { createTxSender } from "../../keeper/txSender.ts";
+import { FileNonceStore } from "../../views/nonceStore.ts";
+
+interface KeeperOptions {
+  rpc: string;
+  deployment: string;
+  prices: string;
+  bus?: string;
+  inputsDir: string;
+  bundle: string;
+  nonceStore?: string;
+  constraintsDir?: string;
+  confirmations: string;
+  deadline: string;
+}
+
+interface RunOptions extends KeeperOptions {
+  interval: string;
+}
+
+function positiveInt(value: string, field: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError("OPTION_INVALID", `must be a positive integer, got ${value}`, field);
+  return n;
+}
+
+function keeperOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("--rpc <url>", "JSON-RPC endpoint")
+    .requiredOption("--deployment <file>", "deployment file (deployments/<network>.json)")
+    .requiredOption("--prices <csv>", "price history CSV: a date column, then one column per vault asset symbol")
+    .option("--bus <url>", "message bus (nats://host:port); default in-process")
+    .option("--inputs-dir <dir>", "where content-addressed cycle inputs are stored", "out/inputs")
+    .option("--bundle <file>", "optimiser bundle; must hash to the registry's pinned build", OPTIMIZER_BUNDLE_PATH)
+    .option("--nonce-store <file>", "signed-view replay store (default <inputs-dir>/view-nonces.json)")
+    .option(
+      "--constraints-dir <dir>",
+      "base directory of a relative constraint-set URI (default: the deployment file's)",
+    )
+    .option("--confirmations <n>", "blocks to wait for, counting the inclusion block", "1")
+    .option("--deadline <seconds>", "instruction lifetime", "3600");
+}
+
+async function setup(
+  opts: KeeperOptions,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<{ ctx: KeeperCycleContext; bus: MessageBus }> {
+  const account = loadKeeperAccount();
+  let url: URL;
+  try {
+    url = new URL(opts.rpc);
+  } catch (cause) {
+    throw new InputError("RPC_URL_INVALID", `not a URL: ${opts.rpc}`, "--rpc", { cause });
+  }
+  // One retry policy (withRetry in the keeper), so viem's own transport does not retry.
+  const client = createPublicClient({
+    transport: http(url.toString(), { retryCount: 0, timeout: 15_000 }),
+  }) as PublicClient;
+  const deployment = loadKeeperDeployment(opts.deployment);
+  const bus = await createBus(opts.bus);
+  const retry = { retries: 8, baseMs: 250, maxMs: 10_000, signal };
+  const confirmations = positiveInt(opts.confirmations, "--confirmations");
+  const ctx: KeeperCycleContext = {
+    client,
+    account,
+    deployment,
+    pricesPath: resolve(opts.prices),
+    bundlePath: resolve(opts.bundle),
+    inputsDir: resolve(opts.inputsDir),
+    constraintSetBaseDir: resolve(opts.constraintsDir ?? dirname(opts.deployment)),
+    bus,
+    nonces: new FileNonceStore(resolve(opts.nonceStore ?? `${opts.inputsDir}/view-nonces.json`)),
+    logger: log,
+    sender: createTxSender({ client, account, confirmations, logger: log, retry, signal }),
+    confirmations,
+    deadlineSeconds: positiveInt(opts.deadline, "--deadline"),
+    retry,
+    signal,
+    runtimeSamples: [],
+  };
+  return { ctx, bus };
+}
+
+function printReport(report: CycleReport): void {
+  process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`);
+}
+
+/** Current weights (fractions, vault order) and registry trigger settings, for the `run` loop. */
+async function triggerInputs(ctx: KeeperCycleContext): Promise<{
+  assets: string[];
+  currentWeights: number[];
+  rebalanceCalendar: string;
+  driftThreshold: number;
+  volatilityBudget: number;
+}> {
+  const { client, deployment } = ctx;
+  const registry = await client.readContract({
+    address: deployment.settlement,
+    abi: settlementAbi,
+    functionName: "registry",
+  });
+  const oracle = await client.readContract({
+    address: deployment.settlement,
+    abi: settlementAbi,
+    functionName: "oracle",
+  });
+  const params = await client.readContract({ address: registry, abi: registryAbi, functionName: "strategyParameters" });
+  const [tokens, balances] = await client.readContract({
+    address: deployment.vault,
+    abi: vaultAbi,
+    functionName: "holdings",
+  });
+  const values: bigint[] = [];
+  const assets: string[] = [];
+  for (const [i, token] of tokens.entries()) {
+    const price = await client.readContract({
+      address: oracle,
+      abi: oracleAbi,
+      functionName: "priceOf",
+      args: [token],
+    });
+    assets.push(await client.readContract({ address: token, abi: erc20MetadataAbi, functionName: "symbol" }));
+    values.push(((balances[i] ?? 0n) * price) / WAD);
+  }
+  const nav = values.reduce((a, b) => a + b, 0n);
+  return {
+    assets,
+    currentWeights: values.map((v) => (nav === 0n ? 0 : Number((v * 10n ** 12n) / nav) / 1e12)),
+    rebalanceCalendar: params.rebalanceCalendar,
+    driftThreshold: wadToNumber(params.driftThreshold),
+    volatilityBudget: wadToNumber(params.volatilityBudget),
+  };
+}
+
+/** `portfolio keeper once|run`: the rebalancing keeper (docs/keeper.md). */
+export function keeperCommand(): Command {
+  const keeper = new Command("keeper").description(
+    "rebalancing keeper: key from PORTFOLIO_KEEPER_KEY, JSON logs on stderr, the cycle report on stdout",
+  );
+
+  keeperOptions(keeper.command("once"))
+    .description("run one cycle; exit 0 when settled or nothing to do, 3 when refused")
+    .action(async (opts: KeeperOptions) => {
+      const log = createKeeperLogger({ destination: process.stderr });
+      const shutdown = new AbortController();
+      const { ctx, bus } = await setup(opts, log, shutdown.signal);
+      try {
+        printReport(await runKeeperCycle(ctx));
+      } finally {
+        await bus.close();
+      }
+    });
+
+  keeperOptions(keeper.command("run"))
+    .description(
+      "long-running: a cycle whenever a trigger fires (calendar, drift, risk, ai.rebalance); SIGTERM/SIGINT stop it cleanly",
+    )
+    .option("--interval <seconds>", "how often triggers are evaluated", "60")
+    .action(async (opts: RunOptions) => {
+      const log = createKeeperLogger({ destination: process.stderr });
+      const shutdown = new AbortController();
+      const stop = (sig: string): void => {
+        log.info({ signal: sig }, "shutting down");
+        shutdown.abort(new Error(`received ${sig}`));
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+      const intervalMs = positiveInt(opts.interval, "--interval") * 1000;
+      const { ctx, bus } = await setup(opts, log, shutdown.signal);
+      let pendingSignal: { id: string; reason: string } | undefined;
+      let wake: (() => void) | undefined;
+      const sub = await bus.subscribe(
+        "ai.rebalance",
+        (m) => {
+          const p = m.payload;
+          if (p.portfolio.toLowerCase() !== ctx.deployment.vault.toLowerCase()) return;
+          pendingSignal = { id: p.id, reason: p.reason };
+          log.info({ signalId: p.id, reason: p.reason }, "rebalance signal received");
+          wake?.();
+        },
+        { durable: "keepers" },
+      );
+      let lastRebalanceAt: Date | null = null;
+      let targetWeights: number[] | null = null;
+      log.info({ account: ctx.account.address, vault: ctx.deployment.vault, intervalMs }, "keeper started");
+      try {
+        while (!shutdown.signal.aborted) {
+          try {
+            const state = await triggerInputs(ctx);
+            const fired: TriggerDecision[] = evaluateTriggers({
+              now: new Date(),
+              rebalanceCalendar: state.rebalanceCalendar,
+              lastRebalanceAt,
+              assets: state.assets,
+              currentWeights: state.currentWeights,
+              targetWeights: targetWeights ?? state.currentWeights,
+              driftThreshold: state.driftThreshold,
+              volatilityBudget: state.volatilityBudget,
+              ...(pendingSignal === undefined ? {} : { signal: pendingSignal }),
+            });
+            pendingSignal = undefined;
+            if (fired.length > 0) {
+              log.info({ triggers: fired }, "rebalance triggered");
+              const report = await runKeeperCycle(ctx);
+              printReport(report);
+              if (
+                report.status === "settled" ||
+                report.status === "already-settled" ||
+                report.status === "nothing-to-do"
+              ) {
+                lastRebalanceAt = new Date();
+                if (report.weights.length > 0) targetWeights = [...report.weights];
+              }
+            }
+          } catch (error) {
+            if (shutdown.signal.aborted) break;
+            // A refused or failed cycle is logged (and alerted inside the cycle); the loop goes on.
+            const fields =
+              error instanceof PortfolioError ? { code: error.code, kind: error.kind } : { kind: "internal" };
+            log.error({ ...fields, err: error instanceof Error ? error.message : String(error) }, "cycle failed");
+          }
+          await new Promise<void>((resolveWait) => {
+            const done = (): void => {
+              clearTimeout(timer);
+              // One listener per wait, removed again: a long-running loop must not accumulate them.
+              shutdown.signal.removeEventListener("abort", done);
+              resolveWait();
+            };
+            const timer = setTimeout(done, intervalMs);
+            wake = done;
+            shutdown.signal.addEventListener("abort", done, { once: true });
+          });
+          wake = undefined;
+        }
+      } finally {
+        await sub.close();
+        await bus.close();
+        log.info("keeper stopped");
+      }
+    });
+  return keeper;
+}
