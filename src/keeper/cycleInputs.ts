@@ -164,15 +164,17 @@ export interface BuildProblemParameters {
 /**
  * The optimisation problem of a cycle: prices from `market-data.csv` (passed to `optimize` through
  * `options.files`), the registry's optimizer type, δ and τ, the constraint set's settings, and the
- * on-chain limits as hard constraints — every upper bound capped at `maxPositionWeight`, and
- * Σ|w − w0| ≤ 2·maxTurnover·(1 − 1e-6) (the settlement measures one-way turnover; the margin keeps
- * fixed-point rounding inside its limit).
+ * on-chain limits as hard constraints — every upper bound capped at `maxPositionWeight·(1 − 1e-6)`, and
+ * Σ|w − w0| ≤ 2·maxTurnover·(1 − 1e-6) (the settlement measures one-way turnover; the margins keep
+ * solver and fixed-point rounding inside its limits).
  */
 export function buildProblem(p: BuildProblemParameters): Record<string, unknown> {
   const cs = p.constraintSet;
   const constraints: Record<string, unknown> = { ...(cs.constraints ?? {}) };
   const bounds = (constraints["bounds"] ?? {}) as { lower?: unknown; upper?: unknown };
-  const cap = p.limits.maxPositionWeight;
+  // The same margin as the turnover limit: solver round-off must not land a weight on the wrong
+  // side of the settlement's fixed-point position check.
+  const cap = p.limits.maxPositionWeight * (1 - 1e-6);
   const upper = bounds.upper;
   const cappedUpper = Array.isArray(upper)
     ? upper.map((u) => (typeof u === "number" ? Math.min(u, cap) : cap))

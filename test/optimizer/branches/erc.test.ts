@@ -75,4 +75,23 @@ describe("optimize: optimizerType ERC", () => {
     expect(bad({ riskBudgets: [0.25, 0.25, 0.25, 0.2] }).path).to.equal("riskBudgets");
     expect(bad({ ercMethod: "magic" }).path).to.equal("ercMethod");
   });
+
+  it("meets a turnover limit by moving part of the way from the current weights to the ERC portfolio", () => {
+    const currentWeights = [0.25, 0.25, 0.25, 0.25];
+    const free = optimize({ optimizerType: "ERC", assets, covariance });
+    const full = free.weights.reduce((s, w, i) => s + Math.abs(w - currentWeights[i]!), 0);
+    const limited = optimize({
+      optimizerType: "ERC",
+      assets,
+      covariance,
+      constraints: { turnover: { currentWeights, max: full / 2 } },
+    });
+    const turnover = limited.weights.reduce((s, w, i) => s + Math.abs(w - currentWeights[i]!), 0);
+    expect(Math.abs(turnover - full / 2)).to.be.lessThan(1e-12);
+    limited.weights.forEach((w, i) => {
+      const halfway = currentWeights[i]! + 0.5 * (free.weights[i]! - currentWeights[i]!);
+      expect(Math.abs(w - halfway)).to.be.lessThan(1e-12);
+    });
+    expect(limited.warnings.join(" ")).to.match(/turnover limit/);
+  });
 });
