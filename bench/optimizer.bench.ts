@@ -8,24 +8,14 @@ import { createHighsSolver } from "../src/optimizer/qp/highsSolver.ts";
 import { interiorPointSolver } from "../src/optimizer/qp/interiorPoint.ts";
 import type { QpCovariance, QpProblem } from "../src/optimizer/qp/types.ts";
 import { formatMs, medianMs, type BenchModule, type BenchTable } from "./harness.ts";
+import { mulberry32 } from "../src/optimizer/markowitz/resampled.ts";
 
 const SIZES = [50, 200, 500, 1000, 2000];
 const FACTORS = 10;
 const SECTORS = 10;
 
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function market(n: number): { factor: QpCovariance; dense: QpCovariance; mu: Float64Array } {
-  const r = uniform(n);
+  const r = mulberry32(n);
   const k = FACTORS;
   const loadings = Float64Array.from({ length: n * k }, (_, i) => (i % k === 0 ? 1 : 0) + 0.6 * (r() - 0.5));
   const factorCovariance = new Float64Array(k * k);

@@ -16,6 +16,7 @@ import {
   causeChain,
   isContractRevert,
   isRetryableRpcError,
+  sleep,
   withRetry,
   type WithRetryOptions,
 } from "./retry.ts";
@@ -203,21 +204,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
 
   /** Sleeps between polls; rejects at once on shutdown. */
   function pause(ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return sleep(ms, signal);
   }
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {

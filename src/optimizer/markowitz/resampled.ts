@@ -23,7 +23,8 @@ export interface ResamplingOptions {
 }
 
 /** Mulberry32 (Tommy Ettinger): a small, fast, well-mixed 32-bit PRNG; deterministic per seed. */
-function mulberry32(seed: number): () => number {
+/** Mulberry32: a small seeded PRNG of uniform [0, 1) numbers (same seed → same sequence). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
