@@ -2,10 +2,13 @@ import { Command } from "commander";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError } from "../../errors.ts";
 import { readDeployment } from "../../chain/governance/deployment.ts";
+import { createBus } from "../../bus/createBus.ts";
+import type { MessageBus } from "../../bus/messageBus.ts";
+import { busHooks, chainBreakAlerter } from "../../dashboard/busHooks.ts";
 import { chainHooks } from "../../dashboard/chainHooks.ts";
 import { ChainSnapshotSource } from "../../dashboard/chainSource.ts";
 import { findAuditedContracts, readDashboardDeployment } from "../../dashboard/deployment.ts";
-import { DEFAULT_DASHBOARD_PORT, startDashboard } from "../../dashboard/server.ts";
+import { DEFAULT_DASHBOARD_PORT, startDashboard, type Dashboard } from "../../dashboard/server.ts";
 import type { SnapshotSource } from "../../dashboard/snapshot.ts";
 import { FileSnapshotSource } from "../../dashboard/sources.ts";
 
@@ -32,9 +35,16 @@ interface DashboardOptions {
   snapshot?: string;
   portfolio: string;
   interval: string;
+  bus?: string;
 }
 
-async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<SnapshotSource> {
+/** A snapshot source and what to release when the dashboard stops. */
+interface OpenedSource {
+  readonly source: SnapshotSource;
+  close(): Promise<void>;
+}
+
+async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<OpenedSource> {
   const client = createReadClient(opts.rpc);
   const deployment = await readDashboardDeployment(opts.deployment);
   const chainId = await client.getChainId();
@@ -54,9 +64,9 @@ async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<Sn
   ];
   // The governance part of the file, validated by the same schema as `portfolio gov`.
   const governance = contracts["PortfolioGovernor"] === undefined ? undefined : readDeployment(opts.deployment);
-  // Weights, settlements and proposals come from the chain; metrics and alerts come from the
-  // keeper's bus, so without one those panels say "no data yet".
-  const hooks =
+  // Weights, settlements and proposals come from the chain; metrics, risk, drift and alerts come
+  // from the keeper's bus, so without one those panels say "no data yet".
+  const fromChain =
     vault === undefined || settlement === undefined || oracle === undefined
       ? undefined
       : chainHooks({
@@ -67,14 +77,48 @@ async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<Sn
           fromBlock,
           ...(governance === undefined ? {} : { governance }),
         });
-  return new ChainSnapshotSource({
-    ...(hooks === undefined ? {} : { hooks }),
+  const audited = await findAuditedContracts(client, contracts);
+  const bus: MessageBus | undefined = opts.bus === undefined ? undefined : await createBus(opts.bus);
+  const fromBus =
+    bus === undefined
+      ? undefined
+      : await busHooks(bus, { portfolio: vault === undefined ? opts.portfolio : [opts.portfolio, vault] }).catch(
+          async (error: unknown) => {
+            await bus.close();
+            throw error;
+          },
+        );
+  const hooks = { ...fromChain, ...fromBus?.hooks };
+  const chain = new ChainSnapshotSource({
+    hooks,
+    ...(fromBus === undefined ? {} : { subscribe: fromBus.subscribe }),
     client,
-    portfolio: { id: opts.portfolio, address: contracts["PortfolioVault"] ?? null, chainId },
+    portfolio: { id: opts.portfolio, address: vault ?? null, chainId },
     ...(contracts["ModelRegistry"] === undefined ? {} : { registry: contracts["ModelRegistry"] }),
-    audited: await findAuditedContracts(client, contracts),
+    audited,
     ...(deployment.blockNumber === undefined ? {} : { fromBlock: BigInt(deployment.blockNumber) }),
   });
+  if (bus === undefined || fromBus === undefined) return { source: chain, close: async () => undefined };
+  // Every snapshot re-verifies the audit chains; a break found there goes on `alerts` once.
+  const alertBreaks = chainBreakAlerter(bus, { portfolio: opts.portfolio });
+  const source: SnapshotSource = {
+    snapshot: async () => {
+      const snap = await chain.snapshot();
+      // An unreachable bus must not take the page down; the break is retried on the next snapshot.
+      await alertBreaks(snap.audit ?? []).catch((error: unknown) => {
+        process.stderr.write(`chain-break alert not published: ${String(error)}\n`);
+      });
+      return snap;
+    },
+    subscribe: (listener) => chain.subscribe(listener),
+  };
+  return {
+    source,
+    close: async () => {
+      await fromBus.close();
+      await bus.close();
+    },
+  };
 }
 
 /** `portfolio dashboard`: the web dashboard on localhost. */
@@ -90,25 +134,38 @@ export function dashboardCommand(): Command {
     .option("--host <host>", "interface to bind", "127.0.0.1")
     .option("--portfolio <id>", "portfolio id shown on the page (with --rpc)", "portfolio")
     .option("--interval <seconds>", "how often open pages receive a fresh snapshot", "5")
+    .option(
+      "--bus <url>",
+      "keeper's message bus (memory: or nats://host:port) for metrics, risk, drift and alerts (with --rpc)",
+    )
     .action(async (opts: DashboardOptions) => {
       if ((opts.rpc === undefined) === (opts.snapshot === undefined)) {
         throw new InputError("SOURCE_REQUIRED", "give exactly one of --rpc URL or --snapshot FILE", "--rpc");
       }
+      if (opts.bus !== undefined && opts.rpc === undefined) {
+        throw new InputError("BUS_NEEDS_RPC", "--bus is read together with --rpc, not with --snapshot", "--bus");
+      }
       const port = parsePort(opts.port);
       const intervalMs = parseInterval(opts.interval);
-      const source =
+      const { source, close } =
         opts.rpc === undefined
-          ? new FileSnapshotSource(opts.snapshot ?? "")
+          ? { source: new FileSnapshotSource(opts.snapshot ?? ""), close: async () => undefined }
           : await chainSource({ ...opts, rpc: opts.rpc });
-      // Fail before listening if the source cannot produce a snapshot at all (bad file, wrong registry).
-      await source.snapshot();
-      const dashboard = await startDashboard({ source, port, host: opts.host, intervalMs });
+      let dashboard: Dashboard;
+      try {
+        // Fail before listening if the source cannot produce a snapshot at all (bad file, wrong registry).
+        await source.snapshot();
+        dashboard = await startDashboard({ source, port, host: opts.host, intervalMs });
+      } catch (error) {
+        await close();
+        throw error;
+      }
       process.stdout.write(`dashboard on ${dashboard.url}  (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off("SIGINT", stop);
           process.off("SIGTERM", stop);
-          void dashboard.close().then(resolve);
+          void dashboard.close().then(close).then(resolve);
         };
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);

@@ -13,7 +13,7 @@ import { FIXTURE_PATH } from "../../dashboard/helpers.ts";
 const { ethers, provider } = await network.create();
 
 /** A JSON-RPC endpoint over HTTP in front of the in-process Hardhat chain, for a CLI child process. */
-async function rpcBridge(): Promise<{ url: string; server: Server }> {
+async function rpcBridge(tamperLogs = false): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
@@ -22,7 +22,7 @@ async function rpcBridge(): Promise<{ url: string; server: Server }> {
       provider
         .request({ method: call.method, params: call.params ?? [] })
         .then(
-          (result) => ({ jsonrpc: "2.0", id: call.id, result }),
+          (result) => ({ jsonrpc: "2.0", id: call.id, result: tamperLogs ? tamper(call.method, result) : result }),
           (error: { code?: number; message?: string; data?: unknown }) => ({
             jsonrpc: "2.0",
             id: call.id,
@@ -37,6 +37,15 @@ async function rpcBridge(): Promise<{ url: string; server: Server }> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+/** A lying node: flips the last hex digit of every log's data, so that audit chains no longer verify. */
+function tamper(method: string, result: unknown): unknown {
+  if (method !== "eth_getLogs" || !Array.isArray(result)) return result;
+  return (result as { data: string }[]).map((log) => ({
+    ...log,
+    data: log.data.length > 2 ? `${log.data.slice(0, -1)}${log.data.endsWith("0") ? "1" : "0"}` : log.data,
+  }));
 }
 
 /** Starts `portfolio dashboard …` in a child process and resolves with its URL once it listens. */
@@ -99,6 +108,11 @@ describe("portfolio dashboard", function () {
     const invalid = await run(["dashboard", "--snapshot", bad, "--port", "0"]);
     expect(invalid.code).to.equal(2);
     expect(invalid.stderr).to.contain(`${bad}:generatedAt: Required [SNAPSHOT_INVALID]`);
+    const busWithFile = await run(["dashboard", "--snapshot", FIXTURE_PATH, "--bus", "memory:"]);
+    expect(busWithFile.code).to.equal(2);
+    expect(busWithFile.stderr).to.contain("[BUS_NEEDS_RPC]");
+    const badBus = await run(["dashboard", "--rpc", "http://127.0.0.1:1", "--bus", "http://x"]);
+    expect(badBus.code).to.equal(2);
     const deployment = await run(["dashboard", "--rpc", "http://127.0.0.1:1", "--deployment", join(dir, "none.json")]);
     expect(deployment.code).to.equal(2);
     expect(deployment.stderr).to.contain("[DEPLOYMENT_UNREADABLE]");
@@ -154,6 +168,36 @@ describe("portfolio dashboard", function () {
       expect(snapshot.settlements).to.equal(null);
       expect(html).to.contain('data-testid="audit-status-PortfolioVault">✔ intact<');
       expect(html).to.contain('data-testid="settlements-empty">No settlement data yet.<');
+    } finally {
+      bridge.server.close();
+    }
+  });
+
+  it("with --bus, publishes one chain-break alert for a broken audit chain and shows it", async () => {
+    const harness = await ethers.deployContract("AuditedHarness");
+    await (await harness.record(ethers.encodeBytes32String("y"), 2)).wait();
+    const [deployer] = await ethers.getSigners();
+    const dir = mkdtempSync(join(tmpdir(), "dash-bus-"));
+    const deployment = join(dir, "localhost.json");
+    const contracts = { PortfolioVault: await harness.getAddress(), PortfolioToken: deployer!.address };
+    const fromBlock = (await ethers.provider.getBlockNumber()) - 1;
+    writeFileSync(deployment, JSON.stringify({ chainId: 31337, contracts, blockNumber: fromBlock }));
+    const bridge = await rpcBridge(true);
+    try {
+      const cli = await startCli(["--rpc", bridge.url, "--deployment", deployment, "--port", "0", "--bus", "memory:"]);
+      const api = new URL("api/snapshot", cli.url);
+      const first = (await (await fetch(api)).json()) as DashboardSnapshot;
+      const second = (await (await fetch(api)).json()) as DashboardSnapshot;
+      expect(await cli.stop()).to.include({ code: 0 });
+      expect(first.audit![0]!.ok).to.equal(false);
+      // The start-up snapshot found the break and published it; later snapshots do not repeat it.
+      for (const snap of [first, second]) {
+        expect(snap.alerts!.map((a) => [a.kind, a.severity, a.portfolio])).to.deep.equal([
+          ["chain-break", "critical", "portfolio"],
+        ]);
+      }
+      expect(second.alerts![0]!.message).to.contain("PortfolioVault audit chain");
+      expect(second.metrics).to.equal(null); // nothing on analytics.portfolio yet
     } finally {
       bridge.server.close();
     }
