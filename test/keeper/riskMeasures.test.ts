@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { InputError } from "../../src/errors.ts";
+import { expectClose } from "../analytics/expectClose.ts";
 import { parsePricesCsv } from "../../src/optimizer/estimators/priceTable.ts";
 import { assembleTriggerState, portfolioRiskMeasures } from "../../src/keeper/riskMeasures.ts";
 import { evaluateTriggers } from "../../src/keeper/triggers.ts";
@@ -14,30 +15,30 @@ describe("keeper/riskMeasures", () => {
   it("matches the hand-computed 2-asset example (whole history: realised = forecast)", () => {
     const m = portfolioRiskMeasures(parsePricesCsv(CSV), ["A", "B"], [0.5, 0.5]);
     expect(m.observations).to.equal(3);
-    expect(m.realisedVolatility).to.be.closeTo(FULL, 1e-12);
-    expect(m.forecastVolatility).to.be.closeTo(FULL, 1e-12);
+    expectClose(m.realisedVolatility, FULL, 1e-12);
+    expectClose(m.forecastVolatility, FULL, 1e-12);
   });
 
   it("takes the realised volatility over the last `window` returns only", () => {
     // Last two portfolio returns −0.04 and 0.045: variance 2 · 0.0425² per day.
     const m = portfolioRiskMeasures(parsePricesCsv(CSV), ["A", "B"], [0.5, 0.5], { window: 2 });
     expect(m.observations).to.equal(2);
-    expect(m.realisedVolatility).to.be.closeTo(Math.sqrt(2 * 0.0425 ** 2 * 252), 1e-12);
-    expect(m.forecastVolatility).to.be.closeTo(FULL, 1e-12);
+    expectClose(m.realisedVolatility, Math.sqrt(2 * 0.0425 ** 2 * 252), 1e-12);
+    expectClose(m.forecastVolatility, FULL, 1e-12);
   });
 
   it("follows the vault's asset order, not the CSV's", () => {
     const m = portfolioRiskMeasures(parsePricesCsv(CSV), ["B", "A"], [1, 0]);
     // B alone: var 7/30000 per day.
-    expect(m.realisedVolatility).to.be.closeTo(Math.sqrt((7 / 30000) * 252), 1e-12);
-    expect(m.forecastVolatility).to.be.closeTo(Math.sqrt((7 / 30000) * 252), 1e-12);
+    expectClose(m.realisedVolatility, Math.sqrt((7 / 30000) * 252), 1e-12);
+    expectClose(m.forecastVolatility, Math.sqrt((7 / 30000) * 252), 1e-12);
   });
 
   it("skips dates on which some asset has no return in the realised window", () => {
     const gap = `date,A,B\n2023-12-29,90,\n${CSV.slice("date,A,B\n".length)}`;
     const m = portfolioRiskMeasures(parsePricesCsv(gap), ["A", "B"], [0.5, 0.5]);
     expect(m.observations).to.equal(3);
-    expect(m.realisedVolatility).to.be.closeTo(FULL, 1e-12);
+    expectClose(m.realisedVolatility, FULL, 1e-12);
   });
 
   it("refuses a history with fewer than two complete return dates", () => {
@@ -86,11 +87,11 @@ describe("keeper/riskMeasures", () => {
         lastRebalanceAt: new Date("2026-11-20T00:00:00Z"),
         targetWeights: [0.5, 0.5],
       });
-      expect(risk.realisedVolatility).to.be.closeTo(FULL, 1e-12);
+      expectClose(risk.realisedVolatility, FULL, 1e-12);
       const fired = evaluateTriggers(state);
       expect(fired.map((d) => d.kind)).to.deep.equal(["risk-spike"]);
       expect(fired[0]?.details["measure"]).to.equal("realised");
-      expect(fired[0]?.details["volatility"]).to.be.closeTo(FULL, 1e-12);
+      expectClose(fired[0]?.details["volatility"] as number | undefined, FULL, 1e-12);
     });
 
     it("stays quiet when both volatilities are inside the budget", () => {
