@@ -38,6 +38,7 @@ import {
 import type { KeeperDeployment } from "./deployment.ts";
 import { WAD, planLegs, type Holding, type Leg, type PlanLegsReturnType, quoteCheck } from "./planLegs.ts";
 import { quoteLegsUniswapV2 } from "./quoteLegs.ts";
+import { verifyRiskBudgets } from "./riskBudgets.ts";
 import { causeChain, withRetry, type WithRetryOptions } from "./retry.ts";
 import { SimulationRevertedError, TransactionRevertedError, createTxSender, type TxSender } from "./txSender.ts";
 
@@ -124,7 +125,8 @@ const STATUS_FINALIZED = 2;
 /**
  * Runs one keeper cycle against the chain and returns what happened. Refusals are typed errors:
  * {@link RejectedError} `BUILD_HASH_MISMATCH` (local bundle ≠ pinned build), `CONSTRAINT_SET_HASH_MISMATCH`,
- * `NOT_KEEPER`, `RISK_BUDGET_EXCEEDED` (optimised volatility above the registry's budget; alerted),
+ * `NOT_KEEPER`, `RISK_BUDGETS_MISMATCH` (constraint-set ERC budgets ≠ the registry's riskBudgetsHash),
+ * `RISK_BUDGET_EXCEEDED` (optimised volatility above the registry's budget; alerted),
  * `SIMULATION_REVERTED` (e.g. a leg's minAmountOut unreachable: nothing sent); {@link InfeasibleError}
  * when the optimiser finds no solution (alerted). A rerun after a crash, or a second keeper on the
  * same inputs, ends as `already-settled`, never as a second settlement.
@@ -232,6 +234,14 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   const nav = values.reduce((a, b) => a + b, 0n);
   if (nav === 0n) throw new RejectedError("ZERO_NAV", "the vault holds nothing to rebalance", "vault");
   const currentWeights = values.map((v) => Number((v * 10n ** 12n) / nav) / 1e12);
+  // Pinned ERC budgets are checked before anything else is stored or sent.
+  const riskBudgets = verifyRiskBudgets(
+    constraintSet.riskBudgets,
+    assets,
+    rawParams.riskBudgetsHash,
+    `${rawConstraints.uri}.riskBudgets`,
+  );
+  if (riskBudgets !== undefined) log.info({ riskBudgets }, "risk budgets match the registry");
 
   // 4. Signed views from the bus (latest view set), verified against the registry, not yet committed.
   const { viewSetText, accepted, rejected, commitment } = await gatherViews(ctx, log, chainId, registry);

@@ -114,7 +114,9 @@ export interface CycleConstraintLimits {
  * The off-chain constraint-set JSON: optional problem settings (docs/problem-format.md) that the
  * DAO fixes — `constraints` (by asset symbol), `objective`, `riskFreeRate`, `expectedReturns`,
  * `covariance`, `frequency`, `blackLitterman` (prior, market caps …; the keeper adds τ, δ and the
- * verified views) — and `minTradeValueUsd` (USD, default 10).
+ * verified views) — `minTradeValueUsd` (USD, default 10), and `riskBudgets` (ERC risk budgets,
+ * fractions in vault asset order; required exactly when the registry's `riskBudgetsHash` ≠ 0, which
+ * must equal keccak256(abi.encode(uint256[] WAD budgets)), see src/keeper/riskBudgets.ts).
  */
 export const constraintSetJsonSchema = z
   .object({
@@ -127,6 +129,7 @@ export const constraintSetJsonSchema = z
     frequency: z.number().positive().optional(),
     blackLitterman: z.record(z.string(), z.unknown()).optional(),
     minTradeValueUsd: z.number().finite().nonnegative().optional(),
+    riskBudgets: z.array(z.number().finite()).optional(),
   })
   .strict();
 export type ConstraintSetJson = z.infer<typeof constraintSetJsonSchema>;
@@ -198,6 +201,9 @@ export function buildProblem(p: BuildProblemParameters): Record<string, unknown>
     problem["riskAversion"] = p.parameters.riskAversion;
   } else if (cs.objective !== undefined) {
     problem["objective"] = cs.objective;
+  }
+  if (p.parameters.optimizerType === "ERC" && cs.riskBudgets !== undefined) {
+    problem["riskBudgets"] = [...cs.riskBudgets];
   }
   if (p.parameters.optimizerType === "BLACK_LITTERMAN") {
     problem["riskAversion"] = p.parameters.riskAversion;

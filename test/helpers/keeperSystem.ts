@@ -99,6 +99,10 @@ export interface KeeperSystemOptions {
   readonly optimizerType?: number;
   /** Annualised volatility budget, fraction (default 2). */
   readonly volatilityBudget?: number;
+  /** Registry riskBudgetsHash (default 0: equal budgets). */
+  readonly riskBudgetsHash?: Hex;
+  /** `riskBudgets` of the constraint-set JSON (fractions, vault order); absent by default. */
+  readonly riskBudgets?: readonly number[];
 }
 
 /**
@@ -116,7 +120,13 @@ export async function deployKeeperSystem(node: HardhatNode, options: KeeperSyste
   writeFileSync(bundlePath, bundle.code);
 
   const constraintSetPath = join(dir, "constraint-set.json");
-  const constraintText = `${JSON.stringify({ name: "test", constraints: { bounds: { lower: 0, upper: 0.55 } }, minTradeValueUsd: 100 }, null, 2)}\n`;
+  const constraintJson = {
+    name: "test",
+    constraints: { bounds: { lower: 0, upper: 0.55 } },
+    minTradeValueUsd: 100,
+    ...(options.riskBudgets === undefined ? {} : { riskBudgets: options.riskBudgets }),
+  };
+  const constraintText = `${JSON.stringify(constraintJson, null, 2)}\n`;
   writeFileSync(constraintSetPath, constraintText);
 
   const keeperKeys = [generatePrivateKey(), generatePrivateKey()];
@@ -136,7 +146,7 @@ export async function deployKeeperSystem(node: HardhatNode, options: KeeperSyste
         optimizerType: options.optimizerType ?? 0,
         riskAversion: 3n * WAD,
         tau: WAD / 20n,
-        riskBudgetsHash: `0x${"00".repeat(32)}`,
+        riskBudgetsHash: options.riskBudgetsHash ?? `0x${"00".repeat(32)}`,
         driftThreshold: WAD / 10n,
         volatilityBudget: BigInt(Math.round((options.volatilityBudget ?? 2) * 1e6)) * 10n ** 12n,
         rebalanceCalendar: "0 0 * * 1",

@@ -1,7 +1,7 @@
 // One keeper cycle against a real `hardhat node`, end to end, and the faults it must survive:
 // RPC down, a reverting leg, two keepers racing, a wrong optimiser build.
 import { strict as assert } from "node:assert";
-import { appendFileSync, copyFileSync, readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, readFileSync, readdirSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { createPublicClient, http, parseEventLogs, type PublicClient } from "viem";
@@ -16,6 +16,7 @@ import { signViewSet } from "../../src/views/signedViewSet.ts";
 import { investorViewDigest, investorViewDomain, viewSetCommitment } from "../../src/views/typedData.ts";
 import { loadKeeperDeployment } from "../../src/keeper/deployment.ts";
 import { createKeeperLogger } from "../../src/keeper/logger.ts";
+import { riskBudgetsHash, riskBudgetsToWad } from "../../src/keeper/riskBudgets.ts";
 import { createTxSender } from "../../src/keeper/txSender.ts";
 import { MemoryNonceStore } from "../../src/views/nonceStore.ts";
 import { freePort, hardhatNode, type HardhatNode } from "../helpers/hardhatNode.ts";
@@ -181,6 +182,32 @@ describe("keeper cycle (hardhat node)", function () {
     assert.equal(alerts[0]!.payload.threshold, 0.0001);
     const client = createPublicClient({ transport: http(node.url) });
     assert.equal(await client.getTransactionCount({ address: sys.keepers[0]!.address }), 0);
+  });
+
+  it("ERC with risk budgets pinned by the registry: matching budgets reach the problem, others are refused before anything is sent", async () => {
+    const budgets = [0.5, 0.3, 0.2];
+    const hash = riskBudgetsHash(riskBudgetsToWad(budgets));
+    const sys = await deployKeeperSystem(node, { optimizerType: 2, riskBudgetsHash: hash, riskBudgets: budgets });
+    const ctx = context(sys, node.url);
+    const report = await runKeeperCycle(ctx);
+    assert.equal(report.status, "settled");
+    const stored = await loadInputs(ctx.inputsDir, report.inputsHash);
+    assert.deepEqual((JSON.parse(stored.problem) as { riskBudgets?: number[] }).riskBudgets, budgets);
+
+    const other = await deployKeeperSystem(node, {
+      optimizerType: 2,
+      riskBudgetsHash: hash,
+      riskBudgets: [0.2, 0.3, 0.5],
+    });
+    const otherCtx = context(other, node.url);
+    await assert.rejects(
+      runKeeperCycle(otherCtx),
+      (e: unknown) => e instanceof PortfolioError && e.code === "RISK_BUDGETS_MISMATCH" && e.kind === "rejected",
+    );
+    const client = createPublicClient({ transport: http(node.url) });
+    assert.equal(await client.getTransactionCount({ address: other.keepers[0]!.address }), 0);
+    // Only the pinned bundle's import cache: no inputs directory was written.
+    assert.deepEqual(readdirSync(otherCtx.inputsDir), ["bundles"]);
   });
 
   it("a leg whose minAmountOut the venue cannot reach: the simulation refuses and nothing is sent", async () => {

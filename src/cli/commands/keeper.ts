@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { createPublicClient, http, type PublicClient } from "viem";
@@ -12,7 +13,9 @@ import { runKeeperCycle, wadToNumber, type CycleReport, type KeeperCycleContext 
 import { loadKeeperDeployment } from "../../keeper/deployment.ts";
 import { createKeeperLogger } from "../../keeper/logger.ts";
 import { WAD } from "../../keeper/planLegs.ts";
+import { assembleTriggerState } from "../../keeper/riskMeasures.ts";
 import { evaluateTriggers, type TriggerDecision } from "../../keeper/triggers.ts";
+import { parsePricesCsv } from "../../optimizer/estimators/priceTable.ts";
 import { createTxSender } from "../../keeper/txSender.ts";
 import { FileNonceStore } from "../../views/nonceStore.ts";
 
@@ -98,7 +101,9 @@ async function setup(
   return { ctx, bus };
 }
 
-function printReport(report: CycleReport): void {
+function printReport(
+  report: CycleReport & { readonly triggers?: TriggerDecision[]; readonly riskMeasures?: unknown },
+): void {
   process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`);
 }
 
@@ -203,23 +208,33 @@ export function keeperCommand(): Command {
       try {
         while (!shutdown.signal.aborted) {
           try {
-            const state = await triggerInputs(ctx);
-            const fired: TriggerDecision[] = evaluateTriggers({
-              now: new Date(),
-              rebalanceCalendar: state.rebalanceCalendar,
-              lastRebalanceAt,
-              assets: state.assets,
-              currentWeights: state.currentWeights,
-              targetWeights: targetWeights ?? state.currentWeights,
-              driftThreshold: state.driftThreshold,
-              volatilityBudget: state.volatilityBudget,
-              ...(pendingSignal === undefined ? {} : { signal: pendingSignal }),
+            const chain = await triggerInputs(ctx);
+            const pricesText = await readFile(ctx.pricesPath, "utf8").catch((cause: unknown) => {
+              throw new InputError("PRICES_UNREADABLE", `cannot read ${ctx.pricesPath}`, "--prices", { cause });
             });
+            const { state, risk } = assembleTriggerState({
+              now: new Date(),
+              chain,
+              prices: parsePricesCsv(pricesText, ctx.pricesPath),
+              lastRebalanceAt,
+              targetWeights,
+              signal: pendingSignal,
+            });
+            log.info(
+              { ...risk, volatilityBudget: chain.volatilityBudget, currentWeights: chain.currentWeights },
+              "triggers evaluated",
+            );
+            const fired: TriggerDecision[] = evaluateTriggers(state);
             pendingSignal = undefined;
             if (fired.length > 0) {
               log.info({ triggers: fired }, "rebalance triggered");
               const report = await runKeeperCycle(ctx);
-              printReport(report);
+              // The volatilities that were compared with the budget go with the report they caused.
+              printReport({
+                ...report,
+                triggers: fired,
+                riskMeasures: { ...risk, volatilityBudget: chain.volatilityBudget },
+              });
               if (
                 report.status === "settled" ||
                 report.status === "already-settled" ||
