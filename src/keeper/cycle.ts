@@ -41,6 +41,10 @@ import { quoteLegsUniswapV2 } from "./quoteLegs.ts";
 import { verifyRiskBudgets } from "./riskBudgets.ts";
 import { causeChain, withRetry, type WithRetryOptions } from "./retry.ts";
 import { SimulationRevertedError, TransactionRevertedError, createTxSender, type TxSender } from "./txSender.ts";
+import { evaluateAlerts, publishAlerts } from "../analytics/alerts.ts";
+import { buildPortfolioMetrics } from "../analytics/buildPortfolioMetrics.ts";
+import { parsePricesCsv } from "../optimizer/estimators/priceTable.ts";
+import { portfolioRiskMeasures } from "./riskMeasures.ts";
 
 /** What the hashed optimiser bundle must export (src/optimizer/optimize.ts). */
 export interface OptimizerModule {
@@ -406,7 +410,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   ): Promise<CycleReport> => {
     const cycleMs = (ctx.now ?? Date.now)() - started;
     const report: CycleReport = { ...base, ...extra, status, cycleMs };
-    await publishMetrics(ctx, log, report, currentWeights);
+    await publishMetrics(ctx, log, report, currentWeights, marketData.toString("utf8"), parameters.volatilityBudget);
     log.info({ status, instructionId: extra.instructionId, tx: extra.txHash, cycleMs }, `cycle ${status}`);
     return report;
   };
@@ -581,29 +585,47 @@ async function commitViews(
   if (version !== null) await nonces.setLastAcceptedVersion(version);
 }
 
+/**
+ * Publishes the cycle's PortfolioMetrics on `analytics.portfolio`: return metrics (volatility,
+ * Sharpe, Sortino, max drawdown) of the current weights over the last year of the price file, risk
+ * contributions on its sample covariance, drift against the new targets, and the optimiser's p95
+ * runtime and iterations; a realised volatility above the budget also goes out on `alerts`.
+ */
 async function publishMetrics(
   ctx: KeeperCycleContext,
   log: Logger,
   report: CycleReport,
   currentWeights: readonly number[],
+  marketData: string,
+  volatilityBudget: number,
 ): Promise<void> {
   if (ctx.bus === undefined) return;
-  const samples = [...(ctx.runtimeSamples ?? [report.optimizerRuntimeMs])].sort((a, b) => a - b);
-  const p95 = samples[Math.max(0, Math.ceil(0.95 * samples.length) - 1)] ?? report.optimizerRuntimeMs;
-  const diffs = report.weights.map((w, i) => Math.abs((currentWeights[i] ?? 0) - w));
+  const runtimes = Float64Array.from(ctx.runtimeSamples ?? [report.optimizerRuntimeMs]);
   try {
-    await ctx.bus.publish("analytics.portfolio", {
+    const risk = portfolioRiskMeasures(
+      parsePricesCsv(marketData, INPUT_FILES.marketData),
+      report.assets,
+      currentWeights,
+      {
+        window: 252,
+      },
+    );
+    const metrics = buildPortfolioMetrics({
       portfolio: report.portfolio,
-      at: new Date((ctx.now ?? Date.now)()).toISOString(),
-      frequency: 252,
-      drift: { maxAbs: Math.max(0, ...diffs), l1: diffs.reduce((a, b) => a + b, 0) },
-      weights: report.assets.map((asset, i) => ({
-        asset,
-        weight: currentWeights[i] ?? 0,
-        target: report.weights[i] ?? 0,
-      })),
-      optimizer: { runtimeP95Ms: p95, samples: samples.length, iterations: report.iterations },
+      at: new Date((ctx.now ?? Date.now)()),
+      returns: risk.returns,
+      allocation: {
+        assets: report.assets,
+        weights: Float64Array.from(currentWeights),
+        targets: Float64Array.from(report.weights),
+      },
+      covariance: risk.covariance,
+      optimizer: { runtimesMs: runtimes, iterations: report.iterations },
     });
+    await ctx.bus.publish("analytics.portfolio", metrics);
+    // Realised volatility above the registry's budget is an alert; drift is not checked here
+    // because these weights are the pre-trade ones this very cycle rebalances.
+    await publishAlerts(ctx.bus, evaluateAlerts(metrics, { maxVolatility: volatilityBudget }));
   } catch (error) {
     log.warn({ err: String(error) }, "could not publish metrics");
   }

@@ -5,6 +5,7 @@ import { InputError } from "../errors.ts";
 import { estimateCovariance } from "../optimizer/estimators/covariance.ts";
 import { selectAssets, type PriceTable } from "../optimizer/estimators/priceTable.ts";
 import { returnsFromPrices } from "../optimizer/estimators/returns.ts";
+import type { SymmetricMatrix } from "../optimizer/matrix.ts";
 import type { TriggerState } from "./triggers.ts";
 
 /** Options of {@link portfolioRiskMeasures}. */
@@ -23,6 +24,10 @@ export interface RiskMeasures {
   readonly forecastVolatility: number;
   /** Number of portfolio returns behind `realisedVolatility` (≤ window: fewer when the history is short). */
   readonly observations: number;
+  /** Those portfolio returns, oldest first (simple, per period). */
+  readonly returns: Float64Array;
+  /** The annualised sample covariance behind `forecastVolatility`, in `assets` order. */
+  readonly covariance: SymmetricMatrix;
 }
 
 /**
@@ -77,13 +82,20 @@ export function portfolioRiskMeasures(
       universe.source ?? "prices",
     );
   }
-  const realisedVolatility = volatility(Float64Array.from(portfolio.reverse()), { frequency });
+  const returnSeries = Float64Array.from(portfolio.reverse());
+  const realisedVolatility = volatility(returnSeries, { frequency });
   const { matrix } = estimateCovariance(universe, { method: "sample" }, { frequency });
   let quad = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) quad += (weights[i] ?? 0) * (matrix.data[i * n + j] ?? 0) * (weights[j] ?? 0);
   }
-  return { realisedVolatility, forecastVolatility: Math.sqrt(Math.max(0, quad)), observations: portfolio.length };
+  return {
+    realisedVolatility,
+    forecastVolatility: Math.sqrt(Math.max(0, quad)),
+    observations: portfolio.length,
+    returns: returnSeries,
+    covariance: matrix,
+  };
 }
 
 /** What the `run` loop reads from the chain for one trigger evaluation. */

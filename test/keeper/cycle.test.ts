@@ -94,6 +94,12 @@ describe("keeper cycle (hardhat node)", function () {
     const metrics = await ctx.bus.history("analytics.portfolio");
     assert.equal(metrics.length, 1);
     assert.equal(metrics[0]!.payload.optimizer?.iterations, report.iterations);
+    // Return and risk metrics of the current weights come from the same price file.
+    const published = metrics[0]!.payload;
+    assert.ok(published.observations !== undefined && published.observations > 2);
+    assert.ok(typeof published.volatility === "number" && published.volatility > 0);
+    const shares = Object.values(published.riskContribution?.byAsset ?? {});
+    assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-9);
 
     // Same inputs again (a restart): the id exists, nothing is sent.
     const again = await runKeeperCycle(context(sys, node.url));
