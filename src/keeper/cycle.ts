@@ -1,9 +1,8 @@
 // One keeper cycle: chain state → verified views → problem → pinned optimiser → legs → instruction
 // → simulate → submit → confirm → record. docs/keeper.md ("The cycle") walks through it.
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Logger } from "pino";
 import {
   BaseError,
@@ -15,15 +14,10 @@ import {
 } from "viem";
 import { InfeasibleError, InputError, PortfolioError, RejectedError } from "../errors.ts";
 import type { MessageBus } from "../bus/messageBus.ts";
-import type { Alert } from "../bus/topics.ts";
-import { parseSignedViewSetFile } from "../views/signedViewSet.ts";
-import { verifyViews } from "../views/verifyViews.ts";
-import { RegistrySignerAuthority } from "../views/signerAuthority.ts";
 import type { NonceStore } from "../views/nonceStore.ts";
 import { acceptedViewsToBlackLittermanViews } from "../views/toBlackLittermanViews.ts";
 import { erc20MetadataAbi, oracleAbi, registryAbi, settlementAbi, vaultAbi } from "./chainAbis.ts";
 import {
-  EMPTY_VIEW_SET_COMMITMENT,
   INPUT_FILES,
   OPTIMIZER_TYPES,
   buildProblem,
@@ -41,24 +35,12 @@ import { quoteLegsUniswapV2 } from "./quoteLegs.ts";
 import { verifyRiskBudgets } from "./riskBudgets.ts";
 import { causeChain, withRetry, type WithRetryOptions } from "./retry.ts";
 import { SimulationRevertedError, TransactionRevertedError, createTxSender, type TxSender } from "./txSender.ts";
-import { evaluateAlerts, publishAlerts } from "../analytics/alerts.ts";
-import { buildPortfolioMetrics } from "../analytics/buildPortfolioMetrics.ts";
-import { parsePricesCsv } from "../optimizer/estimators/priceTable.ts";
-import { portfolioRiskMeasures } from "./riskMeasures.ts";
+import { importBundle, readBundle, type OptimizerModule } from "./bundle.ts";
+import { readConstraintSet } from "./constraintSetFile.ts";
+import { commitViews, gatherViews } from "./cycleViews.ts";
+import { publishAlert, publishMetrics } from "./cyclePublish.ts";
 
-/** What the hashed optimiser bundle must export (src/optimizer/optimize.ts). */
-export interface OptimizerModule {
-  optimize(
-    problem: unknown,
-    options?: { files?: Readonly<Record<string, string>> },
-  ): {
-    status: string;
-    weights: number[];
-    volatility: number | null;
-    diagnostics: { iterations: number; runtimeMs: number };
-    infeasibility?: { message: string };
-  };
-}
+export { importBundle, readConstraintSet, type OptimizerModule };
 
 /** Everything one cycle needs. I/O happens only through these handles. */
 export interface KeeperCycleContext {
@@ -535,177 +517,6 @@ export function revertName(error: unknown): string | null {
     if (match?.[1] !== undefined) return match[1];
   }
   return null;
-}
-
-async function gatherViews(
-  ctx: KeeperCycleContext,
-  log: Logger,
-  chainId: number,
-  registry: Address,
-): Promise<{
-  viewSetText: string;
-  accepted: Awaited<ReturnType<typeof verifyViews>>["accepted"];
-  rejected: number;
-  commitment: Hex;
-}> {
-  const messages = ctx.bus === undefined ? [] : await ctx.bus.history("ai.bl_views");
-  const latest = messages.at(-1);
-  if (latest === undefined) {
-    return { viewSetText: "null\n", accepted: [], rejected: 0, commitment: EMPTY_VIEW_SET_COMMITMENT };
-  }
-  const file = parseSignedViewSetFile(latest.payload.viewSet, "ai.bl_views.viewSet");
-  const { accepted, rejections, commitment } = await verifyViews(file, {
-    chainId,
-    registry,
-    now: BigInt(Math.floor((ctx.now ?? Date.now)() / 1000)),
-    authority: new RegistrySignerAuthority(ctx.client, registry),
-    nonces: ctx.nonces,
-    erc1271: ctx.client,
-    logger: log,
-    // Committed only after settlement, so a rerun of the same cycle sees the same views.
-    commit: false,
-  });
-  return {
-    viewSetText: `${JSON.stringify(latest.payload.viewSet, null, 2)}\n`,
-    accepted,
-    rejected: rejections.length,
-    commitment: accepted.length === 0 ? EMPTY_VIEW_SET_COMMITMENT : commitment,
-  };
-}
-
-async function commitViews(
-  nonces: NonceStore,
-  accepted: Awaited<ReturnType<typeof verifyViews>>["accepted"],
-): Promise<void> {
-  let version: bigint | null = null;
-  for (const { view } of accepted) {
-    await nonces.markUsed(view.signer, view.nonce);
-    if (version === null || view.viewSetVersion > version) version = view.viewSetVersion;
-  }
-  if (version !== null) await nonces.setLastAcceptedVersion(version);
-}
-
-/**
- * Publishes the cycle's PortfolioMetrics on `analytics.portfolio`: return metrics (volatility,
- * Sharpe, Sortino, max drawdown) of the current weights over the last year of the price file, risk
- * contributions on its sample covariance, drift against the new targets, and the optimiser's p95
- * runtime and iterations; a realised volatility above the budget also goes out on `alerts`.
- */
-async function publishMetrics(
-  ctx: KeeperCycleContext,
-  log: Logger,
-  report: CycleReport,
-  currentWeights: readonly number[],
-  marketData: string,
-  volatilityBudget: number,
-): Promise<void> {
-  if (ctx.bus === undefined) return;
-  const runtimes = Float64Array.from(ctx.runtimeSamples ?? [report.optimizerRuntimeMs]);
-  try {
-    const risk = portfolioRiskMeasures(
-      parsePricesCsv(marketData, INPUT_FILES.marketData),
-      report.assets,
-      currentWeights,
-      {
-        window: 252,
-      },
-    );
-    const metrics = buildPortfolioMetrics({
-      portfolio: report.portfolio,
-      at: new Date((ctx.now ?? Date.now)()),
-      returns: risk.returns,
-      allocation: {
-        assets: report.assets,
-        weights: Float64Array.from(currentWeights),
-        targets: Float64Array.from(report.weights),
-      },
-      covariance: risk.covariance,
-      optimizer: { runtimesMs: runtimes, iterations: report.iterations },
-    });
-    await ctx.bus.publish("analytics.portfolio", metrics);
-    // Realised volatility above the registry's budget is an alert; drift is not checked here
-    // because these weights are the pre-trade ones this very cycle rebalances.
-    await publishAlerts(ctx.bus, evaluateAlerts(metrics, { maxVolatility: volatilityBudget }));
-  } catch (error) {
-    log.warn({ err: String(error) }, "could not publish metrics");
-  }
-}
-
-async function publishAlert(bus: MessageBus | undefined, log: Logger, alert: Omit<Alert, "at">): Promise<void> {
-  log.error({ alert }, alert.message);
-  if (bus === undefined) return;
-  try {
-    await bus.publish("alerts", { ...alert, at: new Date().toISOString() }, { id: randomUUID() });
-  } catch (error) {
-    log.warn({ err: String(error) }, "could not publish alert");
-  }
-}
-
-async function readBundle(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (cause) {
-    throw new InputError("BUNDLE_MISSING", `cannot read the optimiser bundle (npm run build:optimizer)`, path, {
-      cause,
-    });
-  }
-}
-
-/**
- * Imports exactly the bytes that were hashed: they are written to `<cacheDir>/<hash>.mjs` (checked
- * again if it exists) and imported from there, so a bundle swapped on disk after hashing is never run.
- */
-export async function importBundle(bytes: Uint8Array, buildHash: Hex, cacheDir: string): Promise<OptimizerModule> {
-  const file = resolve(cacheDir, `${buildHash.slice(2)}.mjs`);
-  let existing: Buffer | null = null;
-  try {
-    existing = await readFile(file);
-  } catch {
-    existing = null;
-  }
-  if (existing === null || sha256Hex(existing) !== buildHash) {
-    await mkdir(dirname(file), { recursive: true });
-    // Through a rename: another keeper in this process may import the same file meanwhile.
-    const tmp = `${file}.${randomUUID()}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
-  }
-  const mod = (await import(pathToFileURL(file).href)) as Partial<OptimizerModule>;
-  if (typeof mod.optimize !== "function") {
-    throw new RejectedError("BUNDLE_INVALID", "the bundle does not export optimize()", file);
-  }
-  return mod as OptimizerModule;
-}
-
-/**
- * The constraint-set JSON at `uri` (`file:` URL, absolute path, or a path relative to `baseDir`),
- * refused unless its sha256 equals the registry's `contentHash`.
- */
-export async function readConstraintSet(uri: string, contentHash: Hex, baseDir = process.cwd()): Promise<string> {
-  let path: string;
-  if (uri.startsWith("file:")) path = fileURLToPath(uri);
-  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
-    throw new InputError(
-      "CONSTRAINT_SET_URI_UNSUPPORTED",
-      `only file: URIs and paths are supported, got ${uri}`,
-      "constraintSet.uri",
-    );
-  } else path = isAbsolute(uri) ? uri : join(baseDir, uri);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (cause) {
-    throw new InputError("CONSTRAINT_SET_UNREADABLE", `cannot read ${path}`, "constraintSet.uri", { cause });
-  }
-  const got = sha256Hex(bytes);
-  if (got !== contentHash.toLowerCase()) {
-    throw new RejectedError(
-      "CONSTRAINT_SET_HASH_MISMATCH",
-      `sha256 ${got} differs from the registry's contentHash ${contentHash}`,
-      "constraintSet.uri",
-    );
-  }
-  return bytes.toString("utf8");
 }
 
 /** A WAD fraction as a number (exact to ~1e-15 for values below 1e3). */
