@@ -7,10 +7,12 @@ import type { Logger } from "pino";
 import {
   BaseError,
   ContractFunctionRevertedError,
+  parseEventLogs,
   type Address,
   type Hex,
   type LocalAccount,
   type PublicClient,
+  type TransactionReceipt,
 } from "viem";
 import { InfeasibleError, InputError, PortfolioError, RejectedError } from "../errors.ts";
 import type { MessageBus } from "../bus/messageBus.ts";
@@ -38,7 +40,7 @@ import { SimulationRevertedError, TransactionRevertedError, createTxSender, type
 import { importBundle, readBundle, type OptimizerModule } from "./bundle.ts";
 import { readConstraintSet } from "./constraintSetFile.ts";
 import { commitViews, gatherViews } from "./cycleViews.ts";
-import { publishAlert, publishMetrics } from "./cyclePublish.ts";
+import { publishAlert, publishMetrics, type CycleExecution } from "./cyclePublish.ts";
 
 export { importBundle, readConstraintSet, type OptimizerModule };
 
@@ -389,12 +391,45 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   const finish = async (
     status: CycleReport["status"],
     extra: Pick<CycleReport, "instructionId" | "nonce" | "txHash" | "blockNumber">,
+    execution?: CycleExecution,
   ): Promise<CycleReport> => {
     const cycleMs = (ctx.now ?? Date.now)() - started;
     const report: CycleReport = { ...base, ...extra, status, cycleMs };
-    await publishMetrics(ctx, log, report, currentWeights, marketData.toString("utf8"), parameters.volatilityBudget);
+    const limits = { volatilityBudget: parameters.volatilityBudget, maxSlippageBps: parameters.maxSlippageBps };
+    await publishMetrics(ctx, log, report, currentWeights, marketData.toString("utf8"), limits, execution);
     log.info({ status, instructionId: extra.instructionId, tx: extra.txHash, cycleMs }, `cycle ${status}`);
     return report;
+  };
+  // The settled legs' fills (measured by the settlement, from its audited event) against the
+  // oracle prices of this cycle; the atomic path issues and finalises in one block.
+  const executionOf = async (receipt: TransactionReceipt, id: Hex): Promise<CycleExecution | undefined> => {
+    const [event] = parseEventLogs({ abi: settlementAbi, logs: receipt.logs, eventName: "SettlementFinalized" });
+    if (event === undefined) return undefined;
+    const at = (await client.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
+    const index = (token: Address): number => holdings.findIndex((h) => h.token.toLowerCase() === token.toLowerCase());
+    const legs = plan.legs.map((leg, i) => {
+      const [a, b] = [index(leg.sellToken), index(leg.buyToken)];
+      return {
+        tokenIn: holdings[a]?.symbol ?? leg.sellToken,
+        tokenOut: holdings[b]?.symbol ?? leg.buyToken,
+        amountIn: leg.amountIn,
+        amountOut: event.args.amountsOut[i] ?? 0n,
+        decimalsIn: holdings[a]?.decimals ?? 18,
+        decimalsOut: holdings[b]?.decimals ?? 18,
+        priceIn: { answer: prices[a] ?? 0n, decimals: 18 },
+        priceOut: { answer: prices[b] ?? 0n, decimals: 18 },
+      };
+    });
+    return {
+      legs,
+      settlement: {
+        instructionId: id,
+        issuedAt: at,
+        finalizedAt: at,
+        issuedBlock: receipt.blockNumber,
+        finalizedBlock: receipt.blockNumber,
+      },
+    };
   };
   if (plan.legs.length === 0) {
     return finish("nothing-to-do", { instructionId: null, nonce: null, txHash: null, blockNumber: null });
@@ -477,7 +512,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     });
     return finish("halted", record);
   }
-  return finish("settled", record);
+  return finish("settled", record, await executionOf(sent.receipt, id));
 }
 
 /**

@@ -100,6 +100,14 @@ describe("keeper cycle (hardhat node)", function () {
     assert.ok(typeof published.volatility === "number" && published.volatility > 0);
     const shares = Object.values(published.riskContribution?.byAsset ?? {});
     assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    // Each settled leg's slippage against the oracle, within the limit its minAmountOut enforced.
+    assert.equal(published.slippage?.length, report.legs);
+    for (const leg of published.slippage ?? []) assert.ok(leg.bps <= 80 + 1e-9, `leg ${leg.leg}: ${leg.bps} bps`);
+    assert.deepEqual(published.settlement, {
+      instructionId: report.instructionId,
+      latencySeconds: 0,
+      latencyBlocks: 0,
+    });
 
     // Same inputs again (a restart): the id exists, nothing is sent.
     const again = await runKeeperCycle(context(sys, node.url));
