@@ -3,20 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Logger } from "pino";
-import {
-  BaseError,
-  ContractFunctionRevertedError,
-  parseEventLogs,
-  type Address,
-  type Hex,
-  type LocalAccount,
-  type PublicClient,
-  type TransactionReceipt,
-} from "viem";
+import { BaseError, ContractFunctionRevertedError } from "viem";
 import { InfeasibleError, InputError, PortfolioError, RejectedError } from "../errors.ts";
-import type { MessageBus } from "../bus/messageBus.ts";
-import type { NonceStore } from "../views/nonceStore.ts";
 import { acceptedViewsToBlackLittermanViews } from "../views/toBlackLittermanViews.ts";
 import { erc20MetadataAbi, oracleAbi, registryAbi, settlementAbi, vaultAbi } from "./chainAbis.ts";
 import {
@@ -31,82 +19,20 @@ import {
   storeInputs,
   type CycleParameters,
 } from "./cycleInputs.ts";
-import type { KeeperDeployment } from "./deployment.ts";
-import { WAD, planLegs, type Holding, type Leg, type PlanLegsReturnType, quoteCheck } from "./planLegs.ts";
+import { WAD, planLegs, type Holding, type Leg, quoteCheck } from "./planLegs.ts";
 import { quoteLegsUniswapV2 } from "./quoteLegs.ts";
 import { verifyRiskBudgets } from "./riskBudgets.ts";
 import { causeChain, withRetry, type WithRetryOptions } from "./retry.ts";
-import { SimulationRevertedError, TransactionRevertedError, createTxSender, type TxSender } from "./txSender.ts";
+import { SimulationRevertedError, TransactionRevertedError, createTxSender } from "./txSender.ts";
 import { importBundle, readBundle, type OptimizerModule } from "./bundle.ts";
 import { readConstraintSet } from "./constraintSetFile.ts";
 import { commitViews, gatherViews } from "./cycleViews.ts";
+import { settledExecution } from "./cycleExecution.ts";
 import { publishAlert, publishMetrics, type CycleExecution } from "./cyclePublish.ts";
+import type { CycleReport, KeeperCycleContext } from "./cycleTypes.ts";
 
 export { importBundle, readConstraintSet, type OptimizerModule };
-
-/** Everything one cycle needs. I/O happens only through these handles. */
-export interface KeeperCycleContext {
-  readonly client: PublicClient;
-  readonly account: LocalAccount;
-  readonly deployment: KeeperDeployment;
-  /** Price-history CSV (first column a date, one column per vault asset symbol); its sha256 is the market-data hash. */
-  readonly pricesPath: string;
-  /** The optimiser bundle to run; refused unless its sha256 equals the registry's pinned build hash. */
-  readonly bundlePath: string;
-  /** Root of the content-addressed inputs (`<inputsDir>/<inputsHash>/`). */
-  readonly inputsDir: string;
-  /** Base directory for a relative constraint-set URI (default: the working directory). */
-  readonly constraintSetBaseDir?: string;
-  /** Source of `ai.bl_views` and sink of `analytics.portfolio` / `alerts`; without it the cycle uses no views. */
-  readonly bus?: MessageBus | undefined;
-  /** Replay protection of signed views; nonces are committed only once the rebalance is settled. */
-  readonly nonces: NonceStore;
-  readonly logger: Logger;
-  /** Reuse a sender across cycles (the `run` loop); default a new one per cycle. */
-  readonly sender?: TxSender;
-  /** Blocks to wait for, counting the inclusion block (default 1). */
-  readonly confirmations?: number;
-  /** Instruction lifetime, seconds (default 3 600). */
-  readonly deadlineSeconds?: number;
-  /** Backoff while the RPC is unreachable. */
-  readonly retry?: WithRetryOptions;
-  readonly signal?: AbortSignal;
-  /** Wall times (ms) of earlier optimisations, for the published p95; this cycle's is appended. */
-  readonly runtimeSamples?: number[];
-  /** Clock (default `Date.now`). */
-  readonly now?: () => number;
-}
-
-/** The outcome of one cycle. */
-export interface CycleReport {
-  readonly cycleId: string;
-  /**
-   * `settled`: this keeper's instruction finalised. `already-settled`: the instruction (same inputs)
-   * or a newer one was settled by an earlier run or another keeper. `nothing-to-do`: no leg worth
-   * trading. `halted`: the settlement's pre-trade risk check refused and halted (nothing moved).
-   */
-  readonly status: "settled" | "already-settled" | "nothing-to-do" | "halted";
-  readonly portfolio: Address;
-  readonly instructionId: Hex | null;
-  readonly inputsHash: Hex;
-  readonly buildHash: Hex;
-  readonly nonce: string | null;
-  readonly txHash: Hex | null;
-  readonly blockNumber: string | null;
-  readonly assets: readonly string[];
-  /** Optimiser weights (fractions) and their 1e18 fixed-point form as submitted. */
-  readonly weights: readonly number[];
-  readonly targetWeightsWad: readonly string[];
-  readonly legs: number;
-  readonly skipped: PlanLegsReturnType["skipped"];
-  readonly iterations: number;
-  readonly optimizerRuntimeMs: number;
-  readonly cycleMs: number;
-  /** Where the content-addressed inputs were stored. */
-  readonly inputsPath: string;
-  readonly viewsAccepted: number;
-  readonly viewsRejected: number;
-}
+export type { CycleReport, KeeperCycleContext } from "./cycleTypes.ts";
 
 const STATUS_FINALIZED = 2;
 
@@ -400,37 +326,6 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     log.info({ status, instructionId: extra.instructionId, tx: extra.txHash, cycleMs }, `cycle ${status}`);
     return report;
   };
-  // The settled legs' fills (measured by the settlement, from its audited event) against the
-  // oracle prices of this cycle; the atomic path issues and finalises in one block.
-  const executionOf = async (receipt: TransactionReceipt, id: Hex): Promise<CycleExecution | undefined> => {
-    const [event] = parseEventLogs({ abi: settlementAbi, logs: receipt.logs, eventName: "SettlementFinalized" });
-    if (event === undefined) return undefined;
-    const at = (await client.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-    const index = (token: Address): number => holdings.findIndex((h) => h.token.toLowerCase() === token.toLowerCase());
-    const legs = plan.legs.map((leg, i) => {
-      const [a, b] = [index(leg.sellToken), index(leg.buyToken)];
-      return {
-        tokenIn: holdings[a]?.symbol ?? leg.sellToken,
-        tokenOut: holdings[b]?.symbol ?? leg.buyToken,
-        amountIn: leg.amountIn,
-        amountOut: event.args.amountsOut[i] ?? 0n,
-        decimalsIn: holdings[a]?.decimals ?? 18,
-        decimalsOut: holdings[b]?.decimals ?? 18,
-        priceIn: { answer: prices[a] ?? 0n, decimals: 18 },
-        priceOut: { answer: prices[b] ?? 0n, decimals: 18 },
-      };
-    });
-    return {
-      legs,
-      settlement: {
-        instructionId: id,
-        issuedAt: at,
-        finalizedAt: at,
-        issuedBlock: receipt.blockNumber,
-        finalizedBlock: receipt.blockNumber,
-      },
-    };
-  };
   if (plan.legs.length === 0) {
     return finish("nothing-to-do", { instructionId: null, nonce: null, txHash: null, blockNumber: null });
   }
@@ -512,7 +407,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     });
     return finish("halted", record);
   }
-  return finish("settled", record, await executionOf(sent.receipt, id));
+  return finish("settled", record, await settledExecution(client, sent.receipt, id, plan.legs, holdings, prices));
 }
 
 /**
