@@ -1,12 +1,12 @@
 import { getAddress, isAddress, type Address } from "viem";
 import { InputError } from "../errors.ts";
 
-/** 1e18: the fixed-point scale of USD amounts, prices and weights in this module. */
-export const WAD = 10n ** 18n;
-/** Solver round-off tolerated around the [0, 1] bounds of a weight. */
-const WEIGHT_NOISE = 1e-12;
-/** Basis points in one whole (100 %). */
-export const BPS = 10_000n;
+import { validatePlanLegsParameters } from "./planLegsValidate.ts";
+import { BPS, WAD, weightsToWad } from "./wad.ts";
+
+// The fixed-point helpers and the quote check predate their own modules; callers import them from here.
+export { BPS, WAD, priceToWad, weightsToWad } from "./wad.ts";
+export { quoteCheck, type FlaggedLeg } from "./quoteCheck.ts";
 
 /** One ERC-20 position of the vault. */
 export interface Holding {
@@ -122,7 +122,7 @@ export interface PlanLegsReturnType {
  * ```
  */
 export function planLegs(parameters: PlanLegsParameters): PlanLegsReturnType {
-  validate(parameters);
+  validatePlanLegsParameters(parameters);
   const { minTradeValueUsd, maxSlippageBps } = parameters;
   const targetWeightsWad = weightsToWad(parameters.targetWeights);
   const assets: Asset[] = parameters.holdings.map((holding, index) => {
@@ -303,178 +303,6 @@ interface Planned {
   readonly asset: Asset;
   readonly amountIn: bigint;
   readonly minAmountOut: bigint;
-}
-
-/**
- * Converts fractional weights to 1e18 fixed point summing to exactly 1e18: each weight's exact
- * binary value w_i is normalised by Σ w_i in integer arithmetic, w̃_i = ⌊w_i · 1e18 / Σ w⌋, and the
- * (fewer than n) units lost to flooring go to the largest remainders. A zero weight stays zero;
- * round-off down to −1e-12 counts as zero.
- *
- * @example
- * ```ts
- * weightsToWad([1 / 3, 1 / 3, 1 / 3]); // [333333333333333334n, 333333333333333333n, 333333333333333333n]
- * ```
- */
-export function weightsToWad(weights: readonly number[]): bigint[] {
-  let sum = 0;
-  const clean = weights.map((w, i) => {
-    if (!Number.isFinite(w) || w < -WEIGHT_NOISE || w > 1 + WEIGHT_NOISE) {
-      throw new InputError("WEIGHT_INVALID", `must be a finite fraction in [0, 1], got ${w}`, `targetWeights[${i}]`);
-    }
-    // Solver round-off such as -3e-17 means 0, not a short position.
-    const v = w < 0 ? 0 : w;
-    sum += v;
-    return v;
-  });
-  if (weights.length === 0 || Math.abs(sum - 1) > 1e-9) {
-    throw new InputError("WEIGHTS_SUM", `must sum to 1 (within 1e-9), got ${sum}`, "targetWeights");
-  }
-  // Every double is m · 2^e exactly; over the smallest exponent all weights become integers M_i.
-  const parts = clean.map(exactBinary);
-  const e0 = Math.min(...parts.filter((p) => p.m !== 0n).map((p) => p.e));
-  const ms = parts.map((p) => (p.m === 0n ? 0n : p.m << BigInt(p.e - e0)));
-  const total = ms.reduce((a, b) => a + b, 0n);
-  const out = ms.map((m) => (m * WAD) / total);
-  let remainder = WAD - out.reduce((a, b) => a + b, 0n);
-  const order = ms
-    .map((m, i) => ({ i, rest: (m * WAD) % total }))
-    .filter(({ i }) => at(ms, i) > 0n)
-    .sort((a, b) => (a.rest === b.rest ? a.i - b.i : a.rest > b.rest ? -1 : 1));
-  for (const { i } of order) {
-    if (remainder === 0n) break;
-    out[i] = at(out, i) + 1n;
-    remainder -= 1n;
-  }
-  return out;
-}
-
-/** The exact value of a finite non-negative double as m · 2^e with integer m. */
-function exactBinary(x: number): { m: bigint; e: number } {
-  if (x === 0) return { m: 0n, e: 0 };
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const exponent = Number((bits >> 52n) & 0x7ffn);
-  const fraction = bits & ((1n << 52n) - 1n);
-  return exponent === 0 ? { m: fraction, e: -1074 } : { m: fraction | (1n << 52n), e: exponent - 1075 };
-}
-
-/**
- * An oracle answer with `decimals` fractional digits (Chainlink USD feeds use 8) as the 1e18 fixed
- * point {@link planLegs} takes, exactly when decimals ≤ 18 and rounded down otherwise.
- *
- * @example
- * ```ts
- * priceToWad(300_012_345_678n, 8); // 3000.12345678 USD → 3_000_123_456_780_000_000_000n
- * ```
- */
-export function priceToWad(answer: bigint, decimals: number): bigint {
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 77) {
-    throw new InputError("DECIMALS_INVALID", `must be an integer in [0, 77], got ${decimals}`, "decimals");
-  }
-  if (answer <= 0n) throw new InputError("PRICE_INVALID", `must be > 0, got ${answer}`, "answer");
-  return decimals <= 18 ? answer * 10n ** BigInt(18 - decimals) : answer / 10n ** BigInt(decimals - 18);
-}
-
-/** Result of {@link quoteCheck} for one leg the venue would fill below its minAmountOut. */
-export interface FlaggedLeg {
-  readonly index: number;
-  readonly leg: Leg;
-  /** The venue's quoted output, buy-token units. */
-  readonly quoted: bigint;
-  /** minAmountOut − quoted, buy-token units. */
-  readonly shortfall: bigint;
-  /** Shortfall as basis points of minAmountOut, rounded up. */
-  readonly shortfallBps: bigint;
-}
-
-/**
- * Compares venue quotes (e.g. the last element of Uniswap V2 `getAmountsOut(amountIn, [sell, buy])`)
- * with each leg's minAmountOut and flags the legs whose price impact exceeds the slippage budget:
- * settling them would revert, so the keeper shrinks or excludes them and plans again.
- *
- * @example
- * ```ts
- * const quotes = await Promise.all(plan.legs.map((l) => router.read.getAmountsOut([l.amountIn, [l.sellToken, l.buyToken]])));
- * const { ok, flagged } = quoteCheck(plan.legs, quotes.map((q) => q.at(-1)!));
- * if (!ok) plan = planLegs({ ...params, exclude: flagged.map((f) => f.leg.sellToken === base ? f.leg.buyToken : f.leg.sellToken) });
- * ```
- */
-export function quoteCheck(
-  legs: readonly Leg[],
-  quotes: readonly bigint[],
-): { readonly ok: boolean; readonly flagged: FlaggedLeg[] } {
-  if (quotes.length !== legs.length) {
-    throw new InputError("QUOTES_LENGTH", `expected ${legs.length} quotes, got ${quotes.length}`, "quotes");
-  }
-  const flagged: FlaggedLeg[] = [];
-  legs.forEach((leg, index) => {
-    const quoted = at(quotes, index);
-    if (quoted < 0n) throw new InputError("QUOTE_NEGATIVE", `must be ≥ 0, got ${quoted}`, `quotes[${index}]`);
-    if (quoted < leg.minAmountOut) {
-      const shortfall = leg.minAmountOut - quoted;
-      flagged.push({
-        index,
-        leg,
-        quoted,
-        shortfall,
-        shortfallBps: (shortfall * BPS + leg.minAmountOut - 1n) / leg.minAmountOut,
-      });
-    }
-  });
-  return { ok: flagged.length === 0, flagged };
-}
-
-function validate(p: PlanLegsParameters): void {
-  const n = p.holdings.length;
-  if (n === 0) throw new InputError("HOLDINGS_EMPTY", "at least the base token is required", "holdings");
-  if (p.prices.length !== n || p.targetWeights.length !== n) {
-    throw new InputError(
-      "LENGTH_MISMATCH",
-      `${n} holdings but ${p.prices.length} prices and ${p.targetWeights.length} target weights`,
-      "prices",
-    );
-  }
-  const seen = new Set<string>();
-  p.holdings.forEach((h, i) => {
-    if (!isAddress(h.token, { strict: false }))
-      throw new InputError("TOKEN_INVALID", `not an address: ${h.token}`, `holdings[${i}].token`);
-    const key = getAddress(h.token);
-    if (seen.has(key)) throw new InputError("TOKEN_DUPLICATE", `${h.token} appears twice`, `holdings[${i}].token`);
-    seen.add(key);
-    if (!Number.isInteger(h.decimals) || h.decimals < 0 || h.decimals > 36) {
-      throw new InputError(
-        "DECIMALS_INVALID",
-        `must be an integer in [0, 36], got ${h.decimals}`,
-        `holdings[${i}].decimals`,
-      );
-    }
-    if (h.balance < 0n)
-      throw new InputError("BALANCE_NEGATIVE", `must be ≥ 0, got ${h.balance}`, `holdings[${i}].balance`);
-    const price = at(p.prices, i);
-    if (price <= 0n) throw new InputError("PRICE_INVALID", `must be > 0, got ${price}`, `prices[${i}]`);
-  });
-  if (!isAddress(p.baseToken, { strict: false }) || !seen.has(getAddress(p.baseToken))) {
-    throw new InputError("BASE_NOT_HELD", `base token ${p.baseToken} is not among the holdings`, "baseToken");
-  }
-  if (!Number.isInteger(p.maxSlippageBps) || p.maxSlippageBps < 0 || p.maxSlippageBps >= 10_000) {
-    throw new InputError(
-      "SLIPPAGE_INVALID",
-      `must be an integer in [0, 10000), got ${p.maxSlippageBps}`,
-      "maxSlippageBps",
-    );
-  }
-  if (p.minTradeValueUsd < 0n) {
-    throw new InputError("MIN_TRADE_INVALID", `must be ≥ 0, got ${p.minTradeValueUsd}`, "minTradeValueUsd");
-  }
-  (p.exclude ?? []).forEach((a, i) => {
-    if (!isAddress(a, { strict: false }))
-      throw new InputError("TOKEN_INVALID", `not an address: ${a}`, `exclude[${i}]`);
-    if (sameAddress(a, p.baseToken)) {
-      throw new InputError("EXCLUDE_BASE", "the base token funds every leg and cannot be excluded", `exclude[${i}]`);
-    }
-  });
 }
 
 function weightsOf(values: readonly bigint[]): number[] {

@@ -1,134 +1,22 @@
-import type { Logger } from "pino";
 import {
   encodeFunctionData,
   keccak256,
   TransactionReceiptNotFoundError,
-  type Abi,
   type Address,
   type Hex,
-  type LocalAccount,
   type PublicClient,
   type TransactionReceipt,
 } from "viem";
-import { InputError, PortfolioError, RejectedError } from "../errors.ts";
-import {
-  backoffDelay,
-  causeChain,
-  isContractRevert,
-  isRetryableRpcError,
-  sleep,
-  withRetry,
-  type WithRetryOptions,
-} from "./retry.ts";
+import { InputError, PortfolioError } from "../errors.ts";
+import { backoffDelay, isContractRevert, isRetryableRpcError, sleep, withRetry } from "./retry.ts";
+import { bumpFees, capFees, GWEI, marketFees } from "./txFees.ts";
+import { errorText, label, shortMessage, SimulationRevertedError } from "./txErrors.ts";
+import { watchTransaction, type BroadcastOutcome, type Submitted, type WatchContext } from "./txWatch.ts";
+import type { ContractWrite, Fees, SentTransaction, TxSender, TxSenderOptions } from "./txSenderTypes.ts";
 
-/** EIP-1559 fee caps, wei per gas. */
-export interface Fees {
-  readonly maxFeePerGas: bigint;
-  readonly maxPriorityFeePerGas: bigint;
-}
-
-/** A contract call to send as a transaction. */
-export interface ContractWrite {
-  readonly address: Address;
-  readonly abi: Abi;
-  readonly functionName: string;
-  readonly args?: readonly unknown[];
-  /** Wei sent along. */
-  readonly value?: bigint;
-  /** Name for the logs, e.g. `settle(0x12…)`. */
-  readonly label?: string;
-}
-
-/** One signed transaction broadcast for a nonce: the original, a fee bump, or a cancellation. */
-export interface SendAttempt {
-  readonly hash: Hex;
-  readonly kind: "original" | "bump" | "cancel";
-  readonly fees: Fees;
-  /** When it was broadcast (ms since the epoch). */
-  readonly sentAt: number;
-}
-
-/** Result of {@link TxSender.send}: the mined, confirmed transaction and every attempt for its nonce. */
-export interface SentTransaction {
-  readonly hash: Hex;
-  readonly nonce: number;
-  readonly receipt: TransactionReceipt;
-  readonly attempts: readonly SendAttempt[];
-  /** The function's return value from the last simulation. */
-  readonly simulatedResult: unknown;
-}
-
-/** Options of {@link createTxSender}. */
-export interface TxSenderOptions {
-  readonly client: PublicClient;
-  /** The keeper's local account (e.g. `privateKeyToAccount`), which signs every transaction. */
-  readonly account: LocalAccount;
-  /** Chain id; read once from the node when absent. */
-  readonly chainId?: number;
-  /** Blocks to wait for, counting the inclusion block (default 1). */
-  readonly confirmations?: number;
-  /** Re-send with higher fees when a transaction has not been mined this long, ms (default 30 000). */
-  readonly bumpAfterMs?: number;
-  /** Fee increase per bump, basis points, at least 1 250 (12.5 %; default 1 250). */
-  readonly bumpBps?: number;
-  /** Fee bumps per nonce (default 5). */
-  readonly maxBumps?: number;
-  /** Never offer more than this maxFeePerGas, wei (default 500 gwei). */
-  readonly maxFeePerGasCap?: bigint;
-  /** How often to look for a receipt, ms (default 1 000). */
-  readonly pollIntervalMs?: number;
-  /** Give up waiting for one send after this long, ms (default 600 000); the nonce stays in use. */
-  readonly timeoutMs?: number;
-  /** Gas limit = estimate × this / 100 (default 120). */
-  readonly gasMarginPercent?: number;
-  /** Fees for a first attempt (default the node's `estimateFeesPerGas`); bumps never go below the market. */
-  readonly fees?: () => Promise<Fees>;
-  /** Backoff for RPC calls while the node is unreachable (see {@link withRetry}). */
-  readonly retry?: WithRetryOptions;
-  /**
-   * Shutdown: aborts RPC retries and the wait for a receipt (rejecting with `signal.reason`). A
-   * transaction already broadcast stays in the pool; a restarted keeper picks the nonce up again.
-   */
-  readonly signal?: AbortSignal;
-  readonly logger?: Logger;
-}
-
-/** A transaction sender for one keeper account. */
-export interface TxSender {
-  readonly address: Address;
-  /**
-   * Simulates `write` with eth_call, then signs and broadcasts it with the next nonce, bumps its
-   * fees while it is stuck, and resolves with the receipt after `confirmations` blocks.
-   */
-  send(write: ContractWrite): Promise<SentTransaction>;
-  /** Forgets the local nonce; the next send reads the pending nonce from the node. */
-  resync(): void;
-}
-
-/**
- * The simulation (eth_call) of a write reverted, so nothing was broadcast — or, with
- * `code === "TX_CANCELLED"`, a stuck transaction started to revert in re-simulation and was
- * replaced by a zero-value self-transfer.
- */
-export class SimulationRevertedError extends RejectedError {
-  /** The viem error with the decoded revert (walk `cause` for `ContractFunctionRevertedError`). */
-  readonly revert: unknown;
-  constructor(code: "SIMULATION_REVERTED" | "TX_CANCELLED", message: string, revert: unknown) {
-    super(code, message, undefined, { cause: revert });
-    this.revert = revert;
-  }
-}
-
-/** The transaction was mined and reverted. */
-export class TransactionRevertedError extends RejectedError {
-  readonly receipt: TransactionReceipt;
-  constructor(message: string, receipt: TransactionReceipt) {
-    super("TX_REVERTED", message);
-    this.receipt = receipt;
-  }
-}
-
-const GWEI = 1_000_000_000n;
+// The sender's types and errors live in their own modules; callers import them from here.
+export type { ContractWrite, Fees, SendAttempt, SentTransaction, TxSender, TxSenderOptions } from "./txSenderTypes.ts";
+export { SimulationRevertedError, TransactionRevertedError } from "./txErrors.ts";
 
 /**
  * Creates a sender for one account. Nonces are kept locally: read as the node's pending nonce on
@@ -173,18 +61,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
     throw new InputError("CONFIRMATIONS_INVALID", `must be an integer ≥ 1, got ${confirmations}`, "confirmations");
   }
   const log = options.logger?.child({ account: account.address });
-  // Market fees: 2 × the latest base fee + the node's suggested tip, which still clears after six
-  // consecutive full blocks (+12.5 % each) before a bump is needed.
-  const marketFees =
-    options.fees ??
-    (async (): Promise<Fees> => {
-      const [block, tip] = await Promise.all([
-        client.getBlock({ blockTag: "latest" }),
-        client.request({ method: "eth_maxPriorityFeePerGas" }),
-      ]);
-      const maxPriorityFeePerGas = BigInt(tip);
-      return { maxFeePerGas: 2n * (block.baseFeePerGas ?? 0n) + maxPriorityFeePerGas, maxPriorityFeePerGas };
-    });
+  const marketFeesOf = options.fees ?? ((): Promise<Fees> => marketFees(client));
   let nextNonce: number | undefined;
   let chainId = options.chainId;
   let tail: Promise<unknown> = Promise.resolve();
@@ -312,19 +189,11 @@ export function createTxSender(options: TxSenderOptions): TxSender {
   }
 
   function cappedFees(fees: Fees): Fees {
-    const maxFeePerGas = fees.maxFeePerGas > maxFeePerGasCap ? maxFeePerGasCap : fees.maxFeePerGas;
-    const maxPriorityFeePerGas = fees.maxPriorityFeePerGas > maxFeePerGas ? maxFeePerGas : fees.maxPriorityFeePerGas;
-    return { maxFeePerGas, maxPriorityFeePerGas };
+    return capFees(fees, maxFeePerGasCap);
   }
 
-  /** Both caps × (1 + bumpBps), and at least the market; `null` when the cap forbids a full bump. */
   async function bumpedFees(previous: Fees): Promise<Fees | null> {
-    const raise = (x: bigint): bigint => (x * (10_000n + BigInt(bumpBps)) + 9_999n) / 10_000n;
-    const market = await rpc("fees", marketFees);
-    const priority = max(raise(previous.maxPriorityFeePerGas), market.maxPriorityFeePerGas);
-    const fee = max(raise(previous.maxFeePerGas), market.maxFeePerGas, priority);
-    if (fee > maxFeePerGasCap) return null;
-    return { maxFeePerGas: fee, maxPriorityFeePerGas: priority };
+    return bumpFees(previous, await rpc("fees", marketFeesOf), bumpBps, maxFeePerGasCap);
   }
 
   async function submit(write: ContractWrite): Promise<Submitted> {
@@ -351,7 +220,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
         throw error;
       });
       const gas = (estimate * BigInt(gasMarginPercent) + 99n) / 100n;
-      const fees = outbid === undefined ? cappedFees(await rpc("fees", marketFees)) : await bumpedFees(outbid);
+      const fees = outbid === undefined ? cappedFees(await rpc("fees", marketFeesOf)) : await bumpedFees(outbid);
       if (fees === null) {
         throw new PortfolioError(
           "internal",
@@ -413,118 +282,6 @@ export function createTxSender(options: TxSenderOptions): TxSender {
     }
   }
 
-  async function watch(write: ContractWrite, sent: Submitted): Promise<SentTransaction> {
-    const attempts = [...sent.attempts];
-    const started = Date.now();
-    let lastFees = attempts[0]?.fees ?? { maxFeePerGas: 0n, maxPriorityFeePerGas: 0n };
-    let lastSentAt = Date.now();
-    let bumps = 0;
-    let nonceGoneAt: number | undefined;
-    let simulatedResult = sent.simulatedResult;
-    let cancelling: unknown;
-    for (;;) {
-      for (const attempt of [...attempts].reverse()) {
-        const receipt = await receiptOf(attempt.hash);
-        if (receipt === null) continue;
-        const confirmed = await untilConfirmed(receipt);
-        if (confirmed === null) break; // reorged out: keep watching
-        log?.info(
-          {
-            tx: label(write),
-            hash: attempt.hash,
-            nonce: sent.nonce,
-            block: confirmed.blockNumber,
-            bumps,
-            kind: attempt.kind,
-          },
-          confirmed.status === "success" ? "transaction confirmed" : "transaction reverted",
-        );
-        if (attempt.kind === "cancel") {
-          throw new SimulationRevertedError(
-            "TX_CANCELLED",
-            `${label(write)} started to revert while pending and was cancelled (nonce ${sent.nonce})`,
-            cancelling,
-          );
-        }
-        if (confirmed.status !== "success") {
-          throw new TransactionRevertedError(`${label(write)} reverted on chain in ${attempt.hash}`, confirmed);
-        }
-        return { hash: attempt.hash, nonce: sent.nonce, receipt: confirmed, attempts, simulatedResult };
-      }
-      // Receipts can lag the nonce a little on load-balanced RPCs: look for ours for 20 polls.
-      if (nonceGoneAt !== undefined && Date.now() - nonceGoneAt > 20 * pollIntervalMs) {
-        nextNonce = undefined;
-        throw new PortfolioError(
-          "internal",
-          "NONCE_CONSUMED",
-          `nonce ${sent.nonce} of ${label(write)} was used by a transaction this sender did not send`,
-        );
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new PortfolioError(
-          "internal",
-          "TX_TIMEOUT",
-          `${label(write)} (nonce ${sent.nonce}) not mined after ${timeoutMs} ms; last hash ${attempts.at(-1)?.hash}`,
-        );
-      }
-      if (nonceGoneAt === undefined && bumps < maxBumps && Date.now() - lastSentAt >= bumpAfterMs) {
-        const fees = await bumpedFees(lastFees);
-        if (fees === null) {
-          log?.warn({ tx: label(write), nonce: sent.nonce, cap: maxFeePerGasCap }, "fee cap reached, not bumping");
-          bumps = maxBumps;
-        } else {
-          bumps += 1;
-          let kind: SendAttempt["kind"] = cancelling === undefined ? "bump" : "cancel";
-          if (kind === "bump") {
-            try {
-              simulatedResult = await simulate(write);
-            } catch (error) {
-              if (!(error instanceof SimulationRevertedError)) throw error;
-              // Mining it would only burn gas and block the nonce: replace it with a no-op.
-              cancelling = error.revert;
-              kind = "cancel";
-              log?.warn(
-                { tx: label(write), nonce: sent.nonce, err: error },
-                "pending transaction now reverts, cancelling",
-              );
-            }
-          }
-          const { raw, hash } =
-            kind === "cancel"
-              ? await sign(account.address, "0x", 0n, 21_000n, sent.nonce, fees)
-              : await sign(sent.to, sent.data, sent.value, sent.gas, sent.nonce, fees);
-          const outcome = await broadcast(raw);
-          lastFees = fees;
-          lastSentAt = Date.now();
-          if (outcome === "sent") {
-            attempts.push({ hash, kind, fees, sentAt: lastSentAt });
-            log?.info(
-              {
-                tx: label(write),
-                hash,
-                nonce: sent.nonce,
-                bump: bumps,
-                maxFeePerGas: fees.maxFeePerGas,
-                tip: fees.maxPriorityFeePerGas,
-                kind,
-              },
-              "fee bumped",
-            );
-          } else if (outcome === "nonce-too-low") {
-            // Some transaction with this nonce was mined; the receipt loop finds out whose.
-            nonceGoneAt = Date.now();
-          } else {
-            log?.warn(
-              { tx: label(write), nonce: sent.nonce, bump: bumps },
-              "replacement underpriced, bumping further next time",
-            );
-          }
-        }
-      }
-      await pause(pollIntervalMs);
-    }
-  }
-
   /** Waits until `receipt` has `confirmations` blocks; `null` if its block was reorged away. */
   async function untilConfirmed(receipt: TransactionReceipt): Promise<TransactionReceipt | null> {
     for (;;) {
@@ -537,56 +294,34 @@ export function createTxSender(options: TxSenderOptions): TxSender {
     }
   }
 
+  const context: WatchContext = {
+    account,
+    log,
+    pollIntervalMs,
+    timeoutMs,
+    bumpAfterMs,
+    maxBumps,
+    maxFeePerGasCap,
+    receiptOf,
+    untilConfirmed,
+    bumpedFees,
+    simulate,
+    sign,
+    broadcast,
+    pause,
+    forgetNonce: (): void => {
+      nextNonce = undefined;
+    },
+  };
+
   return {
     address: account.address,
     async send(write: ContractWrite): Promise<SentTransaction> {
       const sent = await exclusive(() => submit(write));
-      return watch(write, sent);
+      return watchTransaction(context, write, sent);
     },
     resync(): void {
       nextNonce = undefined;
     },
   };
-}
-
-type BroadcastOutcome = "sent" | "nonce-too-low" | "underpriced";
-
-interface Submitted {
-  readonly nonce: number;
-  readonly to: Address;
-  readonly data: Hex;
-  readonly value: bigint;
-  readonly gas: bigint;
-  readonly simulatedResult: unknown;
-  readonly attempts: readonly SendAttempt[];
-}
-
-function label(write: ContractWrite): string {
-  return write.label ?? `${write.functionName}@${write.address}`;
-}
-
-/** Every message and detail in the cause chain, lower-case, for matching node error texts. */
-function errorText(error: unknown): string {
-  return causeChain(error)
-    .map((e) => {
-      if (!(e instanceof Error)) return String(e);
-      const { details, shortMessage } = e as Error & { details?: unknown; shortMessage?: unknown };
-      return [
-        e.message,
-        typeof details === "string" ? details : "",
-        typeof shortMessage === "string" ? shortMessage : "",
-      ].join(" ");
-    })
-    .join(" ")
-    .toLowerCase();
-}
-
-function shortMessage(error: unknown): string {
-  const short = (error as { shortMessage?: unknown }).shortMessage;
-  if (typeof short === "string") return short;
-  return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
-}
-
-function max(...xs: bigint[]): bigint {
-  return xs.reduce((a, b) => (b > a ? b : a));
 }
