@@ -1,18 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { Address } from "viem";
-import { InputError } from "../../src/errors.ts";
-import {
-  BPS,
-  WAD,
-  planLegs,
-  priceToWad,
-  quoteCheck,
-  weightsToWad,
-  type Holding,
-  type Leg,
-  type PlanLegsParameters,
-} from "../../src/keeper/planLegs.ts";
+import { BPS, WAD, planLegs, type Holding, type PlanLegsParameters } from "../../src/keeper/planLegs.ts";
+import { expectInputError, expectNear } from "../helpers/expect.ts";
 
 const USDC: Address = "0x00000000000000000000000000000000000000C0";
 const WBTC: Address = "0x00000000000000000000000000000000000000B8";
@@ -32,23 +22,6 @@ function params(overrides: Partial<PlanLegsParameters>): PlanLegsParameters {
     maxSlippageBps: 50,
     ...overrides,
   };
-}
-
-// Plain comparison: the toolbox's chai matchers take over closeTo and reject non-integers.
-function expectNear(actual: number, expected: number, tolerance: number): void {
-  expect(Math.abs(actual - expected) <= tolerance, `${actual} ≉ ${expected} (±${tolerance})`).to.equal(true);
-}
-
-function expectInputError(fn: () => unknown, code: string, path: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(InputError);
-    expect((error as InputError).code).to.equal(code);
-    expect((error as InputError).path).to.equal(path);
-    return;
-  }
-  expect.fail(`expected InputError ${code}`);
 }
 
 describe("keeper/planLegs", () => {
@@ -263,73 +236,6 @@ describe("keeper/planLegs", () => {
         "VENUE_INVALID",
         "legs[0].venue",
       ));
-  });
-
-  describe("weightsToWad", () => {
-    it("sums to exactly 1e18 and gives the flooring loss to the largest remainders", () => {
-      expect(weightsToWad([1 / 3, 1 / 3, 1 / 3])).to.deep.equal([
-        333_333_333_333_333_334n,
-        333_333_333_333_333_333n,
-        333_333_333_333_333_333n,
-      ]);
-      expect(weightsToWad([0.125, 0.875, 0])).to.deep.equal([125n * 10n ** 15n, 875n * 10n ** 15n, 0n]);
-      // Solver round-off below zero is zero; a real short is refused.
-      expect(weightsToWad([0.5, 0.5, -3e-17])).to.deep.equal([5n * 10n ** 17n, 5n * 10n ** 17n, 0n]);
-      expectInputError(() => weightsToWad([0.6, 0.5, -0.1]), "WEIGHT_INVALID", "targetWeights[2]");
-    });
-
-    it("sums to 1e18 for any weights summing to 1, keeping zeros at zero", () => {
-      fc.assert(
-        fc.property(fc.array(fc.nat({ max: 1_000_000 }), { minLength: 1, maxLength: 12 }), (raw) => {
-          const total = raw.reduce((a, b) => a + b, 0);
-          fc.pre(total > 0);
-          const w = raw.map((x) => x / total);
-          const wad = weightsToWad(w);
-          expect(wad.reduce((a, b) => a + b, 0n)).to.equal(WAD);
-          wad.forEach((x, i) => {
-            if (w[i] === 0) expect(x).to.equal(0n);
-            expectNear(Number(x) / 1e18, w[i]!, 1e-12);
-          });
-        }),
-        { seed: 8, numRuns: 200 },
-      );
-    });
-  });
-
-  describe("priceToWad", () => {
-    it("scales oracle answers of any precision to 1e18 fixed point", () => {
-      expect(priceToWad(300_012_345_678n, 8)).to.equal(3_000_123_456_780_000_000_000n);
-      expect(priceToWad(WAD, 18)).to.equal(WAD);
-      expect(priceToWad(123_456n, 20)).to.equal(1_234n);
-      expectInputError(() => priceToWad(0n, 8), "PRICE_INVALID", "answer");
-      expectInputError(() => priceToWad(1n, -1), "DECIMALS_INVALID", "decimals");
-    });
-  });
-
-  describe("quoteCheck", () => {
-    const leg = (minAmountOut: bigint): Leg => ({
-      sellToken: WETH,
-      buyToken: USDC,
-      amountIn: WAD,
-      minAmountOut,
-      venue: ROUTER,
-    });
-
-    it("flags the legs a venue would fill below minAmountOut, with the shortfall in bps", () => {
-      const result = quoteCheck([leg(1_000n), leg(1_000n), leg(3n)], [1_000n, 990n, 2n]);
-      expect(result.ok).to.equal(false);
-      expect(result.flagged.map((f) => [f.index, f.shortfall, f.shortfallBps])).to.deep.equal([
-        [1, 10n, 100n],
-        [2, 1n, 3334n],
-      ]);
-    });
-
-    it("passes when every quote meets its limit", () => {
-      expect(quoteCheck([leg(5n)], [5n])).to.deep.equal({ ok: true, flagged: [] });
-    });
-
-    it("rejects a quote list of the wrong length", () =>
-      expectInputError(() => quoteCheck([leg(1n)], []), "QUOTES_LENGTH", "quotes"));
   });
 
   describe("properties", () => {
