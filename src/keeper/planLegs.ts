@@ -3,6 +3,7 @@ import { InputError } from "../errors.ts";
 
 import { validatePlanLegsParameters } from "./planLegsValidate.ts";
 import { BPS, WAD, weightsToWad } from "./wad.ts";
+import { at, sameAddress } from "./indexing.ts";
 
 // The fixed-point helpers and the quote check predate their own modules; callers import them from here.
 export { BPS, WAD, priceToWad, weightsToWad } from "./wad.ts";
@@ -310,16 +311,6 @@ function weightsOf(values: readonly bigint[]): number[] {
   if (total === 0n) return values.map(() => 0);
   // Exact to ~1e-18 before the final conversion to a double.
   return values.map((v) => Number((v * WAD) / total) / 1e18);
-}
-
-function at<T>(xs: readonly T[], i: number): T {
-  const x = xs[i];
-  if (x === undefined) throw new Error(`unreachable: index ${i} out of range ${xs.length}`);
-  return x;
-}
-
-function sameAddress(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }
 
 function min(...xs: bigint[]): bigint {

@@ -1,6 +1,7 @@
 import { getAddress, isAddress } from "viem";
 import { InputError } from "../errors.ts";
 import type { PlanLegsParameters } from "./planLegs.ts";
+import { at, sameAddress } from "./indexing.ts";
 
 /**
  * Checks {@link planLegs}' parameters and throws an {@link InputError} naming the first bad field.
@@ -59,14 +60,4 @@ export function validatePlanLegsParameters(p: PlanLegsParameters): void {
       throw new InputError("EXCLUDE_BASE", "the base token funds every leg and cannot be excluded", `exclude[${i}]`);
     }
   });
-}
-
-function at<T>(xs: readonly T[], i: number): T {
-  const x = xs[i];
-  if (x === undefined) throw new Error(`unreachable: index ${i} out of range ${xs.length}`);
-  return x;
-}
-
-function sameAddress(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }

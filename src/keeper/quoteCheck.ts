@@ -1,6 +1,7 @@
 import { InputError } from "../errors.ts";
 import type { Leg } from "./planLegs.ts";
 import { BPS } from "./wad.ts";
+import { at } from "./indexing.ts";
 
 /** Result of {@link quoteCheck} for one leg the venue would fill below its minAmountOut. */
 export interface FlaggedLeg {
@@ -49,10 +50,4 @@ export function quoteCheck(
     }
   });
   return { ok: flagged.length === 0, flagged };
-}
-
-function at<T>(xs: readonly T[], i: number): T {
-  const x = xs[i];
-  if (x === undefined) throw new Error(`unreachable: index ${i} out of range ${xs.length}`);
-  return x;
 }

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.ts";
+import { at } from "./indexing.ts";
 
 /** 1e18: the fixed-point scale of USD amounts, prices and weights in this module. */
 export const WAD = 10n ** 18n;
@@ -77,10 +78,4 @@ export function priceToWad(answer: bigint, decimals: number): bigint {
   }
   if (answer <= 0n) throw new InputError("PRICE_INVALID", `must be > 0, got ${answer}`, "answer");
   return decimals <= 18 ? answer * 10n ** BigInt(18 - decimals) : answer / 10n ** BigInt(decimals - 18);
-}
-
-function at<T>(xs: readonly T[], i: number): T {
-  const x = xs[i];
-  if (x === undefined) throw new Error(`unreachable: index ${i} out of range ${xs.length}`);
-  return x;
 }
