@@ -1,10 +1,10 @@
 // `npm run demo [-- --rpc URL]`: the end-to-end demo (src/demo/runDemo.ts) on the in-process chain,
 // or against a node started with `npx hardhat node` (then also writes deployments/<network>.json).
 import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { JsonRpcProvider, type Signer } from "ethers";
+import { network as hardhat } from "hardhat";
 import { custom, http, type Transport } from "viem";
 import { runDemo } from "../src/demo/runDemo.ts";
 
@@ -13,37 +13,34 @@ const { values } = parseArgs({
   options: { rpc: { type: "string" }, network: { type: "string" }, out: { type: "string", default: "out" } },
 });
 
+// Ignition deploys through a Hardhat connection: the in-process chain, or the `localhost` http
+// network pointed at --rpc (its journal then goes to ignition/deployments/, which git ignores).
+const connection =
+  values.rpc === undefined
+    ? await hardhat.create()
+    : await hardhat.create({ network: "localhost", override: { url: values.rpc } });
 let transport: Transport;
-let signers: Signer[];
 let network: string;
 let deploymentPath: string | undefined;
-let close: () => Promise<void> = async () => undefined;
 if (values.rpc === undefined) {
-  const { network: hardhat } = await import("hardhat");
-  const connection = await hardhat.create();
   transport = custom(connection.provider);
-  signers = await connection.ethers.getSigners();
   network = "hardhat";
-  close = () => connection.close();
 } else {
-  const provider = new JsonRpcProvider(values.rpc, undefined, { pollingInterval: 50, cacheTimeout: -1 });
   transport = http(values.rpc);
-  signers = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => provider.getSigner(i)));
-  const { chainId } = await provider.getNetwork();
+  const { chainId } = await connection.ethers.provider.getNetwork();
   network = values.network ?? (chainId === 31337n ? "localhost" : `chain-${chainId}`);
   mkdirSync(join(root, "deployments"), { recursive: true });
   deploymentPath = join(root, "deployments", `${network}.json`);
-  close = async () => provider.destroy();
 }
 
 console.log(`Portfolio DAO demo on ${values.rpc ?? "the in-process Hardhat chain"}`);
 try {
   const report = await runDemo({
     transport,
-    signers,
+    connection,
     network,
     root,
-    outDir: join(root, values.out),
+    outDir: resolve(root, values.out),
     ...(deploymentPath === undefined ? {} : { deploymentPath }),
     progress: (line) => console.log(line),
   });
@@ -67,5 +64,5 @@ try {
     );
   }
 } finally {
-  await close();
+  await connection.close();
 }

@@ -1,4 +1,5 @@
-import type { Contract, Signer } from "ethers";
+import { Contract, type BaseContract } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
 import { getAddress, type Address, type Hex } from "viem";
 import type {
   ChainlinkPriceOracle,
@@ -12,93 +13,37 @@ import type {
   Settlement,
   UniswapV2Adapter,
 } from "../../types/ethers-contracts/index.ts";
-import { InputError } from "../errors.ts";
-import { deployArtifact } from "./artifacts.ts";
-import { deployGovernance } from "./deployGovernance.ts";
+import { buildSystemModule } from "../../ignition/modules/System.ts";
+import { DEMO_MARKET, marketAssets, type DemoAsset, type DemoMarket } from "./demoMarket.ts";
+import { SAFE_ARTIFACTS, UNISWAP_ARTIFACTS } from "./externalArtifacts.ts";
+import { assertGovernanceRoles } from "./governance/assertRoles.ts";
 import type { GovernanceDeployment } from "./governance/deployment.ts";
-import { WAD, type ConstraintSet, type StrategyParameters } from "./governance/types.ts";
-import { createSafe, deploySafeInfrastructure, type SafeInfrastructure } from "./safe.ts";
-import { deployUniswapV2, seedPool, type UniswapV2 } from "./uniswap.ts";
+import type { SafeInfrastructure } from "./safe.ts";
+import { systemParameters, type SystemParametersOptions } from "./systemParameters.ts";
+import { systemDeploymentJson, type GovernanceCall, type SystemDeploymentJson } from "./systemRecord.ts";
+import { PAIR_INIT_CODE_HASH, type UniswapV2 } from "./uniswap.ts";
 
-/** Decimals of every demo price feed, as Chainlink's USD feeds use. */
-export const FEED_DECIMALS = 8;
+export { DEMO_ASSETS, DEMO_BASE_ASSET, FEED_DECIMALS, parsePriceUsd, unitsForUsd } from "./demoMarket.ts";
+export type { DemoAsset } from "./demoMarket.ts";
+export { DEMO_GENESIS_CONSTRAINTS, DEMO_GENESIS_PARAMETERS } from "./systemParameters.ts";
+export type { GovernanceCall, SystemDeploymentJson } from "./systemRecord.ts";
 
-/** One asset of the demo system. */
-export interface DemoAsset {
-  readonly symbol: string;
-  /** ERC-20 decimals (6, 8 or 18 in the demo set). */
-  readonly decimals: number;
-  /** USD per whole token, as a decimal string with at most {@link FEED_DECIMALS} decimals. */
-  readonly priceUsd: string;
-}
+/** What {@link deploySystem} needs of a Hardhat network connection (`await network.create()`). */
+export type DeploymentConnection = Pick<NetworkConnection, "ethers" | "ignition">;
 
-/** The USD base asset every pool pairs with (the keeper sells into it and buys out of it). */
-export const DEMO_BASE_ASSET: DemoAsset = { symbol: "USDC", decimals: 6, priceUsd: "1" };
-
-/**
- * Tokenised equities named after columns of PyPortfolioOpt's `stock_prices.csv`, priced at its last
- * row (2018-04-11) so that the optimiser's history and the chain's prices agree. Decimals vary on
- * purpose (6/8/18) to exercise unit conversion end to end.
- */
-export const DEMO_ASSETS: readonly DemoAsset[] = [
-  { symbol: "AAPL", decimals: 18, priceUsd: "172.440002" },
-  { symbol: "AMZN", decimals: 8, priceUsd: "1427.050049" },
-  { symbol: "JPM", decimals: 18, priceUsd: "110.620003" },
-  { symbol: "XOM", decimals: 6, priceUsd: "77.43" },
-  { symbol: "PFE", decimals: 8, priceUsd: "35.790001" },
-];
-
-/** Strategy parameters the demo registry starts with (MARKOWITZ, δ = 2.5, τ = 0.05). */
-export const DEMO_GENESIS_PARAMETERS: StrategyParameters = {
-  optimizerType: 0,
-  riskAversion: (5n * WAD) / 2n,
-  tau: WAD / 20n,
-  riskBudgetsHash: `0x${"00".repeat(32)}`,
-  driftThreshold: WAD / 50n,
-  volatilityBudget: WAD / 4n,
-  rebalanceCalendar: "0 0 * * 1",
-  maxSlippageBps: 100,
-};
-
-/** Constraint set the demo registry starts with: at most 40% per asset, 100% one-way turnover. */
-export const DEMO_GENESIS_CONSTRAINTS: ConstraintSet = {
-  contentHash: `0x${"11".repeat(32)}`,
-  uri: "ipfs://demo-constraints-v1",
-  maxPositionWeight: (40n * WAD) / 100n,
-  maxTurnover: WAD,
-};
-
-/** Signers of {@link deploySystem}. */
-export interface DeploySystemSigners {
-  /** Sends every deployment transaction; owns the oracle, settlement and vault until governance accepts them. */
-  readonly deployer: Signer;
-  /** Owners of the 2-of-3 guardian Safe. */
-  readonly safeOwners: readonly [Signer, Signer, Signer];
-}
-
-/** Options of {@link deploySystem}. USD amounts are plain numbers of dollars. */
-export interface DeploySystemOptions {
+/** Options of {@link deploySystem}: the system module's parameters, the market, and the record's name. */
+export interface DeploySystemOptions extends SystemParametersOptions {
   /** Network name recorded in the deployment file (`deployments/<network>.json`). */
   readonly network: string;
-  /** sha256 of the optimiser bundle (`npm run build:optimizer`), pinned at genesis. */
-  readonly optimizerBuildHash: Hex;
-  readonly optimizerVersion: string;
-  /** Registry keepers at genesis. */
-  readonly keepers: readonly Address[];
-  /** Registry view signers at genesis. */
-  readonly viewSigners: readonly Address[];
-  /** Receives the governance token supply; defaults to the deployer. */
-  readonly tokenHolder?: Address;
-  readonly parameters?: StrategyParameters;
-  readonly constraints?: ConstraintSet;
-  readonly base?: DemoAsset;
-  readonly assets?: readonly DemoAsset[];
-  /** Initial vault holdings, USD per asset: base first, then `assets` in order. */
-  readonly holdingsUsd?: readonly number[];
-  /** USD on each side of every base/asset pool. */
-  readonly poolDepthUsd?: number;
-  /** Oldest acceptable feed answer, seconds. */
-  readonly feedMaxAgeSeconds?: number;
+  /** Tokens, prices, pool depths and vault holdings; default {@link DEMO_MARKET}. */
+  readonly market?: DemoMarket;
+  /**
+   * Ignition deployment id: on an http network the journal goes to `ignition/deployments/<id>/` and
+   * a second run with the same id resumes (or reuses) that deployment. Default: a fresh id per call
+   * (`system-<chainId>-<unix ms>`), since every call means a new system. In-process (EDR) networks
+   * keep no journal.
+   */
+  readonly deploymentId?: string;
 }
 
 /** One deployed asset: token, feed and its pool against the base asset. */
@@ -109,53 +54,11 @@ export interface DeployedAsset extends DemoAsset {
   readonly feedAddress: Address;
   /** The Uniswap V2 pair with the base asset; null for the base asset itself. */
   readonly pair: Address | null;
-  /** Feed answer, USD with {@link FEED_DECIMALS} decimals. */
+  /** Feed answer, USD with 8 decimals. */
   readonly feedAnswer: bigint;
 }
 
-/** A call the timelock must make (through a governance proposal) to complete the ownership handover. */
-export interface GovernanceCall {
-  readonly target: Address;
-  readonly data: Hex;
-  readonly description: string;
-}
-
-/** `deployments/<network>.json`: the governance record of docs/governance.md, extended. */
-export interface SystemDeploymentJson extends GovernanceDeployment {
-  readonly network: string;
-  readonly contracts: GovernanceDeployment["contracts"] & {
-    readonly Settlement: Address;
-    readonly PortfolioVault: Address;
-    readonly ChainlinkPriceOracle: Address;
-    readonly UniswapV2Adapter: Address;
-    readonly UniswapV2Factory: Address;
-    readonly UniswapV2Router02: Address;
-    readonly WETH9: Address;
-    readonly SafeSingleton: Address;
-    readonly SafeProxyFactory: Address;
-    readonly MultiSendCallOnly: Address;
-  };
-  readonly optimizerVersion: string;
-  /** What `portfolio keeper --deployment` reads (src/keeper/deployment.ts). */
-  readonly keeper: {
-    readonly settlement: Address;
-    readonly vault: Address;
-    readonly venue: Address;
-    readonly router: Address;
-    readonly baseToken: Address;
-  };
-  readonly baseAsset: string;
-  readonly assets: readonly {
-    readonly symbol: string;
-    readonly address: Address;
-    readonly decimals: number;
-    readonly priceFeed: Address;
-    readonly priceUsd: string;
-    readonly pair: Address | null;
-  }[];
-}
-
-/** Everything {@link deploySystem} deployed, bound to the deployer. */
+/** Everything {@link deploySystem} deployed, bound to the deployer (account 0 of the connection). */
 export interface SystemDeployment {
   readonly network: string;
   readonly chainId: number;
@@ -186,220 +89,141 @@ export interface SystemDeployment {
   toDeploymentJson(): SystemDeploymentJson;
 }
 
-/** `priceUsd` ("172.440002") as a feed answer with `decimals` decimals, exactly. */
-export function parsePriceUsd(priceUsd: string, decimals: number = FEED_DECIMALS): bigint {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(priceUsd);
-  if (match === null || (match[2] ?? "").length > decimals) {
-    throw new InputError("PRICE_INVALID", `not a USD price with at most ${decimals} decimals: ${priceUsd}`, "priceUsd");
-  }
-  const [, whole = "0", fraction = ""] = match;
-  const answer = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
-  if (answer === 0n) throw new InputError("PRICE_INVALID", "price must be positive", "priceUsd");
-  return answer;
-}
-
-/** Raw token units worth `usd` dollars of an asset whose feed answers `answer` (8 decimals). */
-export function unitsForUsd(usd: number, decimals: number, answer: bigint): bigint {
-  return (BigInt(Math.round(usd)) * 10n ** BigInt(decimals + FEED_DECIMALS)) / answer;
-}
-
 /**
- * Deploys the whole system on a fresh chain, in this order: the Safe singleton/factory and a 2-of-3
+ * Deploys the whole system with the Ignition system module (ignition/modules/System.ts): a 2-of-3
  * guardian Safe; governance (token, 48 h timelock, governor, registry with the genesis parameters,
- * keepers, view signers and the pinned optimiser build hash, via {@link deployGovernance}); the
- * Chainlink-style oracle; settlement; one vault; real Uniswap V2 (factory, Router02, WETH9); the
- * Uniswap V2 adapter; one ERC-20 and one price feed per asset; a base/asset pool per asset seeded at
- * the feed price; the vault's initial holdings. The deployer wires the oracle feeds, the vault and
- * the venue, then starts a two-step ownership transfer of oracle, settlement and vault to the
- * timelock: {@link SystemDeployment.ownershipHandover} holds the calls the first proposal makes.
+ * keepers, view signers and the pinned optimiser build hash); oracle and settlement; real Uniswap V2
+ * (factory, Router02, WETH9); the market's tokens, feeds and seeded pools; one vault with its initial
+ * holdings; the Uniswap V2 adapter; then a two-step ownership transfer of oracle, settlement and
+ * vault to the timelock ({@link SystemDeployment.ownershipHandover} holds the calls the first
+ * proposal makes). Checks the timelock's roles before returning. Account 0 of the connection deploys.
  *
  * Demo assets are `MockERC20` (open mint) and feeds `MockAggregator`: local chains only.
  *
  * @example
  * ```ts
- * const system = await deploySystem(
- *   { deployer, safeOwners: [a, b, c] },
- *   { network: "localhost", optimizerBuildHash, optimizerVersion: "0.1.0", keepers: [keeper], viewSigners: [signer] },
- * );
- * writeFileSync("deployments/localhost.json", JSON.stringify(system.toDeploymentJson(), null, 2));
+ * const connection = await network.create();
+ * const system = await deploySystem(connection, {
+ *   network: "hardhat", safeOwners: [a, b, c], optimizerBuildHash, optimizerVersion: "0.1.0",
+ *   keepers: [keeper], viewSigners: [signer],
+ * });
+ * writeFileSync("deployments/hardhat.json", JSON.stringify(system.toDeploymentJson(), null, 2));
  * ```
  */
 export async function deploySystem(
-  signers: DeploySystemSigners,
+  connection: DeploymentConnection,
   options: DeploySystemOptions,
 ): Promise<SystemDeployment> {
-  const { deployer, safeOwners } = signers;
-  const base = options.base ?? DEMO_BASE_ASSET;
-  const specs = [base, ...(options.assets ?? DEMO_ASSETS)];
-  const holdingsUsd = options.holdingsUsd ?? [450_000, 150_000, 150_000, 100_000, 100_000, 50_000];
-  if (holdingsUsd.length !== specs.length) {
-    throw new InputError(
-      "HOLDINGS_LENGTH",
-      `${holdingsUsd.length} holdings for ${specs.length} assets (base first)`,
-      "holdingsUsd",
-    );
-  }
-  const poolDepthUsd = options.poolDepthUsd ?? 100_000_000;
-  const feedMaxAge = options.feedMaxAgeSeconds ?? 3600;
-  const deployerAddress = await deployer.getAddress();
-  const provider = deployer.provider;
-  if (provider === null) throw new Error("deploySystem needs a signer connected to a provider");
+  const market = options.market ?? DEMO_MARKET;
+  const specs = marketAssets(market);
+  const { ethers } = connection;
+  const [deployer] = await ethers.getSigners();
+  if (deployer === undefined) throw new Error("deploySystem needs a connection with at least one account");
+  const { chainId } = await ethers.provider.getNetwork();
   // Nothing of this deployment is older than the next block: log scans start there.
-  const blockNumber = (await provider.getBlockNumber()) + 1;
+  const blockNumber = (await ethers.provider.getBlockNumber()) + 1;
 
-  const safeInfra = await deploySafeInfrastructure(deployer);
-  const safe = await createSafe(deployer, safeInfra, {
-    owners: await Promise.all(safeOwners.map((o) => o.getAddress())),
-    threshold: 2,
+  const deployed = await connection.ignition.deploy(buildSystemModule(market), {
+    parameters: systemParameters(options),
+    deploymentId: options.deploymentId ?? `system-${chainId}-${Date.now()}`,
+    // Against an automining node a transaction is mined at once: poll for it often.
+    config: { blockPollingInterval: 50 },
   });
-  const guardian = getAddress(await safe.getAddress());
+  const addressOf = async (name: string): Promise<Address> => {
+    const contract: BaseContract | undefined = deployed[name];
+    if (contract === undefined) throw new Error(`the system module returned no ${name}`);
+    return getAddress(await contract.getAddress());
+  };
+  const at = <T>(name: Parameters<typeof ethers.getContractAt>[0], address: Address): Promise<T> =>
+    ethers.getContractAt(name, address, deployer) as Promise<T>;
 
-  const gov = await deployGovernance(deployer, {
-    guardian,
-    ...(options.tokenHolder === undefined ? {} : { tokenHolder: options.tokenHolder }),
-    genesis: {
-      optimizerBuildHash: options.optimizerBuildHash,
-      optimizerVersion: options.optimizerVersion,
-      parameters: options.parameters ?? DEMO_GENESIS_PARAMETERS,
-      constraints: options.constraints ?? DEMO_GENESIS_CONSTRAINTS,
-      viewSigners: options.viewSigners,
-      keepers: options.keepers,
-    },
-  });
-  const timelockAddress = getAddress(await gov.timelock.getAddress());
-  const registryAddress = await gov.registry.getAddress();
+  const a = {
+    token: await addressOf("token"),
+    timelock: await addressOf("timelock"),
+    governor: await addressOf("governor"),
+    registry: await addressOf("registry"),
+    safe: await addressOf("guardianSafe"),
+    safeSingleton: await addressOf("safeSingleton"),
+    safeProxyFactory: await addressOf("safeProxyFactory"),
+    multiSendCallOnly: await addressOf("multiSendCallOnly"),
+    oracle: await addressOf("oracle"),
+    settlement: await addressOf("settlement"),
+    vault: await addressOf("vault"),
+    adapter: await addressOf("adapter"),
+    weth: await addressOf("weth"),
+    factory: await addressOf("uniswapV2Factory"),
+    router: await addressOf("uniswapV2Router"),
+  };
+  const timelock = await at<PortfolioTimelock>("PortfolioTimelock", a.timelock);
+  await assertGovernanceRoles(timelock, { governor: a.governor, guardian: a.safe, deployer: deployer.address });
 
-  const oracle = await deployArtifact<ChainlinkPriceOracle>(
-    deployer,
-    "oracle/ChainlinkPriceOracle.sol",
-    "ChainlinkPriceOracle",
-    [deployerAddress],
-  );
-  const settlement = await deployArtifact<Settlement>(deployer, "settlement/Settlement.sol", "Settlement", [
-    registryAddress,
-    await oracle.getAddress(),
-    deployerAddress,
-    guardian,
-  ]);
-  const settlementAddress = await settlement.getAddress();
-
-  // Base first: every pool pairs with it.
   const assets: DeployedAsset[] = [];
   for (const spec of specs) {
-    const feedAnswer = parsePriceUsd(spec.priceUsd);
-    const token = await deployArtifact<MockERC20>(deployer, "mocks/MockERC20.sol", "MockERC20", [
-      spec === base ? "USD Coin (demo)" : `${spec.symbol} (tokenised, demo)`,
-      spec.symbol,
-      spec.decimals,
-    ]);
-    const feed = await deployArtifact<MockAggregator>(deployer, "mocks/MockAggregator.sol", "MockAggregator", [
-      FEED_DECIMALS,
-      feedAnswer,
-    ]);
-    const address = getAddress(await token.getAddress());
-    const feedAddress = getAddress(await feed.getAddress());
-    await (await oracle.setFeed(address, feedAddress, feedMaxAge)).wait();
-    assets.push({ ...spec, address, token, feed, feedAddress, pair: null, feedAnswer });
-  }
-  const [baseAsset, ...riskyAssets] = assets;
-  if (baseAsset === undefined) throw new Error("unreachable: the base asset is always deployed");
-
-  const vault = await deployArtifact<PortfolioVault>(deployer, "vault/PortfolioVault.sol", "PortfolioVault", [
-    deployerAddress,
-    settlementAddress,
-    assets.map((a) => a.address),
-  ]);
-  await (await settlement.setPortfolio(await vault.getAddress(), true)).wait();
-
-  const uniswap = await deployUniswapV2(deployer);
-  const adapter = await deployArtifact<UniswapV2Adapter>(deployer, "venues/UniswapV2Adapter.sol", "UniswapV2Adapter", [
-    await uniswap.factory.getAddress(),
-    uniswap.initCodeHash,
-    settlementAddress,
-  ]);
-  await (await settlement.setVenue(await adapter.getAddress(), true)).wait();
-
-  const baseDepth = unitsForUsd(poolDepthUsd, baseAsset.decimals, baseAsset.feedAnswer);
-  for (const [i, asset] of riskyAssets.entries()) {
-    const depth = unitsForUsd(poolDepthUsd, asset.decimals, asset.feedAnswer);
-    const pair = await seedPool(uniswap, baseAsset.token, baseDepth, asset.token, depth, deployer);
-    assets[i + 1] = { ...asset, pair: getAddress(await pair.getAddress()) };
-  }
-  const vaultAddress = await vault.getAddress();
-  for (const [i, asset] of assets.entries()) {
-    const usd = holdingsUsd[i] ?? 0;
-    if (usd > 0)
-      await (await asset.token.mint(vaultAddress, unitsForUsd(usd, asset.decimals, asset.feedAnswer))).wait();
-  }
-
-  const ownershipHandover: GovernanceCall[] = [];
-  for (const [name, contract] of [
-    ["ChainlinkPriceOracle", oracle],
-    ["Settlement", settlement],
-    ["PortfolioVault", vault],
-  ] as const) {
-    await (await contract.transferOwnership(timelockAddress)).wait();
-    ownershipHandover.push({
-      target: getAddress(await contract.getAddress()),
-      data: contract.interface.encodeFunctionData("acceptOwnership") as Hex,
-      description: `${name}.acceptOwnership()`,
+    const address = await addressOf(`${spec.symbol}Token`);
+    const feedAddress = await addressOf(`${spec.symbol}Feed`);
+    assets.push({
+      symbol: spec.symbol,
+      decimals: spec.decimals,
+      priceUsd: spec.priceUsd,
+      feedAnswer: spec.feedAnswer,
+      address,
+      feedAddress,
+      token: await at<MockERC20>("MockERC20", address),
+      feed: await at<MockAggregator>("MockAggregator", feedAddress),
+      pair: spec.isBase ? null : await addressOf(`${spec.symbol}Pair`),
     });
   }
 
-  const governance = gov.deployment;
-  const contracts: SystemDeploymentJson["contracts"] = {
-    ...governance.contracts,
-    Settlement: getAddress(settlementAddress),
-    PortfolioVault: getAddress(vaultAddress),
-    ChainlinkPriceOracle: getAddress(await oracle.getAddress()),
-    UniswapV2Adapter: getAddress(await adapter.getAddress()),
-    UniswapV2Factory: getAddress(await uniswap.factory.getAddress()),
-    UniswapV2Router02: getAddress(await uniswap.router.getAddress()),
-    WETH9: getAddress(await uniswap.weth.getAddress()),
-    SafeSingleton: getAddress(safeInfra.singleton),
-    SafeProxyFactory: getAddress(safeInfra.factory),
-    MultiSendCallOnly: getAddress(safeInfra.multiSendCallOnly),
-  };
-  const json: SystemDeploymentJson = {
-    ...governance,
-    network: options.network,
-    contracts,
-    blockNumber,
-    optimizerVersion: options.optimizerVersion,
-    keeper: {
-      settlement: contracts.Settlement,
-      vault: contracts.PortfolioVault,
-      venue: contracts.UniswapV2Adapter,
-      router: contracts.UniswapV2Router02,
-      baseToken: baseAsset.address,
+  const oracle = await at<ChainlinkPriceOracle>("ChainlinkPriceOracle", a.oracle);
+  const settlement = await at<Settlement>("Settlement", a.settlement);
+  const vault = await at<PortfolioVault>("PortfolioVault", a.vault);
+  const ownershipHandover: GovernanceCall[] = (
+    [
+      ["ChainlinkPriceOracle", oracle],
+      ["Settlement", settlement],
+      ["PortfolioVault", vault],
+    ] as const
+  ).map(([name, contract]) => ({
+    target: getAddress(contract.target as string),
+    data: contract.interface.encodeFunctionData("acceptOwnership") as Hex,
+    description: `${name}.acceptOwnership()`,
+  }));
+
+  const governance: GovernanceDeployment = {
+    chainId: Number(chainId),
+    contracts: {
+      ModelRegistry: a.registry,
+      PortfolioGovernor: a.governor,
+      TimelockController: a.timelock,
+      PortfolioToken: a.token,
+      GuardianSafe: a.safe,
     },
-    baseAsset: base.symbol,
-    assets: assets.map((a) => ({
-      symbol: a.symbol,
-      address: a.address,
-      decimals: a.decimals,
-      priceFeed: a.feedAddress,
-      priceUsd: a.priceUsd,
-      pair: a.pair,
-    })),
+    blockNumber,
+    optimizerBuildHash: options.optimizerBuildHash.toLowerCase() as Hex,
   };
+  const json = systemDeploymentJson({ governance, network: options.network, addresses: a, assets, options });
   return {
     network: options.network,
     chainId: governance.chainId,
     blockNumber,
     optimizerBuildHash: governance.optimizerBuildHash,
     optimizerVersion: options.optimizerVersion,
-    token: gov.token,
-    timelock: gov.timelock,
-    governor: gov.governor,
-    registry: gov.registry,
-    safe,
-    safeInfra,
+    token: await at<PortfolioToken>("PortfolioToken", a.token),
+    timelock,
+    governor: await at<PortfolioGovernor>("PortfolioGovernor", a.governor),
+    registry: await at<ModelRegistry>("ModelRegistry", a.registry),
+    safe: new Contract(a.safe, SAFE_ARTIFACTS.Safe.abi, deployer),
+    safeInfra: { singleton: a.safeSingleton, factory: a.safeProxyFactory, multiSendCallOnly: a.multiSendCallOnly },
     oracle,
     settlement,
     vault,
-    adapter,
-    uniswap,
+    adapter: await at<UniswapV2Adapter>("UniswapV2Adapter", a.adapter),
+    uniswap: {
+      factory: new Contract(a.factory, UNISWAP_ARTIFACTS.UniswapV2Factory.abi, deployer),
+      router: new Contract(a.router, UNISWAP_ARTIFACTS.UniswapV2Router02.abi, deployer),
+      weth: new Contract(a.weth, UNISWAP_ARTIFACTS.WETH9.abi, deployer),
+      initCodeHash: PAIR_INIT_CODE_HASH,
+    },
     assets,
     ownershipHandover,
     governance,

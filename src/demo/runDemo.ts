@@ -3,35 +3,27 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Signer } from "ethers";
 import { pino } from "pino";
-import {
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  type Address,
-  type Hex,
-  type PublicClient,
-  type Transport,
-} from "viem";
+import { createPublicClient, createTestClient, createWalletClient, type PublicClient, type Transport } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
-import { riskContributions } from "../analytics/weightMetrics.ts";
 import { buildOptimizerBundle } from "../audit/optimizerBundle.ts";
 import { verifyAuditChain } from "../audit/verifyAuditChain.ts";
 import { InProcessBus } from "../bus/inProcessBus.ts";
 import { buildRegistryProposal } from "../chain/governance/buildRegistryProposal.ts";
 import { delegateVotes } from "../chain/governance/actions.ts";
 import type { OptimizerTypeName } from "../chain/governance/types.ts";
-import { deploySystem, type SystemDeployment, type SystemDeploymentJson } from "../chain/deploySystem.ts";
+import { deploySystem, type DeploymentConnection } from "../chain/deploySystem.ts";
 import { runKeeperCycle, type CycleReport } from "../keeper/cycle.ts";
 import { parseKeeperDeployment } from "../keeper/deployment.ts";
 import { estimateCovariance } from "../optimizer/estimators/covariance.ts";
 import { parsePricesCsv } from "../optimizer/estimators/priceTable.ts";
 import { MemoryNonceStore } from "../views/nonceStore.ts";
-import { signViewSet, viewSetRequestToInvestorViews } from "../views/signedViewSet.ts";
-import { investorViewDomain } from "../views/typedData.ts";
-import { demoPricesCsv } from "./prices.ts";
+import { breachOf, publishViews, refreshFeeds } from "./chainSteps.ts";
 import { passProposal, withExtraCalls, type PassedProposal } from "./governanceFlow.ts";
+import { demoPricesCsv } from "./prices.ts";
+import { describeRebalance, formatRebalance, type DemoRebalance, type DemoReport } from "./report.ts";
+
+export { formatRebalance, type DemoRebalance, type DemoReport } from "./report.ts";
 
 /** Hardhat's default development mnemonic: `npx hardhat node` and the in-process chain fund its accounts. */
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -43,8 +35,12 @@ const ACCOUNT = { deployer: 0, keeper: 1, viewSigner: 2, safeOwners: [3, 4, 5] }
 export interface RunDemoOptions {
   /** The chain: `custom(connection.provider)` for the in-process chain, `http(url)` for a node. */
   readonly transport: Transport;
-  /** Ethers signers of the same chain for the deployment, in {@link HARDHAT_MNEMONIC} order (≥ 6). */
-  readonly signers: readonly Signer[];
+  /**
+   * A Hardhat connection to the same chain, which deploys the system with Ignition: `network.create()`
+   * in process, `network.create({ network: "localhost", override: { url } })` for a node. Its
+   * accounts must be {@link HARDHAT_MNEMONIC}'s, in order (≥ 6).
+   */
+  readonly connection: DeploymentConnection;
   /** Network name for `deployments/<network>.json`. */
   readonly network: string;
   /** Repository root (bundle sources, price data). */
@@ -57,55 +53,15 @@ export interface RunDemoOptions {
   readonly progress?: (line: string) => void;
 }
 
-/** One settled rebalance of the report. Weights and risk contributions are fractions keyed by symbol. */
-export interface DemoRebalance {
-  readonly optimizerType: OptimizerTypeName;
-  readonly status: CycleReport["status"];
-  readonly instructionId: Hex | null;
-  readonly txHash: Hex | null;
-  readonly blockNumber: string | null;
-  /** Gas of the settlement transaction. */
-  readonly gasUsed: string | null;
-  readonly legs: number;
-  readonly weights: Record<string, number>;
-  readonly weightsAfter: Record<string, number>;
-  readonly riskContributions: Record<string, number>;
-  /** Annualised, fraction, on the sample covariance of the price file. */
-  readonly volatility: number;
-  readonly viewsAccepted: number;
-  readonly viewsRejected: number;
-  readonly optimizerRuntimeMs: number;
-  readonly cycleMs: number;
-  readonly inputsHash: Hex;
-}
-
-/** `out/demo-report.json`. */
-export interface DemoReport {
-  readonly network: string;
-  readonly chainId: number;
-  readonly optimizerBuildHash: Hex;
-  readonly deployment: SystemDeploymentJson;
-  readonly proposals: readonly (Omit<PassedProposal, "id" | "eta" | "timeTravelledSeconds"> & {
-    id: string;
-    eta: string;
-    timeTravelledSeconds: string;
-  })[];
-  readonly rebalances: readonly DemoRebalance[];
-  readonly auditChains: readonly { contract: string; address: Address; entries: number; head: Hex; ok: boolean }[];
-  readonly chainVerified: boolean;
-  readonly steps: readonly { name: string; ms: number }[];
-  readonly totalMs: number;
-}
-
 /**
  * Runs the demo against one chain and returns (and writes) the report. Throws on any failure:
  * a rebalance that does not settle or an audit chain that does not verify is an error, not a line.
  *
  * @example
  * ```ts
- * const { ethers, provider } = await network.create();
+ * const connection = await network.create();
  * const report = await runDemo({
- *   transport: custom(provider), signers: await ethers.getSigners(), network: "hardhat",
+ *   transport: custom(connection.provider), connection, network: "hardhat",
  *   root: process.cwd(), outDir: "out",
  * });
  * ```
@@ -131,16 +87,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   const deployerAccount = account(ACCOUNT.deployer);
   const keeper = account(ACCOUNT.keeper);
   const viewSigner = account(ACCOUNT.viewSigner);
-  const { signers } = options;
-  const deployer = signers[ACCOUNT.deployer];
-  const owners = ACCOUNT.safeOwners.map((i) => signers[i]);
-  const [o1, o2, o3] = owners;
-  if (deployer === undefined || o1 === undefined || o2 === undefined || o3 === undefined) {
-    throw new Error("the demo needs 6 signers (Hardhat's default accounts)");
+  const signers = await options.connection.ethers.getSigners();
+  if (signers.length < 6) throw new Error("the demo needs 6 accounts (Hardhat's default accounts)");
+  if (signers[ACCOUNT.deployer]?.address.toLowerCase() !== deployerAccount.address.toLowerCase()) {
+    throw new Error("account 0 is not the first account of Hardhat's default mnemonic");
   }
-  if ((await deployer.getAddress()).toLowerCase() !== deployerAccount.address.toLowerCase()) {
-    throw new Error("signer 0 is not the first account of Hardhat's default mnemonic");
-  }
+  const safeOwners = ACCOUNT.safeOwners.map((i) => account(i).address);
   const publicClient = createPublicClient({ transport: options.transport }) as PublicClient;
   const walletClient = createWalletClient({ account: deployerAccount, transport: options.transport });
   const testClient = createTestClient({ mode: "hardhat", transport: options.transport });
@@ -154,16 +106,14 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
 
   // 2. Everything on chain.
   const system = await step("deploy Safe, governance, oracle, settlement, vault, Uniswap V2", () =>
-    deploySystem(
-      { deployer, safeOwners: [o1, o2, o3] },
-      {
-        network: options.network,
-        optimizerBuildHash: bundle.buildHash,
-        optimizerVersion: "0.1.0",
-        keepers: [keeper.address],
-        viewSigners: [viewSigner.address],
-      },
-    ),
+    deploySystem(options.connection, {
+      network: options.network,
+      safeOwners,
+      optimizerBuildHash: bundle.buildHash,
+      optimizerVersion: "0.1.0",
+      keepers: [keeper.address],
+      viewSigners: [viewSigner.address],
+    }),
   );
   const record = system.toDeploymentJson();
   if (options.deploymentPath !== undefined)
@@ -315,115 +265,4 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
  */
 function runCycle(context: Parameters<typeof runKeeperCycle>[0]): Promise<CycleReport> {
   return runKeeperCycle(context);
-}
-
-const CHECKS = ["None", "NavLoss", "PositionWeight", "WeightTolerance", "Turnover"] as const;
-
-/** The settlement's ConstraintBreached event in a transaction, as text ("" without one). */
-async function breachOf(system: SystemDeployment, client: PublicClient, txHash: Hex | null): Promise<string> {
-  if (txHash === null) return "";
-  const receipt = await client.getTransactionReceipt({ hash: txHash });
-  for (const log of receipt.logs) {
-    const parsed = system.settlement.interface.parseLog({ topics: [...log.topics], data: log.data });
-    if (parsed?.name === "ConstraintBreached") {
-      const [, , check, asset, observed, limit] = parsed.args as unknown as [
-        string,
-        string,
-        bigint,
-        bigint,
-        bigint,
-        bigint,
-      ];
-      const who = asset === 2n ** 256n - 1n ? "portfolio" : (system.assets[Number(asset)]?.symbol ?? `asset ${asset}`);
-      return `: ${CHECKS[Number(check)] ?? `check ${check}`} breached on ${who} (observed ${observed}, limit ${limit})`;
-    }
-  }
-  return "";
-}
-
-/** New rounds at the same prices: time travel made the feeds' answers older than their max age. */
-async function refreshFeeds(system: SystemDeployment): Promise<void> {
-  for (const asset of system.assets) await (await asset.feed.setAnswer(asset.feedAnswer)).wait();
-}
-
-async function publishViews(
-  bus: InProcessBus,
-  client: PublicClient,
-  signer: HDAccount,
-  chainId: number,
-  registry: Address,
-): Promise<void> {
-  const block = await client.getBlock({ blockTag: "latest" });
-  const request = {
-    viewSetVersion: 1,
-    // Chain time runs ahead of the wall clock after time travel; either way the views stay valid.
-    validUntil: Number(block.timestamp) + 90 * 86_400,
-    nonce: 1,
-    views: [
-      { assets: { AAPL: 1 }, q: 0.15, confidence: 0.6 },
-      { assets: { JPM: 1, XOM: -1 }, q: 0.04, confidence: 0.4 },
-    ],
-  };
-  const views = viewSetRequestToInvestorViews(request, signer.address);
-  const signed = await signViewSet(signer, investorViewDomain({ chainId, registry }), views);
-  await bus.publish("ai.bl_views", {
-    viewSet: JSON.parse(JSON.stringify(signed)) as Record<string, unknown>,
-    commitment: signed.commitment,
-  });
-}
-
-async function describeRebalance(
-  type: OptimizerTypeName,
-  cycle: CycleReport,
-  system: SystemDeployment,
-  client: PublicClient,
-  covariance: Parameters<typeof riskContributions>[1],
-): Promise<DemoRebalance> {
-  const receipt = cycle.txHash === null ? null : await client.getTransactionReceipt({ hash: cycle.txHash });
-  const symbols = system.assets.map((a) => a.symbol);
-  const weights = Float64Array.from(cycle.weights);
-  const rc = riskContributions(weights, covariance);
-  const [, balances] = await system.vault.holdings();
-  const values = system.assets.map(
-    (a, i) => (Number(balances[i] ?? 0n) / 10 ** a.decimals) * (Number(a.feedAnswer) / 1e8),
-  );
-  const nav = values.reduce((s, v) => s + v, 0);
-  const bySymbol = (xs: ArrayLike<number>): Record<string, number> =>
-    Object.fromEntries(symbols.map((s, i) => [s, Number(xs[i] ?? 0)]));
-  return {
-    optimizerType: type,
-    status: cycle.status,
-    instructionId: cycle.instructionId,
-    txHash: cycle.txHash,
-    blockNumber: cycle.blockNumber,
-    gasUsed: receipt === null ? null : receipt.gasUsed.toString(),
-    legs: cycle.legs,
-    weights: bySymbol(weights),
-    weightsAfter: bySymbol(values.map((v) => v / nav)),
-    riskContributions: bySymbol(rc.relative),
-    volatility: rc.volatility,
-    viewsAccepted: cycle.viewsAccepted,
-    viewsRejected: cycle.viewsRejected,
-    optimizerRuntimeMs: cycle.optimizerRuntimeMs,
-    cycleMs: cycle.cycleMs,
-    inputsHash: cycle.inputsHash,
-  };
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`.padStart(7);
-}
-
-/** A rebalance as a small table: target and settled weights, risk contributions. */
-export function formatRebalance(r: DemoRebalance): string {
-  const rows = Object.keys(r.weights).map(
-    (s) =>
-      `    ${s.padEnd(6)}${pct(r.weights[s] ?? 0)}${pct(r.weightsAfter[s] ?? 0)}${pct(r.riskContributions[s] ?? 0)}`,
-  );
-  return [
-    `  ${r.optimizerType}: settled ${r.legs} legs in ${r.txHash} (gas ${r.gasUsed}), instruction ${r.instructionId}`,
-    `    optimiser ${r.optimizerRuntimeMs.toFixed(0)} ms, cycle ${r.cycleMs.toFixed(0)} ms, volatility ${pct(r.volatility).trim()}, views ${r.viewsAccepted} accepted / ${r.viewsRejected} rejected`,
-    `    asset  target settled   risk`,
-    ...rows,
-  ].join("\n");
 }

@@ -12,21 +12,20 @@ import {
   type SystemDeployment,
 } from "../../src/chain/deploySystem.ts";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const BUILD_HASH = `0x${"5a".repeat(32)}` as Hex;
 
 async function deployed(): Promise<SystemDeployment> {
-  const [deployer, keeper, signer, o1, o2, o3] = await ethers.getSigners();
-  return deploySystem(
-    { deployer: deployer!, safeOwners: [o1!, o2!, o3!] },
-    {
-      network: "hardhat",
-      optimizerBuildHash: BUILD_HASH,
-      optimizerVersion: "0.1.0",
-      keepers: [keeper!.address as Address],
-      viewSigners: [signer!.address as Address],
-    },
-  );
+  const [, keeper, signer, o1, o2, o3] = await ethers.getSigners();
+  return deploySystem(connection, {
+    network: "hardhat",
+    safeOwners: [o1!, o2!, o3!].map((o) => o.address as Address),
+    optimizerBuildHash: BUILD_HASH,
+    optimizerVersion: "0.1.0",
+    keepers: [keeper!.address as Address],
+    viewSigners: [signer!.address as Address],
+  });
 }
 
 describe("deploySystem", function () {

@@ -32,7 +32,7 @@ describe("dashboard on a local chain with settled rebalances (headless Chromium)
     const transport = custom(connection.provider);
     report = await runDemo({
       transport,
-      signers: await connection.ethers.getSigners(),
+      connection,
       network: "hardhat",
       root,
       outDir: mkdtempSync(join(tmpdir(), "dash-chain-")),

@@ -21,7 +21,7 @@ describe("npm run demo (runDemo in-process)", function () {
     try {
       report = await runDemo({
         transport: custom(connection.provider),
-        signers: await connection.ethers.getSigners(),
+        connection,
         network: "hardhat",
         root,
         outDir,

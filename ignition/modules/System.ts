@@ -1,0 +1,84 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import {
+  isCallableContractFuture,
+  type IgnitionModule,
+  type IgnitionModuleResult,
+} from "@nomicfoundation/ignition-core";
+import { keccak256 } from "viem";
+import { DEMO_MARKET, marketAssets, type DemoMarket } from "../../src/chain/demoMarket.ts";
+import { UNISWAP_ARTIFACTS } from "../../src/chain/externalArtifacts.ts";
+import { buildDemoMarketModule } from "./DemoMarket.ts";
+import GovernanceModule from "./Governance.ts";
+import GuardianSafeModule from "./GuardianSafe.ts";
+import SettlementModule from "./Settlement.ts";
+import UniswapV2Module from "./UniswapV2.ts";
+
+/** The module of {@link buildSystemModule}. */
+export type SystemModule = IgnitionModule<"System", string, IgnitionModuleResult<string>>;
+
+/**
+ * The whole system, composed of the other modules: GuardianSafe (2-of-3 Safe) → Governance (token,
+ * 48 h timelock, governor, registry) → Settlement (oracle, settlement) → UniswapV2 (WETH9, factory,
+ * Router02) → DemoMarket (tokens, feeds, seeded pools); then one PortfolioVault over the market's
+ * assets, the Uniswap V2 adapter (pair init-code hash of the shipped bytecode), both allowed by the
+ * settlement, the vault's initial holdings, and a two-step ownership transfer of oracle, settlement
+ * and vault to the timelock, which accepts in its first executed proposal.
+ *
+ * Parameters: `GuardianSafe.owners` and `Governance.genesis` are required; see
+ * ignition/parameters/system.localhost.json and the other modules for the optional ones.
+ *
+ *   npx hardhat ignition deploy ignition/modules/System.ts --network localhost --parameters ignition/parameters/system.localhost.json
+ *
+ * @example
+ * ```ts
+ * const contracts = await connection.ignition.deploy(buildSystemModule(DEMO_MARKET), { parameters });
+ * ```
+ */
+export function buildSystemModule(market: DemoMarket): SystemModule {
+  const assets = marketAssets(market);
+  const marketModule = buildDemoMarketModule(market);
+  return buildModule("System", (m) => {
+    const deployer = m.getAccount(0);
+    const guardian = m.useModule(GuardianSafeModule);
+    const governance = m.useModule(GovernanceModule);
+    const { oracle, settlement } = m.useModule(SettlementModule);
+    const uniswap = m.useModule(UniswapV2Module);
+    const listed = m.useModule(marketModule);
+    const tokens = assets.map((a) => {
+      const token = listed[`${a.symbol}Token`];
+      if (token === undefined || !isCallableContractFuture(token))
+        throw new Error(`DemoMarket has no ${a.symbol}Token`);
+      return token;
+    });
+
+    const vault = m.contract("PortfolioVault", [deployer, settlement, tokens]);
+    const allowPortfolio = m.call(settlement, "setPortfolio", [vault, true], { id: "AllowVault" });
+    const adapter = m.contract("UniswapV2Adapter", [
+      uniswap.uniswapV2Factory,
+      keccak256(UNISWAP_ARTIFACTS.UniswapV2Pair.bytecode as `0x${string}`),
+      settlement,
+    ]);
+    const allowVenue = m.call(settlement, "setVenue", [adapter, true], { id: "AllowUniswapV2Adapter" });
+    assets.forEach((asset, i) => {
+      const token = tokens[i];
+      if (asset.holding > 0n && token !== undefined)
+        m.call(token, "mint", [vault, asset.holding], { id: `FundVault_${asset.symbol}` });
+    });
+
+    // Ownable2Step: the deployer stays the owner until the timelock accepts, so the ordering is for
+    // the reader: nothing is handed over before the wiring it owns is done.
+    const wired = [allowPortfolio, allowVenue, marketModule];
+    for (const [name, contract] of [
+      ["Oracle", oracle],
+      ["Settlement", settlement],
+      ["Vault", vault],
+    ] as const) {
+      m.call(contract, "transferOwnership", [governance.timelock], { id: `Handover${name}`, after: wired });
+    }
+
+    return { ...guardian, ...governance, oracle, settlement, vault, adapter, ...uniswap, ...listed };
+  });
+}
+
+/** The system `npm run demo` deploys (src/chain/demoMarket.ts `DEMO_MARKET`). */
+export default buildSystemModule(DEMO_MARKET);
