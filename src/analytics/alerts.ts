@@ -11,6 +11,11 @@ import type { PortfolioMetrics } from "./portfolioMetrics.ts";
 export interface AlertThresholds {
   /** Largest accepted max |w − w*|, fraction (the registry's drift threshold). */
   readonly maxDrift?: number;
+  /**
+   * Largest accepted max |w − w*| of the executed weights right after a settlement, fraction
+   * (`postTrade.drift.maxAbs`; the keeper's `postTradeDriftThreshold`, default 0.01).
+   */
+  readonly maxPostTradeDrift?: number;
   /** Largest accepted annualised volatility, fraction (the volatility budget). */
   readonly maxVolatility?: number;
   /** Largest accepted slippage of any leg, basis points (the registry's max slippage). */
@@ -39,6 +44,7 @@ function checkThreshold(value: number | undefined, path: string): void {
  */
 export function evaluateAlerts(metrics: PortfolioMetrics, thresholds: AlertThresholds): Alert[] {
   checkThreshold(thresholds.maxDrift, "thresholds.maxDrift");
+  checkThreshold(thresholds.maxPostTradeDrift, "thresholds.maxPostTradeDrift");
   checkThreshold(thresholds.maxVolatility, "thresholds.maxVolatility");
   checkThreshold(thresholds.maxSlippageBps, "thresholds.maxSlippageBps");
   checkThreshold(thresholds.maxRuntimeP95Ms, "thresholds.maxRuntimeP95Ms");
@@ -53,6 +59,22 @@ export function evaluateAlerts(metrics: PortfolioMetrics, thresholds: AlertThres
   if (metrics.drift) {
     const { maxAbs } = metrics.drift;
     breach("drift", maxAbs, thresholds.maxDrift, `weight drift ${pct(maxAbs)} above ${pct(thresholds.maxDrift ?? 0)}`);
+  }
+  if (metrics.postTrade) {
+    const { maxAbs } = metrics.postTrade.drift;
+    const id = metrics.postTrade.instructionId;
+    const worst = metrics.postTrade.weights.reduce(
+      (w, x) => (Math.abs(x.weight - x.target) > Math.abs(w.weight - w.target) ? x : w),
+      metrics.postTrade.weights[0] ?? { asset: "?", weight: 0, target: 0 },
+    );
+    breach(
+      "drift",
+      maxAbs,
+      thresholds.maxPostTradeDrift,
+      `post-trade drift ${pct(maxAbs)} (${worst.asset}: ${pct(worst.weight)} held, ${pct(worst.target)} target) above ${pct(
+        thresholds.maxPostTradeDrift ?? 0,
+      )} after instruction ${id.length > 12 ? `${id.slice(0, 10)}…` : id}`,
+    );
   }
   if (metrics.volatility != null) {
     const v = metrics.volatility;

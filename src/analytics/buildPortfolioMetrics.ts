@@ -1,10 +1,22 @@
 import { InputError } from "../errors.ts";
 import type { SymmetricMatrix } from "../optimizer/matrix.ts";
 import { legSlippage, p95, settlementLatency, type LegExecution, type SettlementTimes } from "./executionMetrics.ts";
-import { portfolioMetricsSchema, type LegSlippage, type PortfolioMetrics } from "./portfolioMetrics.ts";
+import {
+  portfolioMetricsSchema,
+  type FrontierMetrics,
+  type LegSlippage,
+  type PortfolioMetrics,
+} from "./portfolioMetrics.ts";
 import { beta, maxDrawdown, sharpeRatio, sortinoRatio, trackingError, volatility } from "./returnMetrics.ts";
 import { checkFrequency, TRADING_DAYS } from "./series.ts";
-import { riskBySector, riskContributions, weightDrift } from "./weightMetrics.ts";
+import {
+  UNGROUPED,
+  riskByGroups,
+  riskBySector,
+  riskContributions,
+  weightDrift,
+  type AssetGroup,
+} from "./weightMetrics.ts";
 
 /** Inputs of {@link buildPortfolioMetrics}; every part is optional and its metrics are omitted when absent. */
 export interface PortfolioMetricsInput {
@@ -19,14 +31,29 @@ export interface PortfolioMetricsInput {
   readonly sortinoTarget?: number;
   /** Portfolio simple returns per period. */
   readonly returns?: Float64Array;
-  /** Benchmark simple returns per period, aligned with `returns` (for tracking error and beta). */
-  readonly benchmark?: Float64Array;
+  /**
+   * Benchmark simple returns per period, aligned with `returns` (for tracking error and beta); or a
+   * pair of aligned series when the benchmark covers only some of the periods of `returns` (tracking
+   * error and beta then use the pair, the other metrics all of `returns`).
+   */
+  readonly benchmark?: Float64Array | { readonly returns: Float64Array; readonly benchmark: Float64Array };
+  /**
+   * Why there is no benchmark (e.g. "no benchmark configured"): tracking error and beta are then
+   * published as `null` with this reason under `unavailable`, rather than left out.
+   */
+  readonly benchmarkUnavailable?: string;
   /** Realised and target weights (fractions) by asset, with optional sector labels. */
   readonly allocation?: {
     readonly assets: readonly string[];
     readonly weights: Float64Array;
     readonly targets: Float64Array;
     readonly sectors?: readonly string[];
+    /**
+     * Named asset groups (the problem format's `constraints.groups`): the sector risk breakdown sums
+     * each group's contributions (assets in no group under "(ungrouped)"), and each weight's sector
+     * is the first group naming it. Takes precedence over `sectors`.
+     */
+    readonly groups?: readonly AssetGroup[];
   };
   /** Covariance of the assets in `allocation` (for risk contributions). */
   readonly covariance?: SymmetricMatrix;
@@ -38,6 +65,12 @@ export interface PortfolioMetricsInput {
   readonly settlement?: SettlementTimes & { readonly instructionId: string };
   /** Audit-chain status (from `verifyAuditChain`). */
   readonly auditChain?: PortfolioMetrics["auditChain"];
+  /** Executed weights (fractions, `allocation` order) of the settled instruction, against `allocation.targets`. */
+  readonly postTrade?: { readonly instructionId: string; readonly weights: Float64Array };
+  /** The efficient frontier with the current and target portfolios (computed by the caller). */
+  readonly frontier?: FrontierMetrics | null;
+  /** Why other fields are `null`, by field name; merged into `unavailable`. */
+  readonly unavailable?: Readonly<Record<string, string>>;
 }
 
 const orNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -64,6 +97,7 @@ export function buildPortfolioMetrics(input: PortfolioMetricsInput): PortfolioMe
     frequency,
   };
   const { returns, benchmark } = input;
+  const unavailable: Record<string, string> = { ...input.unavailable };
   if (returns) {
     out.observations = returns.length;
     out.volatility = orNull(volatility(returns, { frequency }));
@@ -71,15 +105,28 @@ export function buildPortfolioMetrics(input: PortfolioMetricsInput): PortfolioMe
     out.sortino = orNull(sortinoRatio(returns, { frequency, targetReturn: input.sortinoTarget ?? 0 }));
     out.maxDrawdown = maxDrawdown(returns);
     if (benchmark) {
-      out.trackingError = orNull(trackingError(returns, benchmark, { frequency }));
-      out.beta = orNull(beta(returns, benchmark));
+      const [r, b] =
+        benchmark instanceof Float64Array ? [returns, benchmark] : [benchmark.returns, benchmark.benchmark];
+      out.trackingError = orNull(trackingError(r, b, { frequency }));
+      out.beta = orNull(beta(r, b));
+      if (out.trackingError === null) unavailable["trackingError"] = "undefined: fewer than 2 aligned returns";
+      if (out.beta === null) unavailable["beta"] = "undefined: the benchmark's returns do not vary";
+    } else if (input.benchmarkUnavailable !== undefined) {
+      out.trackingError = null;
+      out.beta = null;
+      unavailable["trackingError"] = input.benchmarkUnavailable;
+      unavailable["beta"] = input.benchmarkUnavailable;
     }
   } else if (benchmark) {
     throw new InputError("BENCHMARK_WITHOUT_RETURNS", "needs portfolio returns to compare with", "benchmark");
   }
   const { allocation } = input;
   if (allocation) {
-    const { assets, weights, targets, sectors } = allocation;
+    const { assets, weights, targets, groups } = allocation;
+    const sectors =
+      groups === undefined
+        ? allocation.sectors
+        : assets.map((a) => groups.find((g) => g.assets.includes(a))?.name ?? UNGROUPED);
     if (assets.length !== weights.length) {
       throw new InputError(
         "VECTOR_LENGTH",
@@ -99,7 +146,7 @@ export function buildPortfolioMetrics(input: PortfolioMetricsInput): PortfolioMe
       const { relative } = riskContributions(weights, input.covariance);
       const byAsset: Record<string, number> = {};
       assets.forEach((asset, i) => (byAsset[asset] = (byAsset[asset] ?? 0) + (relative[i] as number)));
-      const bySector = sectors ? riskBySector(relative, sectors) : {};
+      const bySector = groups ? riskByGroups(relative, assets, groups) : sectors ? riskBySector(relative, sectors) : {};
       out.riskContribution = { byAsset, bySector };
     }
   } else if (input.covariance) {
@@ -122,6 +169,29 @@ export function buildPortfolioMetrics(input: PortfolioMetricsInput): PortfolioMe
     out.settlement = { instructionId: input.settlement.instructionId, latencySeconds: seconds, latencyBlocks: blocks };
   }
   if (input.auditChain !== undefined) out.auditChain = input.auditChain;
+  if (input.postTrade) {
+    if (!allocation) throw new InputError("POST_TRADE_WITHOUT_TARGETS", "needs allocation targets", "postTrade");
+    const executed = input.postTrade.weights;
+    if (executed.length !== allocation.assets.length) {
+      throw new InputError(
+        "VECTOR_LENGTH",
+        `has ${executed.length} weights, expected ${allocation.assets.length}`,
+        "postTrade.weights",
+      );
+    }
+    const drift = weightDrift(executed, allocation.targets);
+    out.postTrade = {
+      instructionId: input.postTrade.instructionId,
+      weights: allocation.assets.map((asset, i) => ({
+        asset,
+        weight: executed[i] as number,
+        target: allocation.targets[i] as number,
+      })),
+      drift: { maxAbs: drift.maxAbs, l1: drift.l1 },
+    };
+  }
+  if (input.frontier !== undefined) out.frontier = input.frontier;
+  if (Object.keys(unavailable).length > 0) out.unavailable = unavailable;
   const checked = portfolioMetricsSchema.safeParse(out);
   if (!checked.success) {
     const issue = checked.error.issues[0];

@@ -26,6 +26,37 @@ export interface LegSlippage {
   readonly bps: number;
 }
 
+/** A portfolio in (annualised volatility, annualised expected return) space, both fractions. */
+export interface RiskReturnPoint {
+  readonly volatility: number;
+  readonly expectedReturn: number;
+}
+
+/** The efficient frontier of the cycle's inputs with the portfolios of interest on it; annualised fractions. */
+export interface FrontierMetrics {
+  /** Annual risk-free rate behind the Sharpe ratios, fraction. */
+  readonly riskFreeRate: number;
+  /** Frontier portfolios from the minimum-variance one to the highest attainable return. */
+  readonly points: readonly RiskReturnPoint[];
+  /** The portfolio held after the cycle (executed weights after a settlement) under the same expected returns and covariance. */
+  readonly current: RiskReturnPoint;
+  /** The optimiser's target portfolio. */
+  readonly target?: RiskReturnPoint;
+  readonly minVariance: RiskReturnPoint;
+  /** `null` when no feasible portfolio beats the risk-free rate. */
+  readonly maxSharpe: RiskReturnPoint | null;
+}
+
+/** Weights after a settled rebalance (measured on chain, at the oracle prices) against its targets. */
+export interface PostTradeMetrics {
+  /** The settled instruction. */
+  readonly instructionId: string;
+  /** Executed and target weights per asset, fractions. */
+  readonly weights: readonly { readonly asset: string; readonly weight: number; readonly target: number }[];
+  /** max |w − w*| and Σ|w − w*| of the executed weights, fractions. */
+  readonly drift: { readonly maxAbs: number; readonly l1: number };
+}
+
 /**
  * The metrics of one portfolio at one time: the payload of `analytics.portfolio` and the row of
  * the metrics store. Every number is a plain fraction or a dimensionless ratio unless its name
@@ -87,7 +118,15 @@ export interface PortfolioMetrics {
     /** Position of the first inconsistent entry, `null` when intact. */
     readonly firstBreakPosition: number | null;
   } | null;
+  /** Executed weights of the last settled rebalance against its targets. */
+  readonly postTrade?: PostTradeMetrics | null;
+  /** Efficient frontier with the current and target portfolios. */
+  readonly frontier?: FrontierMetrics | null;
+  /** Why a field is `null`, by field name, e.g. `{ trackingError: "no benchmark configured" }`. */
+  readonly unavailable?: Readonly<Record<string, string>>;
 }
+
+const riskReturnPoint = z.object({ volatility: finite.nonnegative(), expectedReturn: finite }).strict();
 
 /** Runtime schema of {@link PortfolioMetrics}: what the bus and the store accept. */
 export const portfolioMetricsSchema: z.ZodType<PortfolioMetrics> = z
@@ -154,5 +193,27 @@ export const portfolioMetricsSchema: z.ZodType<PortfolioMetrics> = z
       .strict()
       .nullable()
       .optional(),
+    postTrade: z
+      .object({
+        instructionId: z.string().min(1),
+        weights: z.array(z.object({ asset: z.string().min(1), weight: fraction, target: fraction }).strict()),
+        drift: z.object({ maxAbs: fraction.nonnegative(), l1: fraction.nonnegative() }).strict(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+    frontier: z
+      .object({
+        riskFreeRate: finite,
+        points: z.array(riskReturnPoint),
+        current: riskReturnPoint,
+        target: riskReturnPoint.optional(),
+        minVariance: riskReturnPoint,
+        maxSharpe: riskReturnPoint.nullable(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+    unavailable: z.record(z.string(), z.string().min(1)).optional(),
   })
   .strict();

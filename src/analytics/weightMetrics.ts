@@ -123,3 +123,52 @@ export function riskBySector(relative: Float64Array, sectors: readonly string[])
   });
   return out;
 }
+
+/** A named group of assets, as the problem format's `constraints.groups` defines it. */
+export interface AssetGroup {
+  readonly name: string;
+  readonly assets: readonly string[];
+}
+
+/** Name of the bucket that collects the assets no group names. */
+export const UNGROUPED = "(ungrouped)";
+
+/**
+ * Sums per-asset contributions by group: RC_G = Σ_{i∈G} RC_i for every group, in the groups'
+ * order, plus {@link UNGROUPED} for the assets no group names (present only when there are any).
+ * The values sum to 1 when the groups partition the assets; overlapping groups each get their full
+ * sum. A group naming an asset that is not in `assets` is an `InputError` naming it.
+ *
+ * @example
+ * ```ts
+ * riskByGroups(Float64Array.of(0.5, 0.3, 0.2), ["A", "B", "C"], [{ name: "tech", assets: ["A", "C"] }]);
+ * // { tech: 0.7, "(ungrouped)": 0.3 }
+ * ```
+ */
+export function riskByGroups(
+  relative: Float64Array,
+  assets: readonly string[],
+  groups: readonly AssetGroup[],
+): Record<string, number> {
+  checkWeights(relative, "relative", assets.length);
+  const out: Record<string, number> = {};
+  const grouped = new Set<number>();
+  groups.forEach((group, g) => {
+    if (typeof group.name !== "string" || group.name.length === 0) {
+      throw new InputError("SECTOR_EMPTY", "must be a non-empty label", `groups[${g}].name`);
+    }
+    let sum = 0;
+    group.assets.forEach((asset, k) => {
+      const i = assets.indexOf(asset);
+      if (i < 0)
+        throw new InputError("GROUP_ASSET_UNKNOWN", `"${asset}" is not a portfolio asset`, `groups[${g}].assets[${k}]`);
+      grouped.add(i);
+      sum += relative[i] as number;
+    });
+    out[group.name] = (out[group.name] ?? 0) + sum;
+  });
+  if (grouped.size < assets.length) {
+    out[UNGROUPED] = assets.reduce((s, _a, i) => (grouped.has(i) ? s : s + (relative[i] as number)), 0);
+  }
+  return out;
+}

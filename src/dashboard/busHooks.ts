@@ -3,7 +3,16 @@ import type { PortfolioMetrics } from "../analytics/portfolioMetrics.ts";
 import type { BusMessage, MessageBus, Subscription } from "../bus/messageBus.ts";
 import type { Alert } from "../bus/topics.ts";
 import type { SnapshotHooks } from "./chainSource.ts";
-import type { AlertView, AuditChainView, DriftPoint, MetricsView, RiskContribution, RiskView } from "./snapshot.ts";
+import type {
+  AlertView,
+  AuditChainView,
+  DriftPoint,
+  FrontierPoint,
+  FrontierView,
+  MetricsView,
+  RiskContribution,
+  RiskView,
+} from "./snapshot.ts";
 
 /** Options of {@link busHooks}. */
 export interface BusHooksOptions {
@@ -22,8 +31,10 @@ export interface BusHooksOptions {
 
 /** What {@link busHooks} returns. */
 export interface BusHooks {
-  /** `metrics`, `alerts`, `drift` and `risk`, each `null` until the bus has carried data for it. */
-  readonly hooks: Pick<SnapshotHooks, "metrics" | "alerts" | "drift" | "risk">;
+  /** `metrics`, `alerts`, `drift`, `risk` and `frontier`, each `null` until the bus has carried data for it. */
+  readonly hooks: Pick<SnapshotHooks, "metrics" | "alerts" | "drift" | "risk" | "frontier">;
+  /** Sector of each asset in the latest metrics record that labels any (the keeper's constraint-set groups). */
+  sectors(): Record<string, string>;
   /** Registers a listener called on every new `alerts` or `analytics.portfolio` message; returns its unregister. */
   subscribe(listener: () => void): () => void;
   /** Closes the two bus subscriptions (not the bus). */
@@ -80,6 +91,28 @@ export function riskView(m: PortfolioMetrics): RiskView | null {
   return { volatility, byAsset: rows(m.riskContribution.byAsset), bySector: rows(m.riskContribution.bySector) };
 }
 
+/**
+ * Maps the keeper's published frontier (annualised fractions, `expectedReturn`) to the dashboard's
+ * {@link FrontierView} (same units, `return`), points in increasing volatility. `null` when the
+ * record has no frontier.
+ */
+export function frontierView(m: PortfolioMetrics): FrontierView | null {
+  const f = m.frontier;
+  if (f == null) return null;
+  const point = (p: { volatility: number; expectedReturn: number }): FrontierPoint => ({
+    volatility: p.volatility,
+    return: p.expectedReturn,
+  });
+  return {
+    points: [...f.points].sort((a, b) => a.volatility - b.volatility).map(point),
+    current: point(f.current),
+    ...(f.target === undefined ? {} : { target: point(f.target) }),
+    minVariance: point(f.minVariance),
+    ...(f.maxSharpe === null ? {} : { maxSharpe: point(f.maxSharpe) }),
+    riskFreeRate: f.riskFreeRate,
+  };
+}
+
 /** An {@link Alert} as the page shows it: same units, `at` normalised to ISO 8601 UTC. */
 export function alertView(a: Alert): AlertView {
   return {
@@ -94,7 +127,7 @@ export function alertView(a: Alert): AlertView {
 }
 
 /**
- * Dashboard hooks fed by the keeper's bus: `metrics`, `risk` and `drift` from `analytics.portfolio`,
+ * Dashboard hooks fed by the keeper's bus: `metrics`, `risk`, `frontier` and `drift` from `analytics.portfolio`,
  * `alerts` from `alerts`. State is the retained history (from `since`) plus every live message; the
  * live subscriptions have no durable group and start at `"new"`, so every dashboard sees every
  * message and none steals from the keeper's consumer groups. Alerts of other portfolios are left out;
@@ -162,6 +195,11 @@ export async function busHooks(bus: MessageBus, options: BusHooksOptions): Promi
         const last = latest();
         return last === undefined ? null : riskView(last);
       },
+      frontier: async () => {
+        // The newest record that carries a frontier: a cycle whose frontier failed keeps the last one.
+        const last = records().findLast((m) => m.frontier != null);
+        return last === undefined ? null : frontierView(last);
+      },
       drift: async () => {
         const points: DriftPoint[] = records().flatMap((m) =>
           m.drift == null
@@ -176,6 +214,12 @@ export async function busHooks(bus: MessageBus, options: BusHooksOptions): Promi
           .map((m) => alertView(m.payload))
           .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
       },
+    },
+    sectors(): Record<string, string> {
+      const last = records().findLast((m) => m.weights?.some((w) => w.sector !== undefined));
+      return Object.fromEntries(
+        (last?.weights ?? []).flatMap((w) => (w.sector === undefined ? [] : [[w.asset, w.sector]])),
+      );
     },
     subscribe(listener: () => void): () => void {
       listeners.add(listener);

@@ -26,8 +26,11 @@ export interface ChainHooksParameters {
   readonly oracle: Address;
   /** First block of the log scans (the deployment block). */
   readonly fromBlock: bigint;
-  /** Sector of each asset symbol, for sector risk; absent assets show "other". */
-  readonly sectors?: Readonly<Record<string, string>>;
+  /**
+   * Sector of each asset symbol, or a function read on every snapshot (e.g. `busHooks(…).sectors`,
+   * the keeper's labels from the constraint set's groups); absent assets show "other".
+   */
+  readonly sectors?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   /** Governance contracts, for the open proposals panel. */
   readonly governance?: GovernanceDeployment;
 }
@@ -62,9 +65,10 @@ export function chainHooks(p: ChainHooksParameters): SnapshotHooks {
     const values = tokens.map((_, i) => ((balances[i] ?? 0n) * (prices[i] ?? 0n)) / 10n ** 18n);
     const nav = values.reduce((a, b) => a + b, 0n);
     const targets = optimized.at(-1)?.args.targetWeights;
+    const sectors = typeof p.sectors === "function" ? p.sectors() : p.sectors;
     return tokens.map((_, i) => ({
       symbol: symbols[i] ?? tokens[i] ?? "",
-      sector: p.sectors?.[symbols[i] ?? ""] ?? "other",
+      sector: sectors?.[symbols[i] ?? ""] ?? "other",
       weight: nav === 0n ? 0 : Number(((values[i] ?? 0n) * 10n ** 18n) / nav) / 1e18,
       target: targets === undefined ? 0 : wad(targets[i] ?? 0n),
     }));

@@ -204,8 +204,8 @@ function renderFrontier(s: DashboardSnapshot): string {
   const marked: [string, string, { volatility: number; return: number }][] = [
     ["current", "Current portfolio", f.current],
     ["min-variance", "Minimum variance", f.minVariance],
-    ["max-sharpe", "Maximum Sharpe", f.maxSharpe],
   ];
+  if (f.maxSharpe !== undefined) marked.push(["max-sharpe", "Maximum Sharpe", f.maxSharpe]);
   if (f.target !== undefined) marked.splice(1, 0, ["target", "Target portfolio", f.target]);
   const rows = marked.map(([id, label, p]) => {
     const sharpe = p.volatility > 0 ? (p.return - f.riskFreeRate) / p.volatility : Number.NaN;

@@ -43,7 +43,7 @@ const schema = z
         current: point,
         target: point.optional(),
         minVariance: point,
-        maxSharpe: point,
+        maxSharpe: point.optional(),
         riskFreeRate: finite,
       })
       .strict()

@@ -76,7 +76,8 @@ export interface FrontierView {
   /** The target portfolio of the last optimisation, when it differs from the current one. */
   readonly target?: FrontierPoint;
   readonly minVariance: FrontierPoint;
-  readonly maxSharpe: FrontierPoint;
+  /** Absent when no feasible portfolio returns more than the risk-free rate. */
+  readonly maxSharpe?: FrontierPoint;
   /** Annualised risk-free rate used for the Sharpe ratio, fraction. */
   readonly riskFreeRate: number;
 }

@@ -1,12 +1,14 @@
 import { parseEventLogs, type Hex, type PublicClient, type TransactionReceipt } from "viem";
 import { settlementAbi } from "./chainAbis.ts";
-import type { CycleExecution } from "./cyclePublish.ts";
+import { valueWeights } from "./cycleChainState.ts";
+import type { CycleExecution } from "./cycleMetrics.ts";
 import type { Holding, Leg } from "./planLegs.ts";
 
 /**
  * What a settled instruction executed: each leg's fill as the settlement measured it (the audited
  * `SettlementFinalized.amountsOut`) beside the cycle's oracle prices (USD per whole token, 1e18),
- * and the settlement's timing; the atomic path issues and finalises in one block. `undefined` when
+ * the settlement's timing (the atomic path issues and finalises in one block), and the weights of
+ * the balances it recorded after the trade (`holdings`) at the same prices. `undefined` when
  * the receipt holds no `SettlementFinalized` (a halted settlement).
  *
  * @example
@@ -40,6 +42,7 @@ export async function settledExecution(
         priceOut: { answer: prices[b] ?? 0n, decimals: 18 },
       };
     }),
+    postTradeWeights: valueWeights(event.args.holdings, holdings, prices) ?? holdings.map(() => 0),
     settlement: {
       instructionId: id,
       issuedAt: at,

@@ -2,71 +2,84 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { evaluateAlerts, publishAlerts } from "../analytics/alerts.ts";
-import { buildPortfolioMetrics } from "../analytics/buildPortfolioMetrics.ts";
-import type { LegExecution, SettlementTimes } from "../analytics/executionMetrics.ts";
 import type { MessageBus } from "../bus/messageBus.ts";
 import type { Alert } from "../bus/topics.ts";
-import { parsePricesCsv } from "../optimizer/estimators/priceTable.ts";
-import type { CycleReport, KeeperCycleContext } from "./cycle.ts";
-import { INPUT_FILES } from "./cycleInputs.ts";
-import { portfolioRiskMeasures } from "./riskMeasures.ts";
+import type { PriceTable } from "../optimizer/estimators/priceTable.ts";
+import { readBenchmarkPrices } from "./benchmark.ts";
+import { cycleMetrics, type CycleExecution } from "./cycleMetrics.ts";
+import type { CycleReport, KeeperCycleContext } from "./cycleTypes.ts";
+
+export type { CycleExecution } from "./cycleMetrics.ts";
+
+/** Default largest max |w − target| of the executed weights before a post-trade drift alert: 1 percentage point. */
+export const DEFAULT_POST_TRADE_DRIFT_THRESHOLD = 0.01;
+
+/** The registry limits the published metrics are checked against. */
+export interface PublishLimits {
+  /** Annualised volatility budget, fraction. */
+  readonly volatilityBudget: number;
+  readonly maxSlippageBps: number;
+}
 
 /**
- * Publishes the cycle's PortfolioMetrics on `analytics.portfolio`: return metrics (volatility,
- * Sharpe, Sortino, max drawdown) of the current weights over the last year of the price file, risk
- * contributions on its sample covariance, drift against the new targets, and the optimiser's p95
- * runtime and iterations, and for a settled cycle each leg's slippage against the oracle and the
- * settlement latency; breaches of the volatility budget and the slippage limit go out on `alerts`.
+ * Publishes the cycle's PortfolioMetrics ({@link cycleMetrics}) on `analytics.portfolio`, then the
+ * breaches on `alerts`: realised volatility above the registry's budget, a leg filled worse than
+ * its slippage limit, and — after a settlement — executed weights further than the context's
+ * `postTradeDriftThreshold` (default {@link DEFAULT_POST_TRADE_DRIFT_THRESHOLD}) from the targets.
+ * Pre-trade drift is not alerted: those are the weights this cycle rebalances. A failure is logged,
+ * never thrown: metrics must not undo a settlement.
+ *
+ * @example
+ * ```ts
+ * await publishMetrics(ctx, log, { report, currentWeights, marketData, problem }, limits, execution);
+ * ```
  */
 export async function publishMetrics(
   ctx: KeeperCycleContext,
   log: Logger,
-  report: CycleReport,
-  currentWeights: readonly number[],
-  marketData: string,
-  limits: { readonly volatilityBudget: number; readonly maxSlippageBps: number },
+  cycle: {
+    readonly report: CycleReport;
+    readonly currentWeights: readonly number[];
+    readonly marketData: string;
+    readonly problem: Readonly<Record<string, unknown>>;
+  },
+  limits: PublishLimits,
   execution?: CycleExecution,
 ): Promise<void> {
   if (ctx.bus === undefined) return;
-  const runtimes = Float64Array.from(ctx.runtimeSamples ?? [report.optimizerRuntimeMs]);
+  const runtimesMs = Float64Array.from(ctx.runtimeSamples ?? [cycle.report.optimizerRuntimeMs]);
   try {
-    const risk = portfolioRiskMeasures(
-      parsePricesCsv(marketData, INPUT_FILES.marketData),
-      report.assets,
-      currentWeights,
-      {
-        window: 252,
-      },
-    );
-    const metrics = buildPortfolioMetrics({
-      portfolio: report.portfolio,
+    const metrics = cycleMetrics({
+      ...cycle,
+      benchmark: await benchmarkOf(ctx, log),
+      execution,
+      runtimesMs,
       at: new Date((ctx.now ?? Date.now)()),
-      returns: risk.returns,
-      allocation: {
-        assets: report.assets,
-        weights: Float64Array.from(currentWeights),
-        targets: Float64Array.from(report.weights),
-      },
-      covariance: risk.covariance,
-      optimizer: { runtimesMs: runtimes, iterations: report.iterations },
-      ...(execution === undefined ? {} : { legs: execution.legs, settlement: execution.settlement }),
+      ...(ctx.frontierPoints === undefined ? {} : { frontierPoints: ctx.frontierPoints }),
     });
     await ctx.bus.publish("analytics.portfolio", metrics);
-    // Realised volatility above the budget and a leg filled worse than the slippage limit are
-    // alerts; drift is not checked here because these are the pre-trade weights this cycle rebalances.
     await publishAlerts(
       ctx.bus,
-      evaluateAlerts(metrics, { maxVolatility: limits.volatilityBudget, maxSlippageBps: limits.maxSlippageBps }),
+      evaluateAlerts(metrics, {
+        maxVolatility: limits.volatilityBudget,
+        maxSlippageBps: limits.maxSlippageBps,
+        maxPostTradeDrift: ctx.postTradeDriftThreshold ?? DEFAULT_POST_TRADE_DRIFT_THRESHOLD,
+      }),
     );
   } catch (error) {
     log.warn({ err: String(error) }, "could not publish metrics");
   }
 }
 
-/** What a settled cycle executed: each leg's fill against the oracle, and when it settled. */
-export interface CycleExecution {
-  readonly legs: readonly (LegExecution & { readonly tokenIn: string; readonly tokenOut: string })[];
-  readonly settlement: SettlementTimes & { readonly instructionId: string };
+/** The configured benchmark, or why there is none: a bad benchmark file costs tracking error and beta, not the metrics. */
+async function benchmarkOf(ctx: KeeperCycleContext, log: Logger): Promise<PriceTable | { unavailable: string }> {
+  if (ctx.benchmarkPricesPath === undefined) return { unavailable: "no benchmark configured (--benchmark-prices)" };
+  try {
+    return await readBenchmarkPrices(ctx.benchmarkPricesPath);
+  } catch (error) {
+    log.warn({ err: String(error) }, "benchmark unusable");
+    return { unavailable: `benchmark unusable: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** Logs an alert and publishes it on `alerts` (a failure to publish is only logged). */

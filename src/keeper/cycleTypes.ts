@@ -37,6 +37,19 @@ export interface KeeperCycleContext {
   readonly signal?: AbortSignal;
   /** Wall times (ms) of earlier optimisations, for the published p95; this cycle's is appended. */
   readonly runtimeSamples?: number[];
+  /**
+   * Benchmark price CSV for the published tracking error and beta: the problem format's
+   * `benchmarkPrices` file form (a date column, exactly one price column). Without it both are
+   * published as `null` with the reason.
+   */
+  readonly benchmarkPricesPath?: string;
+  /**
+   * Largest max |w − target| of the executed weights after a settlement before a `drift` alert,
+   * fraction (default 0.01; warning above, critical above twice).
+   */
+  readonly postTradeDriftThreshold?: number;
+  /** Efficient-frontier portfolios published with the metrics (default 20; 0: none). */
+  readonly frontierPoints?: number;
   /** Clock (default `Date.now`). */
   readonly now?: () => number;
 }

@@ -26,6 +26,8 @@ export interface RiskMeasures {
   readonly observations: number;
   /** Those portfolio returns, oldest first (simple, per period). */
   readonly returns: Float64Array;
+  /** The date of each of `returns` (the later price's date, as in the CSV). */
+  readonly dates: readonly string[];
   /** The annualised sample covariance behind `forecastVolatility`, in `assets` order. */
   readonly covariance: SymmetricMatrix;
 }
@@ -62,6 +64,7 @@ export function portfolioRiskMeasures(
   const returns = returnsFromPrices(universe);
   const n = returns.n;
   const portfolio: number[] = [];
+  const dates: string[] = [];
   for (let t = returns.t - 1; t >= 0 && portfolio.length < window; t--) {
     let r = 0;
     let complete = true;
@@ -73,7 +76,10 @@ export function portfolioRiskMeasures(
       }
       r += (weights[j] ?? 0) * x;
     }
-    if (complete) portfolio.push(r);
+    if (complete) {
+      portfolio.push(r);
+      dates.push(returns.dates[t] ?? "");
+    }
   }
   if (portfolio.length < 2) {
     throw new InputError(
@@ -94,6 +100,7 @@ export function portfolioRiskMeasures(
     forecastVolatility: Math.sqrt(Math.max(0, quad)),
     observations: portfolio.length,
     returns: returnSeries,
+    dates: dates.reverse(),
     covariance: matrix,
   };
 }

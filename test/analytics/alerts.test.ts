@@ -8,6 +8,7 @@ import type { PortfolioMetrics } from "../../src/analytics/portfolioMetrics.ts";
 import { symmetricFromRows } from "../../src/optimizer/matrix.ts";
 import { sharpeRatio } from "../../src/analytics/returnMetrics.ts";
 
+const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
 const base: PortfolioMetrics = { portfolio: "0xvault", at: "2026-11-24T00:00:00.000Z", frequency: 252 };
 
 describe("analytics/alerts", () => {
@@ -53,6 +54,33 @@ describe("analytics/alerts", () => {
     expect(alerts.every((a) => a.portfolio === "0xvault" && a.at === base.at)).to.equal(true);
     expect(alerts[2]!.message).to.contain("leg 1 (USDC → WBTC)");
     expect(evaluateAlerts(metrics, { chainBreak: false })).to.deep.equal([]);
+  });
+
+  it("post-trade drift: the executed weights' max |w − target| against its own threshold, naming the worst asset", () => {
+    const metrics: PortfolioMetrics = {
+      ...base,
+      drift: { maxAbs: 0.3, l1: 0.6 }, // pre-trade drift: what the rebalance fixed, not alerted here
+      postTrade: {
+        instructionId: "0xabc",
+        weights: [
+          { asset: "USDC", weight: 0.512, target: 0.5 },
+          { asset: "WETH", weight: 0.488, target: 0.5 },
+        ],
+        drift: { maxAbs: 0.012, l1: 0.024 },
+      },
+    };
+    expect(evaluateAlerts(metrics, { maxPostTradeDrift: 0.02 })).to.deep.equal([]);
+    const [warning] = evaluateAlerts(metrics, { maxPostTradeDrift: 0.01 });
+    expect([warning?.kind, warning?.severity, warning?.value, warning?.threshold]).to.deep.equal([
+      "drift",
+      "warning",
+      0.012,
+      0.01,
+    ]);
+    expect(warning?.message).to.equal(
+      "post-trade drift 1.20 % (USDC: 51.20 % held, 50.00 % target) above 1.00 % after instruction 0xabc",
+    );
+    expect(evaluateAlerts(metrics, { maxPostTradeDrift: 0.005 })[0]?.severity).to.equal("critical");
   });
 
   it("rejects a negative or non-finite threshold", () => {
@@ -178,6 +206,60 @@ describe("analytics/buildPortfolioMetrics", () => {
     await bus.close();
   });
 
+  it("without a benchmark, tracking error and beta are null with the reason; with a partial one, they use the aligned pair", () => {
+    const returns = Float64Array.of(0.01, -0.02, 0.015, 0.005);
+    const none = buildPortfolioMetrics({
+      portfolio: "p",
+      at: new Date(0),
+      returns,
+      benchmarkUnavailable: "no benchmark configured",
+    });
+    expect([none.trackingError, none.beta]).to.deep.equal([null, null]);
+    expect(none.unavailable).to.deep.equal({
+      trackingError: "no benchmark configured",
+      beta: "no benchmark configured",
+    });
+    // Three of the four periods have a benchmark return: TE and beta over those, volatility over all four.
+    const r = Float64Array.of(0.01, 0.015, 0.005);
+    const b = Float64Array.of(0.02, 0.01, 0.0);
+    const partial = buildPortfolioMetrics({
+      portfolio: "p",
+      at: new Date(0),
+      returns,
+      benchmark: { returns: r, benchmark: b },
+    });
+    // Closed forms: active = (−0.01, 0.005, 0.005), mean 0, sd = √(1.5e-4 / 2); beta = Σ(r−r̄)(b−b̄)/Σ(b−b̄)² = 0.5e-4/2e-4.
+    expectClose(partial.trackingError, Math.sqrt(1.5e-4 / 2) * Math.sqrt(252), 1e-12);
+    expectClose(partial.beta, 0.25, 1e-12);
+    expect(partial.observations).to.equal(4);
+    expect(partial.unavailable).to.equal(undefined);
+    const grouped = buildPortfolioMetrics({
+      portfolio: "p",
+      at: new Date(0),
+      allocation: {
+        assets: ["A", "B", "C"],
+        weights: f64(0.5, 0.3, 0.2),
+        targets: f64(0.4, 0.4, 0.2),
+        groups: [{ name: "g", assets: ["A", "C"] }],
+      },
+      covariance: symmetricFromRows(
+        [
+          [0.04, 0, 0],
+          [0, 0.04, 0],
+          [0, 0, 0.04],
+        ],
+        "covariance",
+      ),
+      postTrade: { instructionId: "0x1", weights: f64(0.41, 0.39, 0.2) },
+    });
+    expect(grouped.weights?.map((w) => w.sector)).to.deep.equal(["g", "(ungrouped)", "g"]);
+    // Equal variances, no correlation: RC_i = w_i² / Σ w_j² = (0.25, 0.09, 0.04) / 0.38.
+    expectClose(grouped.riskContribution!.bySector["g"], 0.29 / 0.38, 1e-12);
+    expectClose(grouped.riskContribution!.bySector["(ungrouped)"], 0.09 / 0.38, 1e-12);
+    expectClose(grouped.postTrade!.drift.maxAbs, 0.01, 1e-12);
+    expectClose(grouped.postTrade!.drift.l1, 0.02, 1e-12);
+  });
+
   it("turns undefined ratios into null and refuses inputs that do not fit together", () => {
     const flat = buildPortfolioMetrics({ portfolio: "p", at: new Date(0), returns: Float64Array.of(0.01, 0.01, 0.01) });
     expect([flat.sharpe, flat.sortino, flat.volatility, flat.maxDrawdown]).to.deep.equal([null, null, 0, 0]);
@@ -193,6 +275,15 @@ describe("analytics/buildPortfolioMetrics", () => {
       code(() => buildPortfolioMetrics({ portfolio: "p", at: new Date(0), benchmark: Float64Array.of(0, 0) })),
     ).to.equal("BENCHMARK_WITHOUT_RETURNS");
     expect(code(() => buildPortfolioMetrics({ portfolio: "p", at: new Date(Number.NaN) }))).to.equal("INPUT_NOT_DATE");
+    expect(
+      code(() =>
+        buildPortfolioMetrics({
+          portfolio: "p",
+          at: new Date(0),
+          postTrade: { instructionId: "0x1", weights: f64(1) },
+        }),
+      ),
+    ).to.equal("POST_TRADE_WITHOUT_TARGETS");
     expect(code(() => buildPortfolioMetrics({ portfolio: "", at: new Date(0) }))).to.equal("METRICS_INVALID");
   });
 });

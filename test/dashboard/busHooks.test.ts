@@ -39,6 +39,37 @@ describe("dashboard/busHooks", () => {
     expect(await h.hooks.alerts!()).to.equal(null);
     expect(await h.hooks.drift!()).to.equal(null);
     expect(await h.hooks.risk!()).to.equal(null);
+    expect(await h.hooks.frontier!()).to.equal(null);
+    await h.close();
+  });
+
+  it("shows the keeper's published frontier with the current and target portfolios, keeping the last one a later record lacks", async () => {
+    const frontier = {
+      riskFreeRate: 0.02,
+      points: [
+        { volatility: 0.3, expectedReturn: 0.2 },
+        { volatility: 0.1, expectedReturn: 0.05 },
+        { volatility: 0.15, expectedReturn: 0.12 },
+      ],
+      current: { volatility: 0.2, expectedReturn: 0.08 },
+      target: { volatility: 0.16, expectedReturn: 0.12 },
+      minVariance: { volatility: 0.1, expectedReturn: 0.05 },
+      maxSharpe: null,
+    };
+    await bus.publish("analytics.portfolio", { ...METRICS, at: "2026-11-23T14:00:00Z", frontier });
+    await bus.publish("analytics.portfolio", { ...METRICS, frontier: null, unavailable: { frontier: "infeasible" } });
+    const h = await busHooks(bus, { portfolio: VAULT });
+    expect(await h.hooks.frontier!()).to.deep.equal({
+      points: [
+        { volatility: 0.1, return: 0.05 },
+        { volatility: 0.15, return: 0.12 },
+        { volatility: 0.3, return: 0.2 },
+      ],
+      current: { volatility: 0.2, return: 0.08 },
+      target: { volatility: 0.16, return: 0.12 },
+      minVariance: { volatility: 0.1, return: 0.05 },
+      riskFreeRate: 0.02,
+    });
     await h.close();
   });
 

@@ -103,6 +103,13 @@ export interface KeeperSystemOptions {
   readonly riskBudgetsHash?: Hex;
   /** `riskBudgets` of the constraint-set JSON (fractions, vault order); absent by default. */
   readonly riskBudgets?: readonly number[];
+  /** `constraints.groups` of the constraint-set JSON (sector labels); absent by default. */
+  readonly groups?: readonly {
+    readonly name: string;
+    readonly assets: readonly string[];
+    readonly lower?: number;
+    readonly upper?: number;
+  }[];
 }
 
 /**
@@ -122,7 +129,10 @@ export async function deployKeeperSystem(node: HardhatNode, options: KeeperSyste
   const constraintSetPath = join(dir, "constraint-set.json");
   const constraintJson = {
     name: "test",
-    constraints: { bounds: { lower: 0, upper: 0.55 } },
+    constraints: {
+      bounds: { lower: 0, upper: 0.55 },
+      ...(options.groups === undefined ? {} : { groups: options.groups }),
+    },
     minTradeValueUsd: 100,
     ...(options.riskBudgets === undefined ? {} : { riskBudgets: options.riskBudgets }),
   };

@@ -64,19 +64,6 @@ async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<Op
   ];
   // The governance part of the file, validated by the same schema as `portfolio gov`.
   const governance = contracts["PortfolioGovernor"] === undefined ? undefined : readDeployment(opts.deployment);
-  // Weights, settlements and proposals come from the chain; metrics, risk, drift and alerts come
-  // from the keeper's bus, so without one those panels say "no data yet".
-  const fromChain =
-    vault === undefined || settlement === undefined || oracle === undefined
-      ? undefined
-      : chainHooks({
-          client,
-          vault,
-          settlement,
-          oracle,
-          fromBlock,
-          ...(governance === undefined ? {} : { governance }),
-        });
   const audited = await findAuditedContracts(client, contracts);
   const bus: MessageBus | undefined = opts.bus === undefined ? undefined : await createBus(opts.bus);
   const fromBus =
@@ -88,6 +75,21 @@ async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<Op
             throw error;
           },
         );
+  // Weights, settlements and proposals come from the chain; metrics, risk, frontier, drift and alerts
+  // come from the keeper's bus, so without one those panels say "no data yet".
+  const fromChain =
+    vault === undefined || settlement === undefined || oracle === undefined
+      ? undefined
+      : chainHooks({
+          client,
+          vault,
+          settlement,
+          oracle,
+          fromBlock,
+          ...(governance === undefined ? {} : { governance }),
+          // Sector labels come from the keeper's metrics (its constraint set's groups).
+          ...(fromBus === undefined ? {} : { sectors: () => fromBus.sectors() }),
+        });
   const hooks = { ...fromChain, ...fromBus?.hooks };
   const chain = new ChainSnapshotSource({
     hooks,

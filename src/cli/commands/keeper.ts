@@ -10,6 +10,7 @@ import { InputError, PortfolioError } from "../../errors.ts";
 import { loadKeeperAccount } from "../../keeper/account.ts";
 import { erc20MetadataAbi, oracleAbi, registryAbi, settlementAbi, vaultAbi } from "../../keeper/chainAbis.ts";
 import { runKeeperCycle, wadToNumber, type CycleReport, type KeeperCycleContext } from "../../keeper/cycle.ts";
+import { DEFAULT_POST_TRADE_DRIFT_THRESHOLD } from "../../keeper/cyclePublish.ts";
 import { loadKeeperDeployment } from "../../keeper/deployment.ts";
 import { createKeeperLogger } from "../../keeper/logger.ts";
 import { WAD } from "../../keeper/planLegs.ts";
@@ -30,6 +31,9 @@ interface KeeperOptions {
   constraintsDir?: string;
   confirmations: string;
   deadline: string;
+  benchmarkPrices?: string;
+  postTradeDrift: string;
+  frontierPoints: string;
 }
 
 interface RunOptions extends KeeperOptions {
@@ -41,6 +45,20 @@ function positiveInt(value: string, field: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new InputError("OPTION_INVALID", `must be a positive integer, got ${value}`, field);
   return n;
+}
+
+function nonNegativeInt(value: string, field: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InputError("OPTION_INVALID", `must be an integer ≥ 0, got ${value}`, field);
+  return n;
+}
+
+function fraction(value: string, field: string): number {
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1)
+    throw new InputError("OPTION_INVALID", `must be a fraction in [0, 1], got ${value}`, field);
+  return x;
 }
 
 function keeperOptions(cmd: Command): Command {
@@ -57,7 +75,17 @@ function keeperOptions(cmd: Command): Command {
       "base directory of a relative constraint-set URI (default: the deployment file's)",
     )
     .option("--confirmations <n>", "blocks to wait for, counting the inclusion block", "1")
-    .option("--deadline <seconds>", "instruction lifetime", "3600");
+    .option("--deadline <seconds>", "instruction lifetime", "3600")
+    .option(
+      "--benchmark-prices <csv>",
+      "benchmark price CSV (a date column and one price column) for the published tracking error and beta",
+    )
+    .option(
+      "--post-trade-drift <fraction>",
+      "alert when an executed weight is further than this from its target after a settlement",
+      String(DEFAULT_POST_TRADE_DRIFT_THRESHOLD),
+    )
+    .option("--frontier-points <n>", "efficient-frontier portfolios published with the metrics (0: none)", "20");
 }
 
 async function setup(
@@ -97,6 +125,9 @@ async function setup(
     retry,
     signal,
     runtimeSamples: [],
+    ...(opts.benchmarkPrices === undefined ? {} : { benchmarkPricesPath: resolve(opts.benchmarkPrices) }),
+    postTradeDriftThreshold: fraction(opts.postTradeDrift, "--post-trade-drift"),
+    frontierPoints: nonNegativeInt(opts.frontierPoints, "--frontier-points"),
   };
   return { ctx, bus };
 }

@@ -74,7 +74,7 @@ function frontierChart(s: DashboardSnapshot, width: number): Element | null {
   if (f === null) return null;
   const marked = [
     { label: "min variance", ...f.minVariance, fill: "#8c96a5" },
-    { label: "max Sharpe", ...f.maxSharpe, fill: COLOURS.target },
+    ...(f.maxSharpe === undefined ? [] : [{ label: "max Sharpe", ...f.maxSharpe, fill: COLOURS.target }]),
     ...(f.target === undefined ? [] : [{ label: "target", ...f.target, fill: "#1a7f37" }]),
     { label: "current", ...f.current, fill: COLOURS.max },
   ];
