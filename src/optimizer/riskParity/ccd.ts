@@ -1,6 +1,7 @@
 // Cyclical coordinate descent for risk budgeting: Griveau-Billion, Richard & Roncalli (2013),
 // "A fast algorithm for computing high-dimensional risk parity portfolios", SSRN 2325255.
 import { budgetError, matVec } from "./linalg.ts";
+import { jsSweepEngine, wasmSweepEngine } from "./symmetricSweep.ts";
 
 /** Outcome of an unconstrained solve on the unnormalised variable y (w = y / 1'y). */
 export interface UnconstrainedOutcome {
@@ -105,21 +106,29 @@ function solveSmall(a: Float64Array, r: Float64Array, m: number): Float64Array |
 /** Depth of the Anderson history (past sweeps combined). */
 const ANDERSON_DEPTH = 5;
 
+/** Which sweep backend {@link solveCcd} uses: WebAssembly SIMD when available (`"auto"`), or JS. */
+export type CcdBackend = "auto" | "js";
+
 /**
  * CCD on Spinu's strictly convex objective f(y) = ½ y'Σy − Σ b_i ln y_i, whose unique minimiser
  * satisfies y_i (Σy)_i = b_i, i.e. RC_i = b_i for w = y/1'y. The exact coordinate minimiser solves
  * σ_ii y_i² + c_i y_i − b_i = 0 with c_i = (Σy)_i − σ_ii y_i, so
  *
- *   y_i ← (−c_i + sqrt(c_i² + 4 σ_ii b_i)) / (2 σ_ii),
+ *   y_i ← (−c_i + sqrt(c_i² + 4 σ_ii b_i)) / (2 σ_ii).
  *
- * and Σy is updated by (Δy_i)·Σ_{·i} in O(n): one sweep costs O(n²) and is memory-bound (one pass
- * over Σ). The sweeps are Anderson-accelerated (Walker & Ni 2011, depth 5): the next iterate is the
- * combination of the last sweeps' outputs that minimises the norm of the combined sweep residual;
- * because Σ is linear, Σy of the combination is combined too, at O(n) per sweep. The accelerated
- * point is accepted only if it stays positive and does not raise f above the plain sweep's value,
- * otherwise the plain sweep is kept and the history restarts, so every iteration is at least as
- * good as a CCD sweep. Stops when max_i |RC_i − b_i| ≤ tolerance, checked after every sweep with
- * the maintained Σy and confirmed with a fresh Σy.
+ * Each sweep reads only the lower triangle of Σ, once (./symmetricSweep.ts), and returns a freshly
+ * computed Σy of its output, on which the stopping test max_i |RC_i − b_i| ≤ tolerance is made: no
+ * separate verification pass. The sweeps are Anderson-accelerated (Walker & Ni 2011, depth 5): the
+ * next iterate is the combination of the last sweeps' outputs that minimises the norm of the
+ * combined sweep residual; because Σ is linear, Σy and the strict-upper products of the
+ * combination are combined too, at O(n) per sweep. The accelerated point is accepted only if it
+ * stays positive and does not raise f above the plain sweep's value, otherwise the plain sweep is
+ * kept and the history restarts, so every iteration is at least as good as a CCD sweep. The
+ * returned point is always a sweep output (or the start) with its fresh Σy.
+ *
+ * Cost: one product Σy at the start plus one half-pass over Σ per sweep, in WebAssembly SIMD
+ * (f64x2) on a packed copy of the lower triangle when available, else in JS on Σ itself; both
+ * backends give bit-identical results.
  */
 export function solveCcd(
   data: Float64Array,
@@ -128,51 +137,75 @@ export function solveCcd(
   tolerance: number,
   maxIterations: number,
   warmStart?: Float64Array,
+  backend: CcdBackend = "auto",
 ): UnconstrainedOutcome {
+  const engine =
+    (backend === "auto" ? wasmSweepEngine(data, n, budgets) : undefined) ?? jsSweepEngine(data, n, budgets);
   const y = new Float64Array(n);
   const s = new Float64Array(n);
-  initialPoint(data, n, budgets, warmStart, y, s);
+  const u = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] =
+      warmStart === undefined
+        ? Math.sqrt(budgets[i] as number) / Math.sqrt(data[i * n + i] as number)
+        : (warmStart[i] as number);
+  }
+  engine.products(y, s, u);
+  let variance = 0;
+  for (let i = 0; i < n; i++) variance += (y[i] as number) * (s[i] as number);
+  // Optimal scale of the start for f (Σ b_i = 1): y'Σy = 1.
+  const t = 1 / Math.sqrt(variance);
+  for (let i = 0; i < n; i++) {
+    y[i] = (y[i] as number) * t;
+    s[i] = (s[i] as number) * t;
+    u[i] = (u[i] as number) * t;
+  }
   const slots = ANDERSON_DEPTH + 1;
-  const outY = Array.from({ length: slots }, () => new Float64Array(n));
-  const outS = Array.from({ length: slots }, () => new Float64Array(n));
-  const resid = Array.from({ length: slots }, () => new Float64Array(n));
-  const candY = new Float64Array(n);
-  const candS = new Float64Array(n);
+  const history = Array.from({ length: slots }, () => ({
+    y: new Float64Array(n),
+    u: new Float64Array(n),
+    s: new Float64Array(n),
+    /** Sweep residual g(y) − y. */
+    f: new Float64Array(n),
+  }));
+  const cand = { y: new Float64Array(n), u: new Float64Array(n), s: new Float64Array(n) };
   const gram = new Float64Array(ANDERSON_DEPTH * ANDERSON_DEPTH);
   const rhs = new Float64Array(ANDERSON_DEPTH);
   let stored = 0; // sweeps in the history, oldest first at index (head − stored) mod slots
   let head = 0;
   let residual = budgetError(y, s, budgets);
+  let best = { y, s };
   let sweeps = 0;
   while (!(residual <= tolerance) && sweeps < maxIterations) {
-    const gy = outY[head] as Float64Array;
-    const gs = outS[head] as Float64Array;
-    const f = resid[head] as Float64Array;
-    gy.set(y);
-    gs.set(s);
-    ccdSweep(data, n, budgets, gy, gs);
+    const g = history[head] as (typeof history)[number];
+    g.y.set(y);
+    engine.sweep(g.y, u, g.s, g.u);
     sweeps++;
-    for (let i = 0; i < n; i++) f[i] = (gy[i] as number) - (y[i] as number);
+    best = g;
+    residual = budgetError(g.y, g.s, budgets);
+    if (residual <= tolerance) break;
+    for (let i = 0; i < n; i++) g.f[i] = (g.y[i] as number) - (y[i] as number);
     stored = Math.min(stored + 1, slots);
     const m = stored - 1; // differences available
+    const index = (age: number): (typeof history)[number] =>
+      history[(head - age + slots) % slots] as (typeof history)[number]; // age 0 = newest
     let accepted = false;
     if (m > 0) {
       // Differences ΔF_j = F_{j+1} − F_j over the history, newest last; Gram system (ΔF'ΔF) γ = ΔF'f.
-      const index = (age: number): number => (head - age + slots) % slots; // age 0 = newest
       for (let p = 0; p < m; p++) {
-        const fp1 = resid[index(p)] as Float64Array;
-        const fp0 = resid[index(p + 1)] as Float64Array;
+        const fp1 = index(p).f;
+        const fp0 = index(p + 1).f;
         let r = 0;
-        for (let i = 0; i < n; i++) r += ((fp1[i] as number) - (fp0[i] as number)) * (f[i] as number);
+        for (let i = 0; i < n; i++) r += ((fp1[i] as number) - (fp0[i] as number)) * (g.f[i] as number);
         rhs[p] = r;
         for (let q = 0; q <= p; q++) {
-          const fq1 = resid[index(q)] as Float64Array;
-          const fq0 = resid[index(q + 1)] as Float64Array;
-          let g = 0;
+          const fq1 = index(q).f;
+          const fq0 = index(q + 1).f;
+          let v = 0;
           for (let i = 0; i < n; i++)
-            g += ((fp1[i] as number) - (fp0[i] as number)) * ((fq1[i] as number) - (fq0[i] as number));
-          gram[p * m + q] = g;
-          gram[q * m + p] = g;
+            v += ((fp1[i] as number) - (fp0[i] as number)) * ((fq1[i] as number) - (fq0[i] as number));
+          gram[p * m + q] = v;
+          gram[q * m + p] = v;
         }
       }
       let trace = 0;
@@ -180,45 +213,42 @@ export function solveCcd(
       for (let p = 0; p < m; p++) gram[p * m + p] = (gram[p * m + p] as number) + 1e-12 * trace;
       const gamma = trace > 0 ? solveSmall(gram.subarray(0, m * m), rhs.subarray(0, m), m) : undefined;
       if (gamma !== undefined) {
-        candY.set(gy);
-        candS.set(gs);
+        cand.y.set(g.y);
+        cand.u.set(g.u);
+        cand.s.set(g.s);
         for (let p = 0; p < m; p++) {
-          const g = gamma[p] as number;
-          const y1 = outY[index(p)] as Float64Array;
-          const y0 = outY[index(p + 1)] as Float64Array;
-          const s1 = outS[index(p)] as Float64Array;
-          const s0 = outS[index(p + 1)] as Float64Array;
+          const c = gamma[p] as number;
+          const h1 = index(p);
+          const h0 = index(p + 1);
           for (let i = 0; i < n; i++) {
-            candY[i] = (candY[i] as number) - g * ((y1[i] as number) - (y0[i] as number));
-            candS[i] = (candS[i] as number) - g * ((s1[i] as number) - (s0[i] as number));
+            cand.y[i] = (cand.y[i] as number) - c * ((h1.y[i] as number) - (h0.y[i] as number));
+            cand.u[i] = (cand.u[i] as number) - c * ((h1.u[i] as number) - (h0.u[i] as number));
+            cand.s[i] = (cand.s[i] as number) - c * ((h1.s[i] as number) - (h0.s[i] as number));
           }
         }
         let positive = true;
-        for (let i = 0; i < n && positive; i++) positive = (candY[i] as number) > 0;
-        if (positive && spinuObjective(candY, candS, budgets) <= spinuObjective(gy, gs, budgets)) {
-          y.set(candY);
-          s.set(candS);
+        for (let i = 0; i < n && positive; i++) positive = (cand.y[i] as number) > 0;
+        if (positive && spinuObjective(cand.y, cand.s, budgets) <= spinuObjective(g.y, g.s, budgets)) {
+          y.set(cand.y);
+          u.set(cand.u);
           accepted = true;
         }
       }
     }
     if (!accepted) {
-      y.set(gy);
-      s.set(gs);
+      y.set(g.y);
+      u.set(g.u);
       if (m > 0) stored = 1; // restart the history from this sweep
     }
     head = (head + 1) % slots;
-    residual = budgetError(y, s, budgets);
-    if (residual <= tolerance) {
-      matVec(data, n, y, s);
-      residual = budgetError(y, s, budgets);
-    }
   }
-  if (!(residual <= tolerance)) {
-    matVec(data, n, y, s);
-    residual = budgetError(y, s, budgets);
-  }
-  return { y, sigmaY: s, iterations: sweeps, converged: residual <= tolerance, residual };
+  return {
+    y: Float64Array.from(best.y),
+    sigmaY: Float64Array.from(best.s),
+    iterations: sweeps,
+    converged: residual <= tolerance,
+    residual,
+  };
 }
 
 /** Problem data of {@link ccdBoxSweep}: ½ y'Σy − Σ λb_i ln y_i + (φ/2)‖y − v‖² over lower ≤ y ≤ upper. */
