@@ -73,6 +73,7 @@ export function metricsView(latest: PortfolioMetrics, history: readonly Portfoli
     ...(latest.observations === undefined
       ? {}
       : { window: `${latest.observations} periods at ${latest.frequency} per year` }),
+    ...(latest.unavailable === undefined ? {} : { unavailable: latest.unavailable }),
   };
 }
 
