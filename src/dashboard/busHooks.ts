@@ -73,6 +73,7 @@ export function metricsView(latest: PortfolioMetrics, history: readonly Portfoli
     ...(latest.observations === undefined
       ? {}
       : { window: `${latest.observations} periods at ${latest.frequency} per year` }),
+    ...(latest.unavailable === undefined ? {} : { unavailable: latest.unavailable }),
   };
 }
 
@@ -95,6 +96,11 @@ export function riskView(m: PortfolioMetrics): RiskView | null {
  * Maps the keeper's published frontier (annualised fractions, `expectedReturn`) to the dashboard's
  * {@link FrontierView} (same units, `return`), points in increasing volatility. `null` when the
  * record has no frontier.
+ *
+ * @example
+ * ```ts
+ * const view = frontierView(metrics); // { points: [{ volatility, return }, …], current, target, minVariance, … }
+ * ```
  */
 export function frontierView(m: PortfolioMetrics): FrontierView | null {
   const f = m.frontier;

@@ -133,13 +133,28 @@ function renderMetrics(s: DashboardSnapshot): string {
     ["settlement-latency", "Settlement latency", formatDuration(m.settlementLatencySeconds)],
   ];
   const window = m.window === undefined ? "" : `<p class="note">Return metrics over ${esc(m.window)}.</p>`;
+  // A null metric with a published reason says why, instead of a bare dash.
+  const labels = new Map(cards.map(([id, label]) => [id, label]));
+  const reasons = new Map<string, string[]>();
+  for (const [field, reason] of Object.entries(m.unavailable ?? {})) {
+    const label = labels.get(field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    if (label !== undefined) reasons.set(reason, [...(reasons.get(reason) ?? []), label]);
+  }
+  const unavailable =
+    reasons.size === 0
+      ? ""
+      : `<p class="note" data-testid="metrics-unavailable">${[...reasons]
+          .map(([reason, names]) => `${esc(names.join(" and "))}: ${esc(reason)}.`)
+          .join(" ")}</p>`;
   return (
     `<div class="cards">${cards
       .map(
         ([id, label, value]) =>
           `<div class="card"><div class="card-label">${esc(label)}</div><div class="card-value" data-testid="metric-${id}">${esc(value)}</div></div>`,
       )
-      .join("")}</div>` + window
+      .join("")}</div>` +
+    window +
+    unavailable
   );
 }
 

@@ -130,6 +130,7 @@ const schema = z
         solverIterations: count.nullable(),
         settlementLatencySeconds: nonNegative.nullable(),
         window: z.string().optional(),
+        unavailable: z.record(z.string(), z.string()).optional(),
       })
       .strict()
       .nullable(),

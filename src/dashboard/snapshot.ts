@@ -216,6 +216,8 @@ export interface MetricsView {
   readonly settlementLatencySeconds: number | null;
   /** The window the return metrics are computed over, e.g. "252 trading days". */
   readonly window?: string;
+  /** Why a metric is `null`, by field name, e.g. `{ trackingError: "no benchmark configured" }`. */
+  readonly unavailable?: Readonly<Record<string, string>>;
 }
 
 /** How urgent an alert is. */

@@ -21,7 +21,15 @@ export async function readBenchmarkPrices(path: string): Promise<PriceTable> {
   return checkBenchmark(parsePricesCsv(text, path));
 }
 
-/** Refuses a benchmark table that does not have exactly one price column. */
+/**
+ * Refuses ({@link InputError} `BENCHMARK_COLUMNS`, naming the table's source) a benchmark table that
+ * does not have exactly one price column; returns it otherwise.
+ *
+ * @example
+ * ```ts
+ * checkBenchmark(parsePricesCsv("date,SPY\n2024-01-02,470\n2024-01-03,471\n", "spy.csv"));
+ * ```
+ */
 export function checkBenchmark(table: PriceTable): PriceTable {
   if (table.columns.length !== 1) {
     throw new InputError(

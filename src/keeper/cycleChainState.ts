@@ -141,6 +141,12 @@ export async function readVaultState(
 /**
  * Weights (fractions of NAV, to 1e-12) of `balances` (token units, `holdings` order) at `prices`
  * (USD per whole token, 1e18); `null` when the NAV is zero.
+ *
+ * @example
+ * ```ts
+ * valueWeights([600n * 10n ** 6n, 2n * 10n ** 17n], [{ decimals: 6 }, { decimals: 18 }], [10n ** 18n, 2000n * 10n ** 18n]);
+ * // [0.6, 0.4]
+ * ```
  */
 export function valueWeights(
   balances: readonly bigint[],
@@ -158,6 +164,7 @@ export function wadToNumber(x: bigint): number {
   return Number(x / 10n ** 6n) / 1e12;
 }
 
+/** Throws the internal error for a chain value outside what the contracts define (e.g. an unknown enum). */
 export function fail(field: string, value: unknown): never {
   throw new PortfolioError("internal", "UNEXPECTED_CHAIN_VALUE", `unexpected ${String(value)}`, field);
 }

@@ -57,7 +57,11 @@ describe("dashboard/busHooks", () => {
       maxSharpe: null,
     };
     await bus.publish("analytics.portfolio", { ...METRICS, at: "2026-11-23T14:00:00Z", frontier });
-    await bus.publish("analytics.portfolio", { ...METRICS, frontier: null, unavailable: { frontier: "infeasible" } });
+    await bus.publish("analytics.portfolio", {
+      ...METRICS,
+      frontier: null,
+      unavailable: { frontier: "infeasible", beta: "no benchmark configured" },
+    });
     const h = await busHooks(bus, { portfolio: VAULT });
     expect(await h.hooks.frontier!()).to.deep.equal({
       points: [
@@ -69,6 +73,10 @@ describe("dashboard/busHooks", () => {
       target: { volatility: 0.16, return: 0.12 },
       minVariance: { volatility: 0.1, return: 0.05 },
       riskFreeRate: 0.02,
+    });
+    expect((await h.hooks.metrics!())?.unavailable).to.deep.equal({
+      frontier: "infeasible",
+      beta: "no benchmark configured",
     });
     await h.close();
   });

@@ -35,6 +35,24 @@ describe("dashboard/panels", () => {
     expect(byTestId(page, "frontier-max-sharpe-sharpe")).to.equal("0.46");
   });
 
+  it("says why a metric is missing when the source gives a reason, and leaves out an undefined max-Sharpe point", () => {
+    const { maxSharpe: _omitted, ...frontier } = snap.frontier!;
+    const html = renderPage({
+      ...snap,
+      frontier,
+      metrics: {
+        ...snap.metrics!,
+        trackingError: null,
+        beta: null,
+        unavailable: { trackingError: "no benchmark configured", beta: "no benchmark configured", other: "x" },
+      },
+    });
+    expect(byTestId(html, "metric-tracking-error")).to.equal("—");
+    expect(byTestId(html, "metrics-unavailable")).to.equal("Tracking error and Beta: no benchmark configured.");
+    expect(byTestId(html, "frontier-max-sharpe-volatility")).to.equal(undefined);
+    expect(byTestId(html, "frontier-min-variance-volatility")).to.not.equal(undefined);
+  });
+
   it("shows settlements with status, latency and slippage, and audit chains with their status", () => {
     const [fin, rolled] = snap.settlements!;
     expect(byTestId(page, `settlement-status-${fin!.instructionId}`)).to.equal("finalized");

@@ -187,4 +187,17 @@ describe("portfolio keeper once / audit replay (hardhat node)", function () {
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stderr, /BUILD_HASH_MISMATCH/);
   });
+
+  it("refuses (exit 2) malformed analytics options, naming them, before anything is sent", async () => {
+    const sys = await deployKeeperSystem(node);
+    const args = cliArgs(sys, node, join(sys.dir, "inputs"));
+    const env = { PORTFOLIO_KEEPER_KEY: sys.keeperKeys[0]! };
+    const drift = run(["keeper", "once", ...args, "--post-trade-drift", "2"], env);
+    assert.equal(drift.status, 2, drift.stderr);
+    assert.match(drift.stderr, /--post-trade-drift: must be a fraction in \[0, 1\], got 2/);
+    const points = run(["keeper", "once", ...args, "--frontier-points", "-1"], env);
+    assert.equal(points.status, 2, points.stderr);
+    assert.match(points.stderr, /--frontier-points/);
+    assert.equal(await finalized(node, sys.addresses["settlement"]!), 0);
+  });
 });
