@@ -110,7 +110,7 @@ async function unconstrainedTable(): Promise<BenchTable> {
       "Median ms per solve to max|RC_i − 1/n| ≤ 1e-10 (iterations in brackets: CCD sweeps, Newton/SQP steps, gradient steps) on a market + 10-sector factor covariance, " +
       "with `validateCovariance: false` (Σ checked once upstream; the Cholesky check is timed separately). Reference in the same process: one product Σw, i.e. one pass over Σ; " +
       "`ccd / Σw` is the CCD time in such passes. CCD reads only the lower triangle of Σ per sweep, in WebAssembly SIMD " +
-      `(${wasmKernels() === undefined ? "unavailable here: JS used" : "f64x2"}) on a packed copy; ` +
+      `(${wasmKernels("riskParity") === undefined ? "unavailable here: JS used" : "f64x2"}) on a packed copy; ` +
       "the last column is the same solve with the pure-JS backend (bit-identical result).",
     columns: ["n", "Σw (ms)", "Cholesky check (ms)", "ccd", "newton", "qp", "gradient", "ccd / Σw", "ccd, JS backend"],
     rows,

@@ -20,6 +20,12 @@ import type { QpProblem } from "./types.ts";
 export class KktWorkspace {
   private readonly buffers: Float64Array[] = [];
   private next = 0;
+  private factorColumns: { readonly p: QpProblem; readonly columns: readonly Float64Array[] } | undefined;
+  /** The factor-loading columns of U for `p`: they do not change between iterations. */
+  loadingColumns(p: QpProblem, build: () => Float64Array[]): readonly Float64Array[] {
+    if (this.factorColumns?.p !== p) this.factorColumns = { p, columns: build() };
+    return this.factorColumns.columns;
+  }
   /** Starts a factorisation: every buffer handed out before may be reused. */
   reset(): void {
     this.next = 0;
@@ -142,6 +148,14 @@ function denseFactor(p: QpProblem, d: Float64Array, rowWeight: Float64Array, ine
   return { solve: (b) => choleskySolveInPlace(k, n, b) };
 }
 
+/** The distinct entries of a row's index list (a sparse support must not count an entry twice). */
+function distinct(idx: Int32Array): Int32Array {
+  const sorted = Int32Array.from(idx).sort();
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[count++] = sorted[i]!;
+  return sorted.subarray(0, count);
+}
+
 function structuredFactor(
   p: QpProblem,
   d: Float64Array,
@@ -157,6 +171,8 @@ function structuredFactor(
   const diag = Float64Array.from(d);
   const partner = new Int32Array(n).fill(-1);
   const firstOf = new Int32Array(p.nAssets).fill(-1);
+  // Without 2×2 blocks, Blk⁻¹ keeps a column's support: sparse columns are then handled sparsely.
+  let hasPartners = false;
   for (let j = 0; j < n; j++) {
     const a = p.assetOf[j]!;
     if (a < 0) continue;
@@ -167,6 +183,7 @@ function structuredFactor(
     else {
       partner[j] = first;
       partner[first] = j;
+      hasPartners = true;
     }
   }
   const offDiag = new Float64Array(n); // K[j, partner[j]]
@@ -183,12 +200,17 @@ function structuredFactor(
   const wBlocks: { at: number; size: number; data: Float64Array }[] = [];
   if (cov !== null && cov.kind === "factor" && scale !== 0) {
     const at = columns.length;
-    for (let t = 0; t < cov.k; t++) {
-      const col = ws.take(n);
-      for (let j = 0; j < n; j++) {
-        const a = p.assetOf[j]!;
-        if (a >= 0) col[j] = p.signOf[j]! * cov.loadings[a * cov.k + t]!;
-      }
+    const loadingColumns = ws.loadingColumns(p, () =>
+      Array.from({ length: cov.k }, (_, t) => {
+        const col = new Float64Array(n);
+        for (let j = 0; j < n; j++) {
+          const a = p.assetOf[j]!;
+          if (a >= 0) col[j] = p.signOf[j]! * cov.loadings[a * cov.k + t]!;
+        }
+        return col;
+      }),
+    );
+    for (const col of loadingColumns) {
       columns.push(col);
       support.push(null);
     }
@@ -227,7 +249,7 @@ function structuredFactor(
     for (let s = 0; s < idx.length; s++) col[idx[s]!]! += val[s]!;
     wBlocks.push({ at: columns.length, size: 1, data: Float64Array.of(e) });
     columns.push(col);
-    support.push(idx.length * 4 < n ? idx : null);
+    support.push(idx.length * 4 < n ? distinct(idx) : null);
   });
   for (const [aux, c] of border) {
     const unit = ws.take(n);
@@ -260,10 +282,14 @@ function structuredFactor(
   }
   const r = columns.length;
   if (r === 0) return { solve: blockSolve };
-  const v = columns.map((c) => {
+  const sparseV = (a: number): Int32Array | null => (hasPartners ? null : (support[a] ?? null));
+  const v = columns.map((c, a) => {
     const t = ws.take(n);
-    t.set(c);
-    blockSolve(t);
+    const sup = sparseV(a);
+    if (sup === null) {
+      t.set(c);
+      blockSolve(t);
+    } else for (let i = 0; i < sup.length; i++) t[sup[i]!] = c[sup[i]!]! / diag[sup[i]!]!;
     return t;
   });
   // G = I + W·(U'V).
@@ -291,12 +317,15 @@ function structuredFactor(
       for (let b = 0; b < blk.size; b++) wMat[(blk.at + a) * r + blk.at + b] = blk.data[a * blk.size + b]!;
     }
   }
+  // G = I + W·(U'V), W block-diagonal: only the columns of a's block contribute.
   const g = new Float64Array(r * r);
-  for (let a = 0; a < r; a++) {
-    for (let b = 0; b < r; b++) {
-      let s = a === b ? 1 : 0;
-      for (let c = 0; c < r; c++) s += wMat[a * r + c]! * utv[c * r + b]!;
-      g[a * r + b] = s;
+  for (const blk of wBlocks) {
+    for (let a = blk.at; a < blk.at + blk.size; a++) {
+      for (let b = 0; b < r; b++) {
+        let s = a === b ? 1 : 0;
+        for (let c = blk.at; c < blk.at + blk.size; c++) s += wMat[a * r + c]! * utv[c * r + b]!;
+        g[a * r + b] = s;
+      }
     }
   }
   // G spans the dynamic range of the barrier terms late in the iterations: only a zero pivot is fatal.
@@ -318,7 +347,9 @@ function structuredFactor(
         const va = v[a]!;
         const ca = wt[a]!;
         if (ca === 0) continue;
-        for (let j = 0; j < n; j++) b[j]! -= va[j]! * ca;
+        const sup = sparseV(a);
+        if (sup === null) for (let j = 0; j < n; j++) b[j]! -= va[j]! * ca;
+        else for (let i = 0; i < sup.length; i++) b[sup[i]!]! -= va[sup[i]!]! * ca;
       }
     },
   };

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot kernels index typed arrays inside their checked dimensions */
+import { denseMatVecJs } from "../simd/denseProduct.ts";
 import type { ActiveSet, QpProblem, QpResiduals } from "./types.ts";
 
 /** out = (covScale·Σ + ridge·I)·w in asset space. */
@@ -11,13 +12,9 @@ export function assetHessianMatVec(p: QpProblem, w: Float64Array, out: Float64Ar
   }
   const c = p.covScale;
   if (cov.kind === "dense") {
-    const d = cov.data;
-    for (let i = 0; i < n; i++) {
-      const ri = i * n;
-      let s = 0;
-      for (let k = 0; k < n; k++) s += d[ri + k]! * w[k]!;
-      out[i] = c * s + p.ridge * w[i]!;
-    }
+    if (cov.product !== undefined) cov.product(w, out);
+    else denseMatVecJs(cov.data, n, w, out);
+    for (let i = 0; i < n; i++) out[i] = c * out[i]! + p.ridge * w[i]!;
     return;
   }
   const { k, loadings: b, factorCovariance: f, specificVariance: sv } = cov;

@@ -13,7 +13,17 @@
 
 /** Covariance of the asset block: a dense matrix or a factor model `Σ = B F B' + diag(s)`. */
 export type QpCovariance =
-  | { readonly kind: "dense"; readonly n: number; readonly data: Float64Array }
+  | {
+      readonly kind: "dense";
+      readonly n: number;
+      /** n×n row-major Σ. */
+      readonly data: Float64Array;
+      /**
+       * out = Σx by a kernel prepared for this solve (../simd/denseProduct.ts); when absent, the
+       * same sums in JS. Either way the result is identical.
+       */
+      readonly product?: (x: Float64Array, out: Float64Array) => void;
+    }
   | {
       readonly kind: "factor";
       readonly n: number;
@@ -53,7 +63,10 @@ export interface QpProblem {
   readonly lower: Float64Array;
   readonly upper: Float64Array;
   /** Name of the constraint behind each variable's lower/upper bound, for diagnostics. */
-  readonly boundNames?: { readonly lower: (j: number) => string; readonly upper: (j: number) => string };
+  readonly boundNames?: {
+    readonly lower: (j: number) => string;
+    readonly upper: (j: number) => string;
+  };
   readonly rows: readonly QpRow[];
 }
 

@@ -10,7 +10,7 @@
 //
 // Two backends: WebAssembly SIMD over a packed copy of the lower triangle, and a JS twin over the
 // row-major matrix itself. They add in the same order and give bit-identical results.
-import { axpyJs, dotJs, wasmKernels } from "../simd/kernels.ts";
+import { axpyJs, dotJs, reserveBytes, wasmKernels } from "../simd/kernels.ts";
 
 /** Sweeps over one Σ (n×n, row-major) and budgets b; vectors are length-n Float64Arrays. */
 export interface SweepEngine {
@@ -80,20 +80,11 @@ const MAX_WASM_BYTES = 2 ** 29;
  * overwritten by each one; engines are single-use (one solve, synchronous).
  */
 export function wasmSweepEngine(data: Float64Array, n: number, budgets: Float64Array): SweepEngine | undefined {
-  const kernels = wasmKernels();
+  const kernels = wasmKernels("riskParity");
   const packed = (n * (n + 1)) / 2;
   const bytes = 8 * (packed + 5 * n);
-  if (kernels === undefined || bytes > MAX_WASM_BYTES) return undefined;
-  const { memory } = kernels;
-  const missing = bytes - memory.buffer.byteLength;
-  if (missing > 0) {
-    try {
-      memory.grow(Math.ceil(missing / 65536));
-    } catch {
-      return undefined;
-    }
-  }
-  const heap = new Float64Array(memory.buffer);
+  if (kernels === undefined || bytes > MAX_WASM_BYTES || !reserveBytes(kernels, bytes)) return undefined;
+  const heap = new Float64Array(kernels.memory.buffer);
   for (let i = 0; i < n; i++) heap.set(data.subarray(i * n, i * n + i + 1), (i * (i + 1)) / 2);
   const ptr = (k: number): number => 8 * (packed + k * n);
   const view = (k: number): Float64Array => heap.subarray(packed + k * n, packed + (k + 1) * n);

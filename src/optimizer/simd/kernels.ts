@@ -247,30 +247,50 @@ export interface WasmKernels {
   gemv(rows: number, cols: number, a: number, x: number, out: number): void;
 }
 
-let instance: WasmKernels | null | undefined;
+let compiled: WebAssembly.Module | null | undefined;
+const instances = new Map<string, WasmKernels>();
 
 /**
- * The WebAssembly SIMD kernels, instantiated on first use, or `undefined` where WebAssembly or its
- * SIMD extension is unavailable (callers then use the JS twins). Synchronous: the module is tiny.
+ * The WebAssembly SIMD kernels for one client (`slot`), instantiated on first use with a memory of
+ * their own, or `undefined` where WebAssembly or its SIMD extension is unavailable (callers then
+ * use the JS twins). Each slot's memory belongs to its client alone (the risk-parity sweeps and
+ * the QP's dense products keep different data there); it grows as needed and is kept for reuse.
+ * Synchronous: the module is a few hundred bytes.
  */
-export function wasmKernels(): WasmKernels | undefined {
-  if (instance === undefined) {
-    instance = null;
+export function wasmKernels(slot: string): WasmKernels | undefined {
+  const existing = instances.get(slot);
+  if (existing !== undefined) return existing;
+  if (compiled === undefined) {
+    compiled = null;
     try {
       if (typeof WebAssembly === "object" && WebAssembly.validate(KERNEL_MODULE_BYTES)) {
-        const memory = new WebAssembly.Memory({ initial: 1 });
-        const module = new WebAssembly.Module(KERNEL_MODULE_BYTES);
-        const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<
-          WasmKernels,
-          "memory"
-        >;
-        instance = { ...exports, memory };
+        compiled = new WebAssembly.Module(KERNEL_MODULE_BYTES);
       }
     } catch {
-      instance = null;
+      compiled = null;
     }
   }
-  return instance ?? undefined;
+  if (compiled === null) return undefined;
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Omit<
+    WasmKernels,
+    "memory"
+  >;
+  const kernels: WasmKernels = { ...exports, memory };
+  instances.set(slot, kernels);
+  return kernels;
+}
+
+/** Grows the kernels' memory to at least `bytes`; false when the engine refuses. */
+export function reserveBytes(kernels: WasmKernels, bytes: number): boolean {
+  const missing = bytes - kernels.memory.buffer.byteLength;
+  if (missing <= 0) return true;
+  try {
+    kernels.memory.grow(Math.ceil(missing / 65536));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** JS twin of the wasm `dot`: a·b over `len` entries from the given offsets, same summation order. */

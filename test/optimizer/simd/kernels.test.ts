@@ -10,7 +10,7 @@ import {
 import { sleb, uleb } from "../../../src/optimizer/simd/wasmEncoder.ts";
 
 function kernels(): WasmKernels {
-  const k = wasmKernels();
+  const k = wasmKernels("test");
   if (k === undefined) throw new Error("Node 22 supports WebAssembly SIMD: the kernels must instantiate");
   return k;
 }
