@@ -20,7 +20,8 @@ const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}`;
 
 export default buildModule("Governance", (m) => {
   const deployer = m.getAccount(0);
-  const { guardianSafe } = m.useModule(GuardianSafeModule);
+  const safe = m.useModule(GuardianSafeModule);
+  const { guardianSafe } = safe;
   const genesis = m.getParameter("genesis");
 
   const token = m.contract("PortfolioToken", [
@@ -51,5 +52,5 @@ export default buildModule("Governance", (m) => {
     after: [...grants, registry],
   });
 
-  return { token, timelock, governor, registry, guardianSafe };
+  return { ...safe, token, timelock, governor, registry };
 });

@@ -4,12 +4,10 @@ import {
   type IgnitionModule,
   type IgnitionModuleResult,
 } from "@nomicfoundation/ignition-core";
-import { keccak256 } from "viem";
 import { DEMO_MARKET, marketAssets, type DemoMarket } from "../../src/chain/demoMarket.ts";
-import { UNISWAP_ARTIFACTS } from "../../src/chain/externalArtifacts.ts";
+import { PAIR_INIT_CODE_HASH } from "../../src/chain/uniswap.ts";
 import { buildDemoMarketModule } from "./DemoMarket.ts";
 import GovernanceModule from "./Governance.ts";
-import GuardianSafeModule from "./GuardianSafe.ts";
 import SettlementModule from "./Settlement.ts";
 import UniswapV2Module from "./UniswapV2.ts";
 
@@ -39,7 +37,6 @@ export function buildSystemModule(market: DemoMarket): SystemModule {
   const marketModule = buildDemoMarketModule(market);
   return buildModule("System", (m) => {
     const deployer = m.getAccount(0);
-    const guardian = m.useModule(GuardianSafeModule);
     const governance = m.useModule(GovernanceModule);
     const { oracle, settlement } = m.useModule(SettlementModule);
     const uniswap = m.useModule(UniswapV2Module);
@@ -53,11 +50,7 @@ export function buildSystemModule(market: DemoMarket): SystemModule {
 
     const vault = m.contract("PortfolioVault", [deployer, settlement, tokens]);
     const allowPortfolio = m.call(settlement, "setPortfolio", [vault, true], { id: "AllowVault" });
-    const adapter = m.contract("UniswapV2Adapter", [
-      uniswap.uniswapV2Factory,
-      keccak256(UNISWAP_ARTIFACTS.UniswapV2Pair.bytecode as `0x${string}`),
-      settlement,
-    ]);
+    const adapter = m.contract("UniswapV2Adapter", [uniswap.uniswapV2Factory, PAIR_INIT_CODE_HASH, settlement]);
     const allowVenue = m.call(settlement, "setVenue", [adapter, true], { id: "AllowUniswapV2Adapter" });
     assets.forEach((asset, i) => {
       const token = tokens[i];
@@ -76,7 +69,7 @@ export function buildSystemModule(market: DemoMarket): SystemModule {
       m.call(contract, "transferOwnership", [governance.timelock], { id: `Handover${name}`, after: wired });
     }
 
-    return { ...guardian, ...governance, oracle, settlement, vault, adapter, ...uniswap, ...listed };
+    return { ...governance, oracle, settlement, vault, adapter, ...uniswap, ...listed };
   });
 }
 

@@ -1,27 +1,36 @@
-import { ZeroAddress, type Signer } from "ethers";
-import type { Address, Hex } from "viem";
+import { Contract } from "ethers";
+import { getAddress, type Address, type Hex } from "viem";
 import type {
   ModelRegistry,
   PortfolioGovernor,
   PortfolioTimelock,
   PortfolioToken,
 } from "../../types/ethers-contracts/index.ts";
+import GovernanceModule from "../../ignition/modules/Governance.ts";
+import { InputError } from "../errors.ts";
+import type { DeploymentConnection } from "./deploySystem.ts";
+import { SAFE_ARTIFACTS } from "./externalArtifacts.ts";
+import { assertGovernanceRoles } from "./governance/assertRoles.ts";
 import type { GovernanceDeployment } from "./governance/deployment.ts";
 import type { RegistryGenesis } from "./governance/types.ts";
-import { WAD } from "./governance/types.ts";
-import { InputError } from "../errors.ts";
-import { deployArtifact as deploy } from "./artifacts.ts";
+import type { SafeInfrastructure } from "./safe.ts";
+import { genesisParameter } from "./systemParameters.ts";
 
 /** The timelock's delay: 48 h, in seconds. */
 export const TIMELOCK_DELAY_SECONDS = 48n * 3600n;
 
-/** Parameters of {@link deployGovernance}. Durations in seconds, token amounts in wei (18 decimals). */
+/**
+ * Parameters of {@link deployGovernance}: the `GuardianSafe` and `Governance` module parameters.
+ * Durations in seconds, token amounts in wei (18 decimals); defaults are the module's.
+ */
 export interface DeployGovernanceParameters {
-  /** The guardian multisig (a Safe): CANCELLER_ROLE on the timelock and pause power on the registry. */
-  readonly guardian: Address;
+  /** Owners of the guardian Safe (CANCELLER_ROLE on the timelock, pause power on the registry). */
+  readonly safeOwners: readonly Address[];
+  /** Owner signatures a Safe transaction needs; default 2. */
+  readonly safeThreshold?: number;
   /** What the registry starts with. */
   readonly genesis: RegistryGenesis;
-  /** Receives the whole token supply; defaults to the deployer. */
+  /** Receives the whole token supply; defaults to the deployer (account 0). */
   readonly tokenHolder?: Address;
   readonly tokenName?: string;
   readonly tokenSymbol?: string;
@@ -37,6 +46,8 @@ export interface DeployGovernanceParameters {
   readonly quorumPercent?: bigint;
   /** Timelock delay, at least 48 h (the contract refuses less); default 48 h. */
   readonly timelockDelay?: bigint;
+  /** Ignition deployment id (journal directory on http networks); default a fresh one per call. */
+  readonly deploymentId?: string;
 }
 
 /** Result of {@link deployGovernance}: the contracts bound to the deployer, and the deployment record. */
@@ -45,118 +56,100 @@ export interface DeployGovernanceReturnType {
   readonly timelock: PortfolioTimelock;
   readonly governor: PortfolioGovernor;
   readonly registry: ModelRegistry;
+  /** The guardian Safe. */
+  readonly safe: Contract;
+  readonly safeInfra: SafeInfrastructure;
   readonly deployment: GovernanceDeployment;
 }
 
 /**
- * Deploys the DAO's governance and wires its roles:
- * token → timelock (48 h, deployer as temporary admin) → governor → registry (owned by the timelock);
- * the governor becomes the timelock's only proposer and executor (and a canceller), the guardian a
- * canceller only; finally the deployer renounces DEFAULT_ADMIN_ROLE, leaving the timelock as its own
- * admin. Checks the resulting roles before returning.
+ * Deploys the DAO's governance with the Ignition module ignition/modules/Governance.ts: a guardian
+ * Safe, then token → timelock (48 h, deployer as temporary admin) → governor → registry (owned by the
+ * timelock); the governor becomes the timelock's only proposer and executor (and a canceller), the
+ * Safe a canceller only; the deployer renounces DEFAULT_ADMIN_ROLE, leaving the timelock its own
+ * admin. Checks the resulting roles before returning. Account 0 of the connection deploys.
  *
+ * @throws {InputError} `SAFE_OWNERS_INVALID` when there are fewer owners than the threshold.
  * @example
  * ```ts
- * const { registry, deployment } = await deployGovernance(deployer, { guardian: safeAddress, genesis });
+ * const { registry, deployment } = await deployGovernance(await network.create(), { safeOwners: [a, b, c], genesis });
  * writeFileSync("deployments/localhost.json", JSON.stringify(deployment, null, 2));
  * ```
  */
 export async function deployGovernance(
-  deployer: Signer,
+  connection: DeploymentConnection,
   parameters: DeployGovernanceParameters,
 ): Promise<DeployGovernanceReturnType> {
-  if (BigInt(parameters.guardian) === 0n) {
-    throw new InputError("GUARDIAN_MISSING", "the guardian Safe must be deployed first", "guardian");
+  const threshold = parameters.safeThreshold ?? 2;
+  if (!Number.isInteger(threshold) || threshold < 1 || parameters.safeOwners.length < threshold) {
+    throw new InputError(
+      "SAFE_OWNERS_INVALID",
+      `a ${threshold}-of-${parameters.safeOwners.length} guardian Safe is impossible`,
+      "safeOwners",
+    );
   }
-  const deployerAddress = await deployer.getAddress();
-  const provider = deployer.provider;
-  if (provider === null) throw new Error("deployGovernance needs a signer connected to a provider");
-  const { chainId } = await provider.getNetwork();
+  const { ethers } = connection;
+  const [deployer] = await ethers.getSigners();
+  if (deployer === undefined) throw new Error("deployGovernance needs a connection with at least one account");
+  const { chainId } = await ethers.provider.getNetwork();
+  const blockNumber = (await ethers.provider.getBlockNumber()) + 1;
+  const optional: readonly (keyof DeployGovernanceParameters & string)[] = [
+    "tokenHolder",
+    "tokenName",
+    "tokenSymbol",
+    "tokenSupply",
+    "votingDelay",
+    "votingPeriod",
+    "proposalThreshold",
+    "quorumPercent",
+    "timelockDelay",
+  ];
 
-  const token = await deploy<PortfolioToken>(deployer, "governance/PortfolioToken.sol", "PortfolioToken", [
-    parameters.tokenName ?? "Portfolio DAO",
-    parameters.tokenSymbol ?? "PDAO",
-    parameters.tokenHolder ?? deployerAddress,
-    parameters.tokenSupply ?? 1_000_000n * WAD,
-  ]);
-  // Log scans start at the token's block: nothing of this deployment can be older.
-  const blockNumber = (await token.deploymentTransaction()?.wait())?.blockNumber ?? (await provider.getBlockNumber());
-  const timelock = await deploy<PortfolioTimelock>(deployer, "governance/PortfolioTimelock.sol", "PortfolioTimelock", [
-    parameters.timelockDelay ?? TIMELOCK_DELAY_SECONDS,
-    [],
-    [],
-    deployerAddress,
-  ]);
-  const governor = await deploy<PortfolioGovernor>(deployer, "governance/PortfolioGovernor.sol", "PortfolioGovernor", [
-    await token.getAddress(),
-    await timelock.getAddress(),
-    parameters.votingDelay ?? 86_400n,
-    parameters.votingPeriod ?? 5n * 86_400n,
-    parameters.proposalThreshold ?? 10_000n * WAD,
-    parameters.quorumPercent ?? 4n,
-  ]);
-  const registry = await deploy<ModelRegistry>(deployer, "registry/ModelRegistry.sol", "ModelRegistry", [
-    await timelock.getAddress(),
-    parameters.guardian,
-    parameters.genesis,
-  ]);
+  const deployed = await connection.ignition.deploy(GovernanceModule, {
+    parameters: {
+      GuardianSafe: { owners: [...parameters.safeOwners], threshold },
+      Governance: {
+        genesis: genesisParameter(parameters.genesis),
+        ...Object.fromEntries(optional.flatMap((k) => (parameters[k] === undefined ? [] : [[k, parameters[k]]]))),
+      },
+    },
+    deploymentId: parameters.deploymentId ?? `governance-${chainId}-${Date.now()}`,
+    config: { blockPollingInterval: 50 },
+  });
+  const address = async (c: { getAddress(): Promise<string> }): Promise<Address> => getAddress(await c.getAddress());
+  const a = {
+    token: await address(deployed.token),
+    timelock: await address(deployed.timelock),
+    governor: await address(deployed.governor),
+    registry: await address(deployed.registry),
+    safe: await address(deployed.guardianSafe),
+  };
+  const timelock = await ethers.getContractAt("PortfolioTimelock", a.timelock, deployer);
+  await assertGovernanceRoles(timelock, { governor: a.governor, guardian: a.safe, deployer: deployer.address });
 
-  const governorAddress = await governor.getAddress();
-  const [proposer, executor, canceller, admin] = await Promise.all([
-    timelock.PROPOSER_ROLE(),
-    timelock.EXECUTOR_ROLE(),
-    timelock.CANCELLER_ROLE(),
-    timelock.DEFAULT_ADMIN_ROLE(),
-  ]);
-  for (const [role, account] of [
-    [proposer, governorAddress],
-    [executor, governorAddress],
-    [canceller, governorAddress],
-    [canceller, parameters.guardian],
-  ] as const) {
-    await (await timelock.grantRole(role, account)).wait();
-  }
-  await (await timelock.renounceRole(admin, deployerAddress)).wait();
-
-  await assertRoles(timelock, { governor: governorAddress, guardian: parameters.guardian, deployer: deployerAddress });
   const deployment: GovernanceDeployment = {
     chainId: Number(chainId),
     contracts: {
-      ModelRegistry: (await registry.getAddress()) as Address,
-      PortfolioGovernor: governorAddress as Address,
-      TimelockController: (await timelock.getAddress()) as Address,
-      PortfolioToken: (await token.getAddress()) as Address,
-      GuardianSafe: parameters.guardian,
+      ModelRegistry: a.registry,
+      PortfolioGovernor: a.governor,
+      TimelockController: a.timelock,
+      PortfolioToken: a.token,
+      GuardianSafe: a.safe,
     },
     blockNumber,
     optimizerBuildHash: parameters.genesis.optimizerBuildHash.toLowerCase() as Hex,
   };
-  return { token, timelock, governor, registry, deployment };
-}
-
-/** Fails loudly if setup left any role other than the intended ones. */
-async function assertRoles(
-  timelock: PortfolioTimelock,
-  who: { governor: string; guardian: string; deployer: string },
-): Promise<void> {
-  const [proposer, executor, canceller, admin] = await Promise.all([
-    timelock.PROPOSER_ROLE(),
-    timelock.EXECUTOR_ROLE(),
-    timelock.CANCELLER_ROLE(),
-    timelock.DEFAULT_ADMIN_ROLE(),
-  ]);
-  const expectations: [string, string, string, boolean][] = [
-    ["PROPOSER_ROLE", proposer, who.governor, true],
-    ["EXECUTOR_ROLE", executor, who.governor, true],
-    ["PROPOSER_ROLE", proposer, who.guardian, false],
-    ["EXECUTOR_ROLE", executor, ZeroAddress, false],
-    ["CANCELLER_ROLE", canceller, who.guardian, true],
-    ["DEFAULT_ADMIN_ROLE", admin, who.deployer, false],
-    ["DEFAULT_ADMIN_ROLE", admin, await timelock.getAddress(), true],
-  ];
-  for (const [name, role, account, expected] of expectations) {
-    if ((await timelock.hasRole(role, account)) !== expected) {
-      throw new Error(`governance setup: ${account} should ${expected ? "" : "not "}hold ${name}`);
-    }
-  }
+  return {
+    token: await ethers.getContractAt("PortfolioToken", a.token, deployer),
+    timelock,
+    governor: await ethers.getContractAt("PortfolioGovernor", a.governor, deployer),
+    registry: await ethers.getContractAt("ModelRegistry", a.registry, deployer),
+    safe: new Contract(a.safe, SAFE_ARTIFACTS.Safe.abi, deployer),
+    safeInfra: {
+      singleton: await address(deployed.safeSingleton),
+      factory: await address(deployed.safeProxyFactory),
+      multiSendCallOnly: await address(deployed.multiSendCallOnly),
+    },
+    deployment,
+  };
 }

@@ -1,38 +1,18 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import {
   Contract,
-  ContractFactory,
   ZeroAddress,
-  getAddress,
   solidityPacked,
   type ContractTransactionReceipt,
-  type InterfaceAbi,
   type Signer,
   type TypedDataField,
 } from "ethers";
+import { SAFE_ARTIFACTS } from "./externalArtifacts.ts";
 
 /**
- * Deploys and drives a real Safe (`@safe-global/safe-smart-account` 1.5 bytecode) with ethers: the
- * guardian multisig of the DAO in tests and the demo.
+ * Drives a real Safe (`@safe-global/safe-smart-account` 1.5): owner-signed EIP-712 `SafeTx`
+ * transactions from the guardian multisig, in tests and the demo. The Safe itself is deployed by the
+ * Ignition module ignition/modules/GuardianSafe.ts.
  */
-
-interface Artifact {
-  readonly abi: InterfaceAbi;
-  readonly bytecode: string;
-}
-
-const require = createRequire(import.meta.url);
-
-function loadArtifact(path: string): Artifact {
-  const file = require.resolve(`@safe-global/safe-smart-account/build/artifacts/contracts/${path}`);
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as Artifact;
-  return { abi: parsed.abi, bytecode: parsed.bytecode };
-}
-
-const SAFE_ARTIFACT = loadArtifact("Safe.sol/Safe.json");
-const FACTORY_ARTIFACT = loadArtifact("proxies/SafeProxyFactory.sol/SafeProxyFactory.json");
-const MULTISEND_ARTIFACT = loadArtifact("libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json");
 
 /** The Safe singleton, proxy factory and batching library that every Safe proxy of a deployment shares. */
 export interface SafeInfrastructure {
@@ -40,71 +20,6 @@ export interface SafeInfrastructure {
   readonly factory: string;
   /** `MultiSendCallOnly`: lets one Safe transaction make several calls, atomically. */
   readonly multiSendCallOnly: string;
-}
-
-/**
- * Deploys the Safe singleton, the SafeProxyFactory and MultiSendCallOnly from the package's build artifacts.
- *
- * @example
- * ```ts
- * const infra = await deploySafeInfrastructure(deployer);
- * const guardian = await createSafe(deployer, infra, { owners: [a, b, c], threshold: 2 });
- * ```
- */
-export async function deploySafeInfrastructure(deployer: Signer): Promise<SafeInfrastructure> {
-  const singleton = await new ContractFactory(SAFE_ARTIFACT.abi, SAFE_ARTIFACT.bytecode, deployer).deploy();
-  const factory = await new ContractFactory(FACTORY_ARTIFACT.abi, FACTORY_ARTIFACT.bytecode, deployer).deploy();
-  const multiSend = await new ContractFactory(MULTISEND_ARTIFACT.abi, MULTISEND_ARTIFACT.bytecode, deployer).deploy();
-  await Promise.all([singleton.waitForDeployment(), factory.waitForDeployment(), multiSend.waitForDeployment()]);
-  return {
-    singleton: await singleton.getAddress(),
-    factory: await factory.getAddress(),
-    multiSendCallOnly: await multiSend.getAddress(),
-  };
-}
-
-/** Parameters of {@link createSafe}. */
-export interface CreateSafeParameters {
-  readonly owners: readonly string[];
-  /** Number of owner signatures a transaction needs. */
-  readonly threshold: number;
-  /** Salt of the CREATE2 proxy deployment; change it to deploy a second Safe with the same owners. */
-  readonly saltNonce?: bigint;
-}
-
-/**
- * Creates a Safe proxy through the factory and runs `setup(owners, threshold)` in the same
- * transaction (no fallback handler, no modules, no payment).
- *
- * @returns The Safe as an ethers contract bound to `deployer`.
- */
-export async function createSafe(
-  deployer: Signer,
-  infra: SafeInfrastructure,
-  { owners, threshold, saltNonce = 0n }: CreateSafeParameters,
-): Promise<Contract> {
-  const safeInterface = new Contract(infra.singleton, SAFE_ARTIFACT.abi).interface;
-  const initializer = safeInterface.encodeFunctionData("setup", [
-    owners,
-    threshold,
-    ZeroAddress,
-    "0x",
-    ZeroAddress,
-    ZeroAddress,
-    0,
-    ZeroAddress,
-  ]);
-  const factory = new Contract(infra.factory, FACTORY_ARTIFACT.abi, deployer);
-  const createProxy = factory.getFunction("createProxyWithNonce");
-  const tx = await createProxy(infra.singleton, initializer, saltNonce);
-  const receipt = (await tx.wait()) as ContractTransactionReceipt;
-  for (const log of receipt.logs) {
-    const parsed = factory.interface.parseLog(log);
-    if (parsed?.name === "ProxyCreation") {
-      return new Contract(getAddress(parsed.args[0] as string), SAFE_ARTIFACT.abi, deployer);
-    }
-  }
-  throw new Error("SafeProxyFactory emitted no ProxyCreation event");
 }
 
 /** A call the Safe makes (operation CALL, no refund). */
@@ -179,7 +94,7 @@ export function execSafeBatch(
       [0, c.to, c.value ?? 0n, dataLength(c.data), c.data],
     ).slice(2),
   );
-  const multiSend = new Contract(infra.multiSendCallOnly, MULTISEND_ARTIFACT.abi);
+  const multiSend = new Contract(infra.multiSendCallOnly, SAFE_ARTIFACTS.MultiSendCallOnly.abi);
   const data = multiSend.interface.encodeFunctionData("multiSend", [`0x${packed.join("")}`]);
   return execSafe(safe, owners, { to: infra.multiSendCallOnly, data }, 1);
 }

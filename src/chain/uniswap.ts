@@ -1,26 +1,17 @@
-// Deploys the real Uniswap V2 contracts (factory, pairs, Router02, WETH9) from the bytecode shipped
-// in @uniswap/v2-core and @uniswap/v2-periphery (compiled with solc 0.5.16 / 0.6.6 by Uniswap; we do
-// not recompile them), and seeds pools with liquidity. Used by the settlement tests, the gas script
-// and the demo.
-import { createRequire } from "node:module";
-import { ContractFactory, keccak256, type Contract, type InterfaceAbi, type Signer } from "ethers";
+// The real Uniswap V2 contracts (factory, pairs, Router02, WETH9) from the bytecode shipped in
+// @uniswap/v2-core and @uniswap/v2-periphery (compiled with solc 0.5.16 / 0.6.6 by Uniswap; we do not
+// recompile them). The system and the demo deploy them with the Ignition module
+// ignition/modules/UniswapV2.ts; `deployUniswapV2` and `seedPool` serve the test fixtures that build
+// other systems on a bare signer (settlement tests against a mock registry, keeper tests on a raw
+// JSON-RPC node) and the gas bench.
+import { ContractFactory, keccak256, type Contract, type Signer } from "ethers";
+import type { Artifact } from "@nomicfoundation/ignition-core";
+import { UNISWAP_ARTIFACTS } from "./externalArtifacts.ts";
 
-const require = createRequire(import.meta.url);
-
-interface UniswapArtifact {
-  readonly abi: InterfaceAbi;
-  readonly bytecode: string;
-}
-
-function artifact(path: string): UniswapArtifact {
-  const json = require(path) as UniswapArtifact;
-  return { abi: json.abi, bytecode: json.bytecode.startsWith("0x") ? json.bytecode : `0x${json.bytecode}` };
-}
-
-const FACTORY = artifact("@uniswap/v2-core/build/UniswapV2Factory.json");
-const PAIR = artifact("@uniswap/v2-core/build/UniswapV2Pair.json");
-const ROUTER = artifact("@uniswap/v2-periphery/build/UniswapV2Router02.json");
-const WETH = artifact("@uniswap/v2-periphery/build/WETH9.json");
+const FACTORY = UNISWAP_ARTIFACTS.UniswapV2Factory;
+const PAIR = UNISWAP_ARTIFACTS.UniswapV2Pair;
+const ROUTER = UNISWAP_ARTIFACTS.UniswapV2Router02;
+const WETH = UNISWAP_ARTIFACTS.WETH9;
 
 /**
  * keccak256 of the shipped pair creation code: the CREATE2 init-code hash of every pair the shipped
@@ -100,7 +91,7 @@ export async function seedPool(
   return pair;
 }
 
-async function deploy(art: UniswapArtifact, signer: Signer, ...args: unknown[]): Promise<Contract> {
+async function deploy(art: Artifact, signer: Signer, ...args: unknown[]): Promise<Contract> {
   const contract = await new ContractFactory(art.abi, art.bytecode, signer).deploy(...args);
   await contract.waitForDeployment();
   return contract as Contract;

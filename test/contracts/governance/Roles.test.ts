@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Address } from "viem";
 import { deployGovernance } from "../../../src/chain/deployGovernance.ts";
 import { InputError } from "../../../src/errors.ts";
-import { deployFixture, genesisFor, networkHelpers, type GovernanceFixture } from "./fixture.ts";
+import { connection, deployFixture, genesisFor, networkHelpers, type GovernanceFixture } from "./fixture.ts";
 
 describe("Governance: roles after setup", () => {
   let f: GovernanceFixture;
@@ -46,12 +46,13 @@ describe("Governance: roles after setup", () => {
     expect(await f.governor.CLOCK_MODE()).to.equal("mode=timestamp");
   });
 
-  it("refuses to deploy without a guardian", async () => {
-    const error = await deployGovernance(f.deployer, {
-      guardian: `0x${"00".repeat(20)}` as Address,
+  it("refuses a guardian Safe with fewer owners than its threshold, naming the field", async () => {
+    const error = await deployGovernance(connection, {
+      safeOwners: [f.safeOwners[0]!.address as Address],
       genesis: genesisFor([], []),
     }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(InputError);
-    expect((error as InputError).code).to.equal("GUARDIAN_MISSING");
+    expect((error as InputError).code).to.equal("SAFE_OWNERS_INVALID");
+    expect((error as InputError).message).to.contain("2-of-1");
   });
 });

@@ -1,11 +1,9 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { Contract } from "ethers";
 import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 import { deployGovernance, type DeployGovernanceReturnType } from "../../../src/chain/deployGovernance.ts";
 import type { RegistryGenesis, StrategyParameters } from "../../../src/chain/governance/types.ts";
 import { WAD } from "../../../src/chain/governance/types.ts";
-import { createSafe, deploySafeInfrastructure, type SafeInfrastructure } from "../../../src/chain/safe.ts";
 
 export const connection = await network.create();
 export const { ethers, networkHelpers } = connection;
@@ -43,24 +41,17 @@ export interface GovernanceFixture extends DeployGovernanceReturnType {
   readonly voter: HardhatEthersSigner;
   readonly outsider: HardhatEthersSigner;
   readonly safeOwners: readonly HardhatEthersSigner[];
-  readonly safe: Contract;
-  readonly safeInfra: SafeInfrastructure;
 }
 
 /** Deploys a 2-of-3 guardian Safe and the whole governance, the voter holding and delegating all votes. */
 export async function deployFixture(): Promise<GovernanceFixture> {
   const [deployer, voter, outsider, o1, o2, o3, signer, keeper] = await ethers.getSigners();
   const safeOwners = [o1!, o2!, o3!];
-  const infra = await deploySafeInfrastructure(deployer!);
-  const safe = await createSafe(deployer!, infra, {
-    owners: await Promise.all(safeOwners.map((o) => o.getAddress())),
-    threshold: 2,
-  });
-  const deployed = await deployGovernance(deployer!, {
-    guardian: (await safe.getAddress()) as Address,
+  const deployed = await deployGovernance(connection, {
+    safeOwners: safeOwners.map((o) => o.address as Address),
     tokenHolder: voter!.address as Address,
     genesis: genesisFor([signer!.address as Address], [keeper!.address as Address]),
   });
   await deployed.token.connect(voter!).delegate(voter!.address);
-  return { ...deployed, deployer: deployer!, voter: voter!, outsider: outsider!, safeOwners, safe, safeInfra: infra };
+  return { ...deployed, deployer: deployer!, voter: voter!, outsider: outsider!, safeOwners };
 }
