@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 import { parseDeployment } from "../../src/chain/governance/deployment.ts";
 import { parseKeeperDeployment } from "../../src/keeper/deployment.ts";
+import { DEMO_BASE_ASSET, DEMO_MARKET, marketAssets } from "../../src/chain/demoMarket.ts";
 import {
   DEMO_ASSETS,
   deploySystem,
@@ -91,6 +92,38 @@ describe("deploySystem", function () {
       expect(assetReserve).to.equal(unitsForUsd(100_000_000, asset.decimals, asset.feedAnswer));
     }
     expect(await sys.settlement.paused()).to.equal(false);
+  });
+
+  it("refuses a market whose holdings do not match its assets, naming the field", function () {
+    expect(() => marketAssets({ ...DEMO_MARKET, holdingsUsd: [1] })).to.throw(/1 holdings for 6 assets/);
+  });
+
+  it("builds the system module for another market: its assets, holdings and pool depths", async function () {
+    const [, keeper, signer, o1, o2, o3] = await ethers.getSigners();
+    const sys = await deploySystem(connection, {
+      network: "hardhat",
+      safeOwners: [o1!, o2!, o3!].map((o) => o.address as Address),
+      optimizerBuildHash: BUILD_HASH,
+      optimizerVersion: "0.1.0",
+      keepers: [keeper!.address as Address],
+      viewSigners: [signer!.address as Address],
+      market: { base: DEMO_BASE_ASSET, assets: [DEMO_ASSETS[1]!], holdingsUsd: [2_000, 0], poolDepthUsd: 1_000_000 },
+    });
+    expect(sys.assets.map((a) => a.symbol)).to.deep.equal(["USDC", "AMZN"]);
+    const [tokens, balances] = await sys.vault.holdings();
+    expect(tokens).to.deep.equal(sys.assets.map((a) => a.address));
+    expect(balances).to.deep.equal([2_000n * 10n ** 6n, 0n]);
+    const [base, amzn] = sys.assets;
+    expect(await amzn!.token.balanceOf(amzn!.pair!)).to.equal(unitsForUsd(1_000_000, 8, amzn!.feedAnswer));
+    expect(await base!.token.balanceOf(amzn!.pair!)).to.equal(1_000_000n * 10n ** 6n);
+  });
+
+  it("keeps no Ignition journal for the in-process chain", async function () {
+    const journals = new URL("../../ignition/deployments/", import.meta.url);
+    const list = (): string[] => (existsSync(journals) ? readdirSync(journals) : []);
+    const before = list();
+    await deployed();
+    expect(list()).to.deep.equal(before);
   });
 
   it("writes a deployment record that portfolio gov accepts", async function () {
