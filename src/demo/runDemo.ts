@@ -105,15 +105,17 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   say(`  build hash ${bundle.buildHash}`);
 
   // 2. Everything on chain.
-  const system = await step("deploy Safe, governance, oracle, settlement, vault, Uniswap V2", () =>
-    deploySystem(options.connection, {
-      network: options.network,
-      safeOwners,
-      optimizerBuildHash: bundle.buildHash,
-      optimizerVersion: "0.1.0",
-      keepers: [keeper.address],
-      viewSigners: [viewSigner.address],
-    }),
+  const system = await step(
+    "deploy the System Ignition module (Safe, governance, oracle, settlement, vault, Uniswap V2)",
+    () =>
+      deploySystem(options.connection, {
+        network: options.network,
+        safeOwners,
+        optimizerBuildHash: bundle.buildHash,
+        optimizerVersion: "0.1.0",
+        keepers: [keeper.address],
+        viewSigners: [viewSigner.address],
+      }),
   );
   const record = system.toDeploymentJson();
   if (options.deploymentPath !== undefined)
