@@ -142,7 +142,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         }
 
         _status[id] = Status.Finalized;
-        delete _pendingOf[ctx.portfolio];
+        _clearPending(ctx.portfolio);
         for (uint256 i; i < n; ++i) {
             RebalanceInstructionLib.Leg storage stored = p.legs[i];
             IERC20(stored.buyToken).safeTransfer(ctx.portfolio, p.amountsOut[i]);
@@ -236,7 +236,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         bytes32 id = instruction.id;
         uint256 n = instruction.legs.length;
         _status[id] = Status.PendingFinality;
-        _pendingOf[ctx.portfolio] = id;
+        _setPending(ctx.portfolio, id);
         Pending storage p = _pending[id];
         p.portfolio = ctx.portfolio;
         p.deadline = instruction.deadline;
@@ -257,7 +257,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
     function _unwind(bytes32 id, Pending storage p, RollbackReason reason) private {
         address portfolio = p.portfolio;
         _status[id] = Status.RolledBack;
-        delete _pendingOf[portfolio];
+        _clearPending(portfolio);
         uint256 n = p.legs.length;
         address[] memory tokens = new address[](n);
         uint256[] memory amounts = new uint256[](n);

@@ -33,13 +33,20 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         PostTradeChecks.Limits limits;
     }
 
+    /// @dev Everything admission reads and writes about a portfolio, in one slot: one cold read and
+    /// one write per instruction. `busy` mirrors `_pendingOf[portfolio] != 0`.
+    struct PortfolioState {
+        bool allowed;
+        bool busy;
+        uint240 lastNonce;
+    }
+
     IModelRegistry private immutable _REGISTRY;
     IPriceOracle private immutable _ORACLE;
 
     mapping(bytes32 id => Status) internal _status;
-    mapping(address portfolio => uint256) private _lastNonce;
-    mapping(address portfolio => bytes32) internal _pendingOf;
-    mapping(address portfolio => bool) private _portfolios;
+    mapping(address portfolio => PortfolioState) private _portfolioState;
+    mapping(address portfolio => bytes32) private _pendingOf;
     mapping(address venue => bool) private _venues;
 
     constructor(
@@ -56,7 +63,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
     /// @notice Allows or disallows a portfolio vault (governance).
     function setPortfolio(address portfolio, bool allowed) external onlyOwner {
         if (portfolio == address(0)) revert Settlement__ZeroAddress();
-        _portfolios[portfolio] = allowed;
+        _portfolioState[portfolio].allowed = allowed;
         emit PortfolioSet(portfolio, allowed);
     }
 
@@ -79,7 +86,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
 
     /// @notice Whether `portfolio` is an allowed vault.
     function isPortfolio(address portfolio) external view returns (bool) {
-        return _portfolios[portfolio];
+        return _portfolioState[portfolio].allowed;
     }
 
     /// @notice Whether `venue` is an allowed adapter.
@@ -94,7 +101,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
 
     /// @inheritdoc ISettlement
     function lastNonce(address portfolio) external view returns (uint256) {
-        return _lastNonce[portfolio];
+        return _portfolioState[portfolio].lastNonce;
     }
 
     /// @inheritdoc ISettlement
@@ -135,18 +142,20 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         _requireOperational();
         bytes32 id = instruction.id;
         address portfolio = instruction.portfolio;
-        if (!_REGISTRY.isKeeper(keeper)) revert Settlement__NotKeeper(keeper);
-        if (!_portfolios[portfolio]) revert Settlement__UnknownPortfolio(portfolio);
-        if (_status[id] != Status.None) revert Settlement__InstructionExists(id, _status[id]);
-        uint256 last = _lastNonce[portfolio];
-        if (instruction.nonce <= last) revert Settlement__StaleNonce(portfolio, instruction.nonce, last);
+        IModelRegistry.SettlementTerms memory terms = _REGISTRY.settlementTerms(keeper);
+        if (!terms.isKeeper) revert Settlement__NotKeeper(keeper);
+        PortfolioState memory state = _portfolioState[portfolio];
+        if (!state.allowed) revert Settlement__UnknownPortfolio(portfolio);
+        Status status = _status[id];
+        if (status != Status.None) revert Settlement__InstructionExists(id, status);
+        uint256 nonce = instruction.nonce;
+        if (nonce <= state.lastNonce) revert Settlement__StaleNonce(portfolio, nonce, state.lastNonce);
+        if (nonce > type(uint240).max) revert Settlement__NonceTooLarge(nonce, type(uint240).max);
         if (block.timestamp > instruction.deadline) revert Settlement__Expired(instruction.deadline, block.timestamp);
-        bytes32 pinned = _REGISTRY.optimizerBuildHash();
-        if (instruction.optimiserBuildHash != pinned) {
-            revert Settlement__BuildHashMismatch(pinned, instruction.optimiserBuildHash);
+        if (instruction.optimiserBuildHash != terms.optimizerBuildHash) {
+            revert Settlement__BuildHashMismatch(terms.optimizerBuildHash, instruction.optimiserBuildHash);
         }
-        bytes32 busy = _pendingOf[portfolio];
-        if (busy != bytes32(0)) revert Settlement__PortfolioBusy(portfolio, busy);
+        if (state.busy) revert Settlement__PortfolioBusy(portfolio, _pendingOf[portfolio]);
 
         ctx.portfolio = portfolio;
         (ctx.assets, ctx.preBalances) = IPortfolioVault(portfolio).holdings();
@@ -154,9 +163,9 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         ctx.prices = _prices(ctx.assets);
         (ctx.preNav, ctx.preWeights) = PostTradeChecks.weigh(ctx.preBalances, ctx.prices);
         if (ctx.preNav == 0) revert Settlement__ZeroNav(portfolio);
-        ctx.limits = _limits();
+        ctx.limits = _limitsOf(terms);
 
-        _lastNonce[portfolio] = instruction.nonce;
+        _portfolioState[portfolio].lastNonce = uint240(nonce);
         ctx.instructionHash = instruction.hash();
         _emitIssued(instruction, keeper, ctx.instructionHash);
 
@@ -201,8 +210,9 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         }
     }
 
-    /// @dev Moves every leg's sell amount from the vault into escrow in one vault call and refuses
-    /// fee-on-transfer tokens: the escrow must gain exactly the sum sold of each token.
+    /// @dev Moves every leg's sell amount from the vault into escrow in one vault call, one transfer
+    /// per distinct sell token (legs selling the same token share it), and refuses fee-on-transfer
+    /// tokens: the escrow must gain exactly the sum sold of each token. The event still lists every leg.
     function _fundEscrow(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         address portfolio
@@ -210,21 +220,35 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         uint256 n = instruction.legs.length;
         tokens = new address[](n);
         amounts = new uint256[](n);
-        uint256[] memory before = new uint256[](n);
+        address[] memory seen = new address[](n);
+        uint256[] memory seenSums = new uint256[](n);
+        uint256 d;
         for (uint256 i; i < n; ++i) {
-            tokens[i] = instruction.legs[i].sellToken;
-            amounts[i] = instruction.legs[i].amountIn;
-            before[i] = IERC20(tokens[i]).balanceOf(address(this));
-        }
-        IPortfolioVault(portfolio).fundEscrow(tokens, amounts);
-        for (uint256 i; i < n; ++i) {
-            address token = tokens[i];
-            uint256 expected;
-            for (uint256 j; j < n; ++j) {
-                if (tokens[j] == token) expected += amounts[j];
+            RebalanceInstructionLib.Leg calldata leg = instruction.legs[i];
+            (address token, uint256 amount) = (leg.sellToken, leg.amountIn);
+            tokens[i] = token;
+            amounts[i] = amount;
+            uint256 j;
+            while (j < d && seen[j] != token) ++j;
+            if (j == d) {
+                seen[d] = token;
+                ++d;
             }
-            uint256 received = IERC20(token).balanceOf(address(this)) - before[i];
-            if (received != expected) revert Settlement__FeeOnTransfer(token, expected, received);
+            seenSums[j] += amount;
+        }
+        address[] memory distinct = new address[](d);
+        uint256[] memory sums = new uint256[](d);
+        uint256[] memory before = new uint256[](d);
+        for (uint256 j; j < d; ++j) {
+            distinct[j] = seen[j];
+            sums[j] = seenSums[j];
+            before[j] = IERC20(seen[j]).balanceOf(address(this));
+        }
+        IPortfolioVault(portfolio).fundEscrow(distinct, sums);
+        for (uint256 j; j < d; ++j) {
+            address token = distinct[j];
+            uint256 received = IERC20(token).balanceOf(address(this)) - before[j];
+            if (received != sums[j]) revert Settlement__FeeOnTransfer(token, sums[j], received);
         }
         emit EscrowLocked(instruction.id, portfolio, tokens, amounts);
         _recordAudit(EscrowLocked.selector, keccak256(abi.encode(instruction.id, portfolio, tokens, amounts)));
@@ -245,23 +269,38 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         return _REGISTRY.isKeeper(account);
     }
 
-    function _prices(address[] memory assets) internal view returns (uint256[] memory prices) {
-        uint256 n = assets.length;
-        prices = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            prices[i] = _ORACLE.priceOf(assets[i]);
-        }
+    /// @dev Every asset priced in one oracle call.
+    function _prices(address[] memory assets) internal view returns (uint256[] memory) {
+        return _ORACLE.pricesOf(assets);
     }
 
-    function _limits() internal view returns (PostTradeChecks.Limits memory limits) {
-        IModelRegistry.StrategyParameters memory params = _REGISTRY.strategyParameters();
-        IModelRegistry.ConstraintSet memory constraints = _REGISTRY.constraintSet();
-        limits = PostTradeChecks.Limits({
-            maxLossBps: params.maxSlippageBps,
-            tolerance: params.driftThreshold,
-            maxPositionWeight: constraints.maxPositionWeight,
-            maxTurnover: constraints.maxTurnover
-        });
+    /// @dev The registry's current limits (the keeper role is not needed here: `address(0)` is never one).
+    function _limits() internal view returns (PostTradeChecks.Limits memory) {
+        return _limitsOf(_REGISTRY.settlementTerms(address(0)));
+    }
+
+    function _limitsOf(
+        IModelRegistry.SettlementTerms memory terms
+    ) private pure returns (PostTradeChecks.Limits memory) {
+        return
+            PostTradeChecks.Limits({
+                maxLossBps: terms.maxSlippageBps,
+                tolerance: terms.driftThreshold,
+                maxPositionWeight: terms.maxPositionWeight,
+                maxTurnover: terms.maxTurnover
+            });
+    }
+
+    /// @dev Marks `portfolio` busy with the two-step instruction `id` (lock).
+    function _setPending(address portfolio, bytes32 id) internal {
+        _pendingOf[portfolio] = id;
+        _portfolioState[portfolio].busy = true;
+    }
+
+    /// @dev Clears `portfolio`'s pending instruction (finalize or rollback).
+    function _clearPending(address portfolio) internal {
+        delete _pendingOf[portfolio];
+        _portfolioState[portfolio].busy = false;
     }
 
     /// @dev Records the breach (audited), then halts: the settlement pauses itself.

@@ -77,6 +77,24 @@ contract SettlementSettleTest is SettlementTestBase {
         vm.assertEq(_vaultBalances()[0], before[0], "nothing moved");
     }
 
+    /// @dev A nonce beyond the 240 bits stored per portfolio is refused before any transfer, and the
+    /// largest storable nonce still settles.
+    function testFuzz_NonceAbove240BitsReverts(uint256 nonce) public {
+        nonce = _bound(nonce, uint256(type(uint240).max) + 1, type(uint256).max);
+        RebalanceInstructionLib.RebalanceInstruction memory ins = _oneLeg(_leg(0, 1, 1e18, 1, address(venue)));
+        ins.nonce = nonce;
+        uint256[] memory before = _vaultBalances();
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlement.Settlement__NonceTooLarge.selector, nonce, type(uint240).max)
+        );
+        settlement.settle(ins);
+        vm.assertEq(_vaultBalances()[0], before[0], "nothing moved");
+
+        ins.nonce = type(uint240).max;
+        settlement.settle(ins);
+        vm.assertEq(settlement.lastNonce(address(vault)), type(uint240).max, "largest nonce stored");
+    }
+
     /// @dev Any keeper key may sign; any other key is refused with its address.
     function testFuzz_SignedInstruction(uint256 keeperKey, uint256 otherKey) public {
         keeperKey = _bound(keeperKey, 1, 2 ** 128);
