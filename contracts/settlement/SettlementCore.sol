@@ -21,6 +21,8 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
     /// @notice Upper bound on legs per instruction; 20 legs settle well inside one block.
     uint256 public constant MAX_LEGS = 32;
 
+    uint256 private constant NOT_FOUND = type(uint256).max;
+
     /// @dev Everything an admitted instruction's later steps need, priced once.
     struct Context {
         address portfolio;
@@ -31,6 +33,9 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         uint256 preNav;
         uint256[] preWeights;
         PostTradeChecks.Limits limits;
+        /// @dev Per leg, the index in `assets` of its sell and its buy token (set on admission).
+        uint256[] sellIndex;
+        uint256[] buyIndex;
     }
 
     /// @dev Everything admission reads and writes about a portfolio, in one slot: one cold read and
@@ -159,7 +164,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
 
         ctx.portfolio = portfolio;
         (ctx.assets, ctx.preBalances) = IPortfolioVault(portfolio).holdings();
-        _checkShape(instruction, ctx.assets, atomic);
+        (ctx.sellIndex, ctx.buyIndex) = _checkShape(instruction, ctx.assets, atomic);
         ctx.prices = _prices(ctx.assets);
         (ctx.preNav, ctx.preWeights) = PostTradeChecks.weigh(ctx.preBalances, ctx.prices);
         if (ctx.preNav == 0) revert Settlement__ZeroNav(portfolio);
@@ -185,11 +190,12 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
 
     /// @dev Targets: one per asset, summing to exactly 1e18. Legs: 1..MAX_LEGS, each selling a
     /// positive amount of one vault asset for another, through an allowed venue on the atomic path.
+    /// Returns each leg's sell and buy asset index.
     function _checkShape(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         address[] memory assets,
         bool atomic
-    ) private view {
+    ) private view returns (uint256[] memory sellIndex, uint256[] memory buyIndex) {
         uint256 n = assets.length;
         uint256[] calldata targets = instruction.targetWeights;
         if (targets.length != n) revert Settlement__TargetsLength(targets.length, n);
@@ -199,15 +205,30 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         }
         if (sum != 1e18) revert Settlement__TargetsSum(sum);
 
-        uint256 legCount = instruction.legs.length;
+        RebalanceInstructionLib.Leg[] calldata legs = instruction.legs;
+        uint256 legCount = legs.length;
         if (legCount == 0 || legCount > MAX_LEGS) revert Settlement__LegCount(legCount, MAX_LEGS);
+        sellIndex = new uint256[](legCount);
+        buyIndex = new uint256[](legCount);
         for (uint256 i; i < legCount; ++i) {
-            RebalanceInstructionLib.Leg calldata leg = instruction.legs[i];
-            if (leg.amountIn == 0 || leg.sellToken == leg.buyToken) revert Settlement__InvalidLeg(i);
-            if (!_contains(assets, leg.sellToken)) revert Settlement__LegNotInUniverse(i, leg.sellToken);
-            if (!_contains(assets, leg.buyToken)) revert Settlement__LegNotInUniverse(i, leg.buyToken);
-            if (atomic && !_venues[leg.venue]) revert Settlement__VenueNotAllowed(i, leg.venue);
+            (sellIndex[i], buyIndex[i]) = _checkLeg(legs[i], i, assets, atomic);
         }
+    }
+
+    /// @dev One leg of {_checkShape}; returns its sell and buy asset index.
+    function _checkLeg(
+        RebalanceInstructionLib.Leg calldata leg,
+        uint256 i,
+        address[] memory assets,
+        bool atomic
+    ) private view returns (uint256 sellIndex, uint256 buyIndex) {
+        (address sell, address buy) = (leg.sellToken, leg.buyToken);
+        if (leg.amountIn == 0 || sell == buy) revert Settlement__InvalidLeg(i);
+        sellIndex = _assetIndex(assets, sell);
+        if (sellIndex == NOT_FOUND) revert Settlement__LegNotInUniverse(i, sell);
+        buyIndex = _assetIndex(assets, buy);
+        if (buyIndex == NOT_FOUND) revert Settlement__LegNotInUniverse(i, buy);
+        if (atomic && !_venues[leg.venue]) revert Settlement__VenueNotAllowed(i, leg.venue);
     }
 
     /// @dev Moves every leg's sell amount from the vault into escrow in one vault call, one transfer
@@ -217,14 +238,15 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         address portfolio
     ) internal returns (address[] memory tokens, uint256[] memory amounts) {
-        uint256 n = instruction.legs.length;
+        RebalanceInstructionLib.Leg[] calldata legs = instruction.legs;
+        uint256 n = legs.length;
         tokens = new address[](n);
         amounts = new uint256[](n);
         address[] memory seen = new address[](n);
         uint256[] memory seenSums = new uint256[](n);
         uint256 d;
         for (uint256 i; i < n; ++i) {
-            RebalanceInstructionLib.Leg calldata leg = instruction.legs[i];
+            RebalanceInstructionLib.Leg calldata leg = legs[i];
             (address token, uint256 amount) = (leg.sellToken, leg.amountIn);
             tokens[i] = token;
             amounts[i] = amount;
@@ -379,11 +401,12 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         );
     }
 
-    function _contains(address[] memory list, address item) private pure returns (bool) {
+    /// @dev Position of `item` in `list`, or {NOT_FOUND}.
+    function _assetIndex(address[] memory list, address item) internal pure returns (uint256) {
         uint256 n = list.length;
         for (uint256 i; i < n; ++i) {
-            if (list[i] == item) return true;
+            if (list[i] == item) return i;
         }
-        return false;
+        return NOT_FOUND;
     }
 }

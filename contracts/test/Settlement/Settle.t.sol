@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {SettlementTestBase} from "./SettlementTestBase.sol";
+import {Vm} from "../utils/Vm.sol";
 import {ISettlement} from "../../interfaces/ISettlement.sol";
 import {IVenueAdapter} from "../../interfaces/IVenueAdapter.sol";
 import {RebalanceInstructionLib} from "../../libraries/RebalanceInstructionLib.sol";
@@ -128,5 +129,46 @@ contract SettlementSettleTest is SettlementTestBase {
         }
         settlement.settle(_instruction(legs));
         _assertEscrowEmpty();
+    }
+
+    /// @dev Legs that buy what other legs sell, or the same token twice: the amounts out the
+    /// settlement measured (SettlementFinalized) account for every unit the vault gained, per token:
+    /// Σ out(buy = k) − Σ in(sell = k) = balance_k after − balance_k before.
+    function testFuzz_MeasuredAmountsOutAccountForEveryUnit(uint256 seed, uint8 legCount) public {
+        uint256 n = _bound(legCount, 1, 12);
+        RebalanceInstructionLib.Leg[] memory legs = new RebalanceInstructionLib.Leg[](n);
+        for (uint256 i; i < n; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            uint256 sell = r % N;
+            uint256 buy = (sell + 1 + ((r >> 8) % (N - 1))) % N;
+            legs[i] = _leg(sell, buy, _bound(r >> 16, 1e15, HOLDING / 40), 1, address(venue));
+        }
+        uint256[] memory before = _vaultBalances();
+        vm.recordLogs();
+        settlement.settle(_instruction(legs));
+        uint256[] memory amountsOut = _finalizedAmountsOut();
+        uint256[] memory afterBalances = _vaultBalances();
+        vm.assertEq(amountsOut.length, n, "one amount per leg");
+        for (uint256 k; k < N; ++k) {
+            uint256 gained;
+            uint256 sold;
+            for (uint256 i; i < n; ++i) {
+                if (legs[i].buyToken == assetList[k]) gained += amountsOut[i];
+                if (legs[i].sellToken == assetList[k]) sold += legs[i].amountIn;
+                if (legs[i].buyToken == assetList[k]) vm.assertGt(amountsOut[i], 0, "each leg measured a gain");
+            }
+            vm.assertEq(before[k] + gained, afterBalances[k] + sold, "every unit accounted for");
+        }
+    }
+
+    function _finalizedAmountsOut() private returns (uint256[] memory amountsOut) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (
+                logs[i].emitter == address(settlement) && logs[i].topics[0] == ISettlement.SettlementFinalized.selector
+            ) {
+                (, , , amountsOut) = abi.decode(logs[i].data, (uint256, uint256, uint256[], uint256[]));
+            }
+        }
     }
 }
