@@ -124,10 +124,10 @@ export function settlementGasTable(rows: readonly SettlementGasRow[]): BenchTabl
     const marginal = (last.overheadGas - first.overheadGas) / BigInt(last.legs - first.legs);
     const fixed = first.overheadGas - marginal * BigInt(first.legs);
     notes.push(
-      `Marginal overhead per added leg: ${marginal.toLocaleString("en-US")} gas (target ≤ 60,000); fixed overhead per settlement ≈ ${fixed.toLocaleString("en-US")} gas (keeper and build-hash checks, nonce and status writes, four audited events, pricing of the first asset).`,
+      `Marginal overhead per added leg: ${marginal.toLocaleString("en-US")} gas (target ≤ 60,000); fixed overhead per settlement ≈ ${fixed.toLocaleString("en-US")} gas: the id's status slot written from zero (22k), the audit chain's head and count plus four audited events and their AuditRecorded links (~35k with PendingFinality), one registry read (keeper, build hash, packed limits), the nonce slot, the escrow's round trip of the sell token, and the first touch of the vault, oracle and adapter.`,
     );
     notes.push(
-      `Each leg adds a vault asset here, so the marginal figure also carries one oracle read and one pre/post weight per asset. ${last.legs} legs use ${((Number(last.settlementGas) / Number(BLOCK_GAS_LIMIT)) * 100).toFixed(1)}% of a 30M-gas block.`,
+      `Each leg adds a vault asset here, so the marginal figure also carries that asset's oracle read (~15k of it: a cold feed slot and a cold aggregator with its round data) and its pre/post balance and weight. Average overhead per leg: ${rows.map((r) => `${(r.overheadGas / BigInt(r.legs)).toLocaleString("en-US")} at ${r.legs}`).join(", ")}. ${last.legs} legs use ${((Number(last.settlementGas) / Number(BLOCK_GAS_LIMIT)) * 100).toFixed(1)}% of a 30M-gas block.`,
     );
   }
   return {

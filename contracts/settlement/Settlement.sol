@@ -311,12 +311,9 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         return _pending[id];
     }
 
-    function _indexOf(address[] memory list, address item) private pure returns (uint256) {
-        uint256 n = list.length;
-        for (uint256 i; i < n; ++i) {
-            if (list[i] == item) return i;
-        }
+    function _indexOf(address[] memory list, address item) private pure returns (uint256 index) {
+        index = _assetIndex(list, item);
         // Unreachable: {lock} admitted only legs inside the asset list, and the list is frozen while pending.
-        revert Settlement__LegNotInUniverse(n, item);
+        if (index == NOT_FOUND) revert Settlement__LegNotInUniverse(list.length, item);
     }
 }

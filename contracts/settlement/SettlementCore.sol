@@ -10,18 +10,19 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {RebalanceInstructionLib} from "../libraries/RebalanceInstructionLib.sol";
 import {PostTradeChecks} from "../libraries/PostTradeChecks.sol";
-import {CircuitBreaker} from "./CircuitBreaker.sol";
+import {SettlementEvents} from "./SettlementEvents.sol";
 
 /// @title SettlementCore
 /// @notice What both settlement paths share: admission of an instruction (keeper, build hash,
 /// idempotency, shape), pricing, the pre-trade risk check, escrow funding and the audited events.
-abstract contract SettlementCore is CircuitBreaker, EIP712 {
+abstract contract SettlementCore is SettlementEvents, EIP712 {
     using RebalanceInstructionLib for RebalanceInstructionLib.RebalanceInstruction;
 
     /// @notice Upper bound on legs per instruction; 20 legs settle well inside one block.
     uint256 public constant MAX_LEGS = 32;
 
-    uint256 private constant NOT_FOUND = type(uint256).max;
+    /// @dev {_assetIndex} of an address that is not in the list.
+    uint256 internal constant NOT_FOUND = type(uint256).max;
 
     /// @dev Everything an admitted instruction's later steps need, priced once.
     struct Context {
@@ -59,7 +60,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         IPriceOracle oracle_,
         address governance,
         address guardian_
-    ) CircuitBreaker(governance, guardian_) EIP712("PortfolioSettlement", "1") {
+    ) SettlementEvents(governance, guardian_) EIP712("PortfolioSettlement", "1") {
         if (address(registry_) == address(0) || address(oracle_) == address(0)) revert Settlement__ZeroAddress();
         _REGISTRY = registry_;
         _ORACLE = oracle_;
@@ -323,82 +324,6 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
     function _clearPending(address portfolio) internal {
         delete _pendingOf[portfolio];
         _portfolioState[portfolio].busy = false;
-    }
-
-    /// @dev Records the breach (audited), then halts: the settlement pauses itself.
-    function _recordBreach(bytes32 id, address portfolio, PostTradeChecks.Breach memory breach) internal {
-        emit ConstraintBreached(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit);
-        _recordAudit(
-            ConstraintBreached.selector,
-            keccak256(abi.encode(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit))
-        );
-        _halt(id);
-    }
-
-    function _emitRolledBack(
-        bytes32 id,
-        address portfolio,
-        RollbackReason reason,
-        address[] memory tokens,
-        uint256[] memory amounts
-    ) internal {
-        emit RolledBack(id, portfolio, reason, tokens, amounts);
-        _recordAudit(RolledBack.selector, keccak256(abi.encode(id, portfolio, reason, tokens, amounts)));
-    }
-
-    function _emitFinalized(
-        bytes32 id,
-        address portfolio,
-        uint256 navBefore,
-        uint256 navAfter,
-        uint256[] memory holdings,
-        uint256[] memory amountsOut
-    ) internal {
-        emit SettlementFinalized(id, portfolio, navBefore, navAfter, holdings, amountsOut);
-        _recordAudit(
-            SettlementFinalized.selector,
-            keccak256(abi.encode(id, portfolio, navBefore, navAfter, holdings, amountsOut))
-        );
-    }
-
-    function _emitIssued(
-        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
-        address keeper,
-        bytes32 instructionHash
-    ) private {
-        bytes32 id = instruction.id;
-        address portfolio = instruction.portfolio;
-        emit PortfolioOptimized(
-            id,
-            portfolio,
-            instruction.targetWeights,
-            instruction.inputsHash,
-            instruction.optimiserBuildHash
-        );
-        _recordAudit(
-            PortfolioOptimized.selector,
-            keccak256(
-                abi.encode(
-                    id,
-                    portfolio,
-                    instruction.targetWeights,
-                    instruction.inputsHash,
-                    instruction.optimiserBuildHash
-                )
-            )
-        );
-        emit RebalanceInstructionIssued(
-            id,
-            portfolio,
-            keeper,
-            instructionHash,
-            instruction.nonce,
-            instruction.deadline
-        );
-        _recordAudit(
-            RebalanceInstructionIssued.selector,
-            keccak256(abi.encode(id, portfolio, keeper, instructionHash, instruction.nonce, instruction.deadline))
-        );
     }
 
     /// @dev Position of `item` in `list`, or {NOT_FOUND}.
