@@ -8,6 +8,7 @@
 import { network } from "hardhat";
 import type { BenchModule, BenchTable } from "./harness.ts";
 import { deploySystem, makeInstruction, uniLeg, WAD, type AssetSpec } from "../test/helpers/settlement.ts";
+import { traceGas, type GasBreakdown } from "./gasTrace.ts";
 
 /** Gas of one size. All values in gas units. */
 export interface SettlementGasRow {
@@ -16,6 +17,8 @@ export interface SettlementGasRow {
   readonly venueGas: bigint;
   readonly overheadGas: bigint;
   readonly overheadPerLeg: bigint;
+  /** Where `settlementGas` goes, when traced (see {@link traceGas}). */
+  readonly breakdown?: GasBreakdown;
 }
 
 const BLOCK_GAS_LIMIT = 30_000_000n;
@@ -29,7 +32,10 @@ const BLOCK_GAS_LIMIT = 30_000_000n;
  * const rows = await measureSettlementGas([1, 5]);
  * ```
  */
-export async function measureSettlementGas(sizes: readonly number[] = [1, 5, 10, 20]): Promise<SettlementGasRow[]> {
+export async function measureSettlementGas(
+  sizes: readonly number[] = [1, 5, 10, 20],
+  { trace = [] }: { trace?: readonly number[] } = {},
+): Promise<SettlementGasRow[]> {
   const rows: SettlementGasRow[] = [];
   for (const legs of sizes) {
     const { ethers, networkHelpers } = await network.create();
@@ -86,7 +92,25 @@ export async function measureSettlementGas(sizes: readonly number[] = [1, 5, 10,
     const settlementGas = settled.gasUsed;
     const venueGas = direct.gasUsed;
     const overheadGas = settlementGas - venueGas;
-    rows.push({ legs, settlementGas, venueGas, overheadGas, overheadPerLeg: overheadGas / BigInt(legs) });
+    const row: SettlementGasRow = {
+      legs,
+      settlementGas,
+      venueGas,
+      overheadGas,
+      overheadPerLeg: overheadGas / BigInt(legs),
+    };
+    if (!trace.includes(legs)) {
+      rows.push(row);
+      continue;
+    }
+    const labels = new Map<string, string>([
+      [(await sys.registry.getAddress()).toLowerCase(), "registry"],
+      [(await sys.oracle.getAddress()).toLowerCase(), "oracle"],
+      [(await sys.vault.getAddress()).toLowerCase(), "vault"],
+      [(await sys.adapter.getAddress()).toLowerCase(), "venue adapter"],
+      ...sys.addresses.map((a): [string, string] => [a.toLowerCase(), "tokens"]),
+    ]);
+    rows.push({ ...row, breakdown: await traceGas(ethers, settled.hash, labels) });
   }
   return rows;
 }
@@ -100,10 +124,10 @@ export function settlementGasTable(rows: readonly SettlementGasRow[]): BenchTabl
     const marginal = (last.overheadGas - first.overheadGas) / BigInt(last.legs - first.legs);
     const fixed = first.overheadGas - marginal * BigInt(first.legs);
     notes.push(
-      `Marginal overhead per added leg: ${marginal.toLocaleString("en-US")} gas (target ≤ 60,000); fixed overhead per settlement ≈ ${fixed.toLocaleString("en-US")} gas (keeper and build-hash checks, nonce and status writes, four audited events, pricing of the first asset).`,
+      `Marginal overhead per added leg: ${marginal.toLocaleString("en-US")} gas (target ≤ 60,000); fixed overhead per settlement ≈ ${fixed.toLocaleString("en-US")} gas: the id's status slot written from zero (22k), the audit chain's head and count plus four audited events and their AuditRecorded links (~35k with PendingFinality), one registry read (keeper, build hash, packed limits), the nonce slot, the escrow's round trip of the sell token, and the first touch of the vault, oracle and adapter.`,
     );
     notes.push(
-      `Each leg adds a vault asset here, so the marginal figure also carries one oracle read and one pre/post weight per asset. ${last.legs} legs use ${((Number(last.settlementGas) / Number(BLOCK_GAS_LIMIT)) * 100).toFixed(1)}% of a 30M-gas block.`,
+      `Each leg adds a vault asset here, so the marginal figure also carries that asset's oracle read (~15k of it: a cold feed slot and a cold aggregator with its round data) and its pre/post balance and weight. Average overhead per leg: ${rows.map((r) => `${(r.overheadGas / BigInt(r.legs)).toLocaleString("en-US")} at ${r.legs}`).join(", ")}. ${last.legs} legs use ${((Number(last.settlementGas) / Number(BLOCK_GAS_LIMIT)) * 100).toFixed(1)}% of a 30M-gas block.`,
     );
   }
   return {
@@ -122,9 +146,45 @@ export function settlementGasTable(rows: readonly SettlementGasRow[]): BenchTabl
   };
 }
 
+/**
+ * Renders traced rows (see {@link measureSettlementGas} with `trace`) as one column per size and a
+ * per-leg slope between the smallest and the largest size.
+ *
+ * @example
+ * ```ts
+ * const table = settlementGasBreakdownTable(await measureSettlementGas([1, 5], { trace: [1, 5] }));
+ * ```
+ */
+export function settlementGasBreakdownTable(rows: readonly SettlementGasRow[]): BenchTable {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const span = first && last ? last.legs - first.legs : 0;
+  const keys = [...new Set(rows.flatMap((r) => [...(r.breakdown ?? new Map<string, number>()).keys()]))];
+  const fmt = (v: number | bigint): string => v.toLocaleString("en-US");
+  const body = keys.map((k) => {
+    const values = rows.map((r) => r.breakdown?.get(k) ?? 0);
+    const slope = span > 0 ? Math.round(((values[values.length - 1] ?? 0) - (values[0] ?? 0)) / span) : 0;
+    return [k, ...values.map(fmt), fmt(slope)];
+  });
+  const total = (pick: (r: SettlementGasRow) => bigint): string[] => rows.map((r) => fmt(pick(r)));
+  return {
+    title: "Settlement gas breakdown (atomic path, Uniswap V2)",
+    description:
+      "Where `Settlement.settle` spends its gas, from a `debug_traceTransaction` trace: the settlement's own opcodes by kind, and every external call (with all it runs) by callee. `venue adapter` includes the Uniswap pair's swap; `tokens` includes the escrow → pair transfer every direct swap also pays.",
+    columns: ["bucket", ...rows.map((r) => `${r.legs} legs`), "per added leg"],
+    rows: [
+      ...body,
+      ["settle total", ...total((r) => r.settlementGas), ""],
+      ["direct swaps", ...total((r) => r.venueGas), ""],
+      ["overhead", ...total((r) => r.overheadGas), ""],
+    ],
+  };
+}
+
 export const settlementGasBench: BenchModule = {
   name: "settlement-gas",
   async run(): Promise<readonly BenchTable[]> {
-    return [settlementGasTable(await measureSettlementGas())];
+    const rows = await measureSettlementGas([1, 5, 10, 20], { trace: [1, 5] });
+    return [settlementGasTable(rows), settlementGasBreakdownTable(rows.filter((r) => r.breakdown !== undefined))];
   },
 };

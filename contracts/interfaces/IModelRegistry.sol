@@ -50,6 +50,24 @@ interface IModelRegistry is IAudited {
         uint256 maxTurnover;
     }
 
+    /// @notice What the settlement reads on every instruction, in one call: the caller's role, the
+    /// pinned build and the scalar limits of the current parameters and constraint set.
+    /// @dev Values are those of {strategyParameters} and {constraintSet}; WAD unless noted.
+    struct SettlementTerms {
+        /// @dev Whether the queried account is a keeper ({isKeeper}).
+        bool isKeeper;
+        /// @dev {optimizerBuildHash}.
+        bytes32 optimizerBuildHash;
+        /// @dev `strategyParameters().maxSlippageBps`, basis points.
+        uint256 maxSlippageBps;
+        /// @dev `strategyParameters().driftThreshold`.
+        uint256 driftThreshold;
+        /// @dev `constraintSet().maxPositionWeight`.
+        uint256 maxPositionWeight;
+        /// @dev `constraintSet().maxTurnover`.
+        uint256 maxTurnover;
+    }
+
     /// @notice Everything a registry starts with, applied in the constructor through the same checks
     /// (and the same audited events) as later governance changes.
     struct Genesis {
@@ -155,4 +173,11 @@ interface IModelRegistry is IAudited {
 
     /// @notice The constraint set of an earlier or the current version.
     function constraintSetAt(uint256 version) external view returns (ConstraintSet memory);
+
+    /// @notice The settlement's per-instruction reads in one call: whether `keeper` is a keeper, the
+    /// pinned build hash and the current limits (see {SettlementTerms}).
+    /// @dev Must agree with {isKeeper}, {optimizerBuildHash}, {strategyParameters} and {constraintSet}
+    /// at every block; it exists so that the settlement pays for a few storage slots instead of
+    /// decoding both versioned structs with their strings.
+    function settlementTerms(address keeper) external view returns (SettlementTerms memory terms);
 }

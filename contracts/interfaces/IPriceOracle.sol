@@ -22,4 +22,8 @@ interface IPriceOracle {
     /// @dev The extra 1e18 keeps precision for 18-decimal tokens worth little: a $2000 18-decimal
     /// token has price 2000e18; a $1 6-decimal token has price 1e30.
     function priceOf(address token) external view returns (uint256 price);
+
+    /// @notice {priceOf} of every token in `tokens`, in the same order, in one call.
+    /// @dev Reverts as {priceOf} does on the first token without a usable price.
+    function pricesOf(address[] calldata tokens) external view returns (uint256[] memory prices);
 }

@@ -141,6 +141,9 @@ interface ISettlement is IAudited, IGuardianPausable {
     /// @notice The nonce is not above the portfolio's last used nonce.
     error Settlement__StaleNonce(address portfolio, uint256 nonce, uint256 lastNonce);
 
+    /// @notice The nonce does not fit the 240 bits the settlement stores per portfolio.
+    error Settlement__NonceTooLarge(uint256 nonce, uint256 max);
+
     /// @notice The deadline has passed.
     error Settlement__Expired(uint64 deadline, uint256 timestamp);
 

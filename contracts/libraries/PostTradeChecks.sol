@@ -42,6 +42,9 @@ library PostTradeChecks {
     }
 
     /// @notice NAV (WAD) and weights (WAD) of `balances` at `prices`; weights are zero when NAV is zero.
+    /// @dev Plain checked arithmetic, floor-rounded exactly as `Math.mulDiv` would be: a product that
+    /// does not fit 256 bits reverts instead of mis-pricing. Realistic inputs are far from it
+    /// (balances ≤ 1e30 raw units and prices ≤ 1e36 give values ≤ 1e48, times 1e18 ≤ 1e66).
     function weigh(
         uint256[] memory balances,
         uint256[] memory prices
@@ -49,13 +52,13 @@ library PostTradeChecks {
         uint256 n = balances.length;
         weights = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            uint256 value = Math.mulDiv(balances[i], prices[i], WAD);
+            uint256 value = (balances[i] * prices[i]) / WAD;
             weights[i] = value;
             nav += value;
         }
         if (nav == 0) return (0, weights);
         for (uint256 i; i < n; ++i) {
-            weights[i] = Math.mulDiv(weights[i], WAD, nav);
+            weights[i] = (weights[i] * WAD) / nav;
         }
     }
 

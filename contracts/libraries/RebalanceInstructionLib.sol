@@ -57,10 +57,11 @@ library RebalanceInstructionLib {
     /// @notice EIP-712 struct hash of an instruction; the settlement also uses it as the instruction's
     /// identity in events, so that an auditor can match a log to a signed payload.
     function hash(RebalanceInstruction calldata instruction) internal pure returns (bytes32) {
-        uint256 n = instruction.legs.length;
+        Leg[] calldata legs = instruction.legs;
+        uint256 n = legs.length;
         bytes32[] memory legHashes = new bytes32[](n);
         for (uint256 i; i < n; ++i) {
-            legHashes[i] = hashLeg(instruction.legs[i]);
+            legHashes[i] = hashLeg(legs[i]);
         }
         return
             keccak256(

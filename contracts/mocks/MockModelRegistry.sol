@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 
 /// @notice Test double of the registry's read side with open setters; the real registry is
@@ -13,6 +14,11 @@ contract MockModelRegistry is IModelRegistry {
     ConstraintSet private _constraints;
     uint256 private _paramsVersion;
     uint256 private _constraintsVersion;
+    // Packed as the real registry packs them, so that gas measured against this double is the real cost.
+    uint16 private _packedSlippageBps;
+    uint64 private _packedDrift;
+    uint64 private _packedMaxPosition;
+    uint64 private _packedMaxTurnover;
 
     function setOptimizerBuildHash(bytes32 buildHash) external {
         _buildHash = buildHash;
@@ -42,6 +48,10 @@ contract MockModelRegistry is IModelRegistry {
         _constraints.uri = "ipfs://constraints";
         _paramsVersion += 1;
         _constraintsVersion += 1;
+        _packedSlippageBps = maxSlippageBps;
+        _packedDrift = SafeCast.toUint64(driftThreshold);
+        _packedMaxPosition = SafeCast.toUint64(maxPositionWeight);
+        _packedMaxTurnover = SafeCast.toUint64(maxTurnover);
     }
 
     function optimizerBuildHash() external view returns (bytes32) {
@@ -58,6 +68,18 @@ contract MockModelRegistry is IModelRegistry {
 
     function isKeeper(address keeper) external view returns (bool) {
         return _keepers[keeper];
+    }
+
+    function settlementTerms(address keeper) external view returns (SettlementTerms memory) {
+        return
+            SettlementTerms({
+                isKeeper: _keepers[keeper],
+                optimizerBuildHash: _buildHash,
+                maxSlippageBps: _packedSlippageBps,
+                driftThreshold: _packedDrift,
+                maxPositionWeight: _packedMaxPosition,
+                maxTurnover: _packedMaxTurnover
+            });
     }
 
     function strategyParameters() external view returns (StrategyParameters memory) {

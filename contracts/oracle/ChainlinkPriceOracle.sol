@@ -49,6 +49,19 @@ contract ChainlinkPriceOracle is IPriceOracle, Ownable2Step {
 
     /// @inheritdoc IPriceOracle
     function priceOf(address token) external view returns (uint256) {
+        return _priceOf(token);
+    }
+
+    /// @inheritdoc IPriceOracle
+    function pricesOf(address[] calldata tokens) external view returns (uint256[] memory prices) {
+        uint256 n = tokens.length;
+        prices = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            prices[i] = _priceOf(tokens[i]);
+        }
+    }
+
+    function _priceOf(address token) private view returns (uint256) {
         Feed memory feed = _feeds[token];
         if (address(feed.aggregator) == address(0)) revert Oracle__NoFeed(token);
         (uint80 roundId, int256 answer, , uint256 updatedAt, uint80 answeredInRound) = feed

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IModelRegistryAdmin} from "../interfaces/IModelRegistryAdmin.sol";
@@ -26,6 +27,16 @@ contract ModelRegistry is IModelRegistryAdmin, Ownable2Step, GuardianPausable {
     mapping(uint256 version => StrategyParameters) private _parameters;
     uint256 private _constraintSetVersion;
     mapping(uint256 version => ConstraintSet) private _constraintSets;
+    /// @dev The current versions' scalar limits, packed into one slot for {settlementTerms}; every
+    /// value is validated to be at most 1e18 (or 10 000 bps), so 64 bits hold it exactly.
+    PackedLimits private _packedLimits;
+
+    struct PackedLimits {
+        uint16 maxSlippageBps;
+        uint64 driftThreshold;
+        uint64 maxPositionWeight;
+        uint64 maxTurnover;
+    }
 
     /// @param owner_ The timelock that governs the registry.
     /// @param guardian_ The guardian Safe that may pause (zero for none).
@@ -117,6 +128,19 @@ contract ModelRegistry is IModelRegistryAdmin, Ownable2Step, GuardianPausable {
     }
 
     /// @inheritdoc IModelRegistry
+    function settlementTerms(address keeper) external view returns (SettlementTerms memory terms) {
+        PackedLimits memory limits = _packedLimits;
+        terms = SettlementTerms({
+            isKeeper: _keepers.contains(keeper),
+            optimizerBuildHash: _optimizerBuildHash,
+            maxSlippageBps: limits.maxSlippageBps,
+            driftThreshold: limits.driftThreshold,
+            maxPositionWeight: limits.maxPositionWeight,
+            maxTurnover: limits.maxTurnover
+        });
+    }
+
+    /// @inheritdoc IModelRegistry
     function strategyParameters() external view returns (StrategyParameters memory) {
         return _parameters[_parametersVersion];
     }
@@ -162,6 +186,8 @@ contract ModelRegistry is IModelRegistryAdmin, Ownable2Step, GuardianPausable {
         RegistryValidation.checkParameters(parameters);
         version = ++_parametersVersion;
         _parameters[version] = parameters;
+        _packedLimits.maxSlippageBps = parameters.maxSlippageBps;
+        _packedLimits.driftThreshold = SafeCast.toUint64(parameters.driftThreshold);
         emit StrategyParametersUpdated(version, parameters);
         _recordAudit(StrategyParametersUpdated.selector, keccak256(abi.encode(version, parameters)));
     }
@@ -170,6 +196,8 @@ contract ModelRegistry is IModelRegistryAdmin, Ownable2Step, GuardianPausable {
         RegistryValidation.checkConstraints(constraints);
         version = ++_constraintSetVersion;
         _constraintSets[version] = constraints;
+        _packedLimits.maxPositionWeight = SafeCast.toUint64(constraints.maxPositionWeight);
+        _packedLimits.maxTurnover = SafeCast.toUint64(constraints.maxTurnover);
         emit ConstraintSetUpdated(version, constraints);
         _recordAudit(ConstraintSetUpdated.selector, keccak256(abi.encode(version, constraints)));
     }

@@ -77,10 +77,13 @@ abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
         if (!_paused) _pause(address(this));
     }
 
+    /// @dev A halt always pauses and only {unpause} clears either, so `_haltedBy != 0` implies
+    /// `_paused`: the running path reads one slot (`_paused` shares it with `_guardian`).
     function _requireOperational() internal view {
+        if (!_paused) return;
         bytes32 halted = _haltedBy;
         if (halted != bytes32(0)) revert Settlement__IsHalted(halted);
-        if (_paused) revert GuardianPausable__UnexpectedPauseState(true);
+        revert GuardianPausable__UnexpectedPauseState(true);
     }
 
     function _pause(address account) private {

@@ -142,7 +142,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         }
 
         _status[id] = Status.Finalized;
-        delete _pendingOf[ctx.portfolio];
+        _clearPending(ctx.portfolio);
         for (uint256 i; i < n; ++i) {
             RebalanceInstructionLib.Leg storage stored = p.legs[i];
             IERC20(stored.buyToken).safeTransfer(ctx.portfolio, p.amountsOut[i]);
@@ -195,7 +195,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
 
         _fundEscrow(instruction, ctx.portfolio);
         emit PendingFinality(id, instruction.deadline);
-        uint256[] memory amountsOut = _executeLegs(instruction, ctx.portfolio);
+        uint256[] memory amountsOut = _executeLegs(instruction, ctx);
 
         (, uint256[] memory post) = IPortfolioVault(ctx.portfolio).holdings();
         (PostTradeChecks.Breach memory breach, uint256 postNav) = _postTrade(ctx, post, instruction.targetWeights);
@@ -207,24 +207,45 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
     }
 
     /// @dev Each leg: escrow pushes the sell amount to the venue's funding address, the venue swaps
-    /// to the vault, and the vault's balance delta (not the venue's word) is checked against the limit.
+    /// to the vault, and the vault's balance gain (not the venue's word) is checked against the limit.
+    /// The gain is measured from the vault's balance as this transaction left it: the pre-trade
+    /// snapshot less what escrow took, then each leg's own reading after its swap. Nothing but
+    /// funding and swaps moves the vault's assets here, so this is the balance a fresh read would
+    /// give; a deviation could only lower the measured gain (a stricter check), and the post-trade
+    /// checks read the vault again.
     function _executeLegs(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
-        address portfolio
+        Context memory ctx
     ) private returns (uint256[] memory amountsOut) {
-        uint256 n = instruction.legs.length;
+        RebalanceInstructionLib.Leg[] calldata legs = instruction.legs;
+        uint256 n = legs.length;
+        address portfolio = ctx.portfolio;
+        // The pre-trade snapshot has served its purpose (pre-trade NAV and weights are computed), so
+        // it becomes the running balance.
+        uint256[] memory balances = ctx.preBalances;
+        for (uint256 i; i < n; ++i) {
+            balances[ctx.sellIndex[i]] -= legs[i].amountIn;
+        }
         amountsOut = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            RebalanceInstructionLib.Leg calldata leg = instruction.legs[i];
-            IVenueAdapter venue = IVenueAdapter(leg.venue);
-            IERC20 buy = IERC20(leg.buyToken);
-            uint256 before = buy.balanceOf(portfolio);
-            IERC20(leg.sellToken).safeTransfer(venue.fundingAddress(leg.sellToken, leg.buyToken), leg.amountIn);
-            venue.swap(leg.sellToken, leg.buyToken, leg.amountIn, leg.minAmountOut, portfolio);
-            uint256 got = buy.balanceOf(portfolio) - before;
+            RebalanceInstructionLib.Leg calldata leg = legs[i];
+            uint256 b = ctx.buyIndex[i];
+            uint256 balance = _swapLeg(leg, portfolio);
+            uint256 got = balance > balances[b] ? balance - balances[b] : 0;
             if (got < leg.minAmountOut) revert Settlement__LegBelowLimit(i, got, leg.minAmountOut);
+            balances[b] = balance;
             amountsOut[i] = got;
         }
+    }
+
+    /// @dev Pushes the leg's sell amount to the venue's funding address, swaps into the vault and
+    /// returns the vault's balance of the buy token afterwards.
+    function _swapLeg(RebalanceInstructionLib.Leg calldata leg, address portfolio) private returns (uint256) {
+        (address sell, address buy, uint256 amountIn) = (leg.sellToken, leg.buyToken, leg.amountIn);
+        IVenueAdapter venue = IVenueAdapter(leg.venue);
+        IERC20(sell).safeTransfer(venue.fundingAddress(sell, buy), amountIn);
+        venue.swap(sell, buy, amountIn, leg.minAmountOut, portfolio);
+        return IERC20(buy).balanceOf(portfolio);
     }
 
     function _lockTwoStep(
@@ -236,7 +257,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         bytes32 id = instruction.id;
         uint256 n = instruction.legs.length;
         _status[id] = Status.PendingFinality;
-        _pendingOf[ctx.portfolio] = id;
+        _setPending(ctx.portfolio, id);
         Pending storage p = _pending[id];
         p.portfolio = ctx.portfolio;
         p.deadline = instruction.deadline;
@@ -257,7 +278,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
     function _unwind(bytes32 id, Pending storage p, RollbackReason reason) private {
         address portfolio = p.portfolio;
         _status[id] = Status.RolledBack;
-        delete _pendingOf[portfolio];
+        _clearPending(portfolio);
         uint256 n = p.legs.length;
         address[] memory tokens = new address[](n);
         uint256[] memory amounts = new uint256[](n);
@@ -290,12 +311,9 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         return _pending[id];
     }
 
-    function _indexOf(address[] memory list, address item) private pure returns (uint256) {
-        uint256 n = list.length;
-        for (uint256 i; i < n; ++i) {
-            if (list[i] == item) return i;
-        }
+    function _indexOf(address[] memory list, address item) private pure returns (uint256 index) {
+        index = _assetIndex(list, item);
         // Unreachable: {lock} admitted only legs inside the asset list, and the list is frozen while pending.
-        revert Settlement__LegNotInUniverse(n, item);
+        if (index == NOT_FOUND) revert Settlement__LegNotInUniverse(list.length, item);
     }
 }

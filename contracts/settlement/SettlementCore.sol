@@ -10,16 +10,19 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {RebalanceInstructionLib} from "../libraries/RebalanceInstructionLib.sol";
 import {PostTradeChecks} from "../libraries/PostTradeChecks.sol";
-import {CircuitBreaker} from "./CircuitBreaker.sol";
+import {SettlementEvents} from "./SettlementEvents.sol";
 
 /// @title SettlementCore
 /// @notice What both settlement paths share: admission of an instruction (keeper, build hash,
 /// idempotency, shape), pricing, the pre-trade risk check, escrow funding and the audited events.
-abstract contract SettlementCore is CircuitBreaker, EIP712 {
+abstract contract SettlementCore is SettlementEvents, EIP712 {
     using RebalanceInstructionLib for RebalanceInstructionLib.RebalanceInstruction;
 
     /// @notice Upper bound on legs per instruction; 20 legs settle well inside one block.
     uint256 public constant MAX_LEGS = 32;
+
+    /// @dev {_assetIndex} of an address that is not in the list.
+    uint256 internal constant NOT_FOUND = type(uint256).max;
 
     /// @dev Everything an admitted instruction's later steps need, priced once.
     struct Context {
@@ -31,15 +34,25 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         uint256 preNav;
         uint256[] preWeights;
         PostTradeChecks.Limits limits;
+        /// @dev Per leg, the index in `assets` of its sell and its buy token (set on admission).
+        uint256[] sellIndex;
+        uint256[] buyIndex;
+    }
+
+    /// @dev Everything admission reads and writes about a portfolio, in one slot: one cold read and
+    /// one write per instruction. `busy` mirrors `_pendingOf[portfolio] != 0`.
+    struct PortfolioState {
+        bool allowed;
+        bool busy;
+        uint240 lastNonce;
     }
 
     IModelRegistry private immutable _REGISTRY;
     IPriceOracle private immutable _ORACLE;
 
     mapping(bytes32 id => Status) internal _status;
-    mapping(address portfolio => uint256) private _lastNonce;
-    mapping(address portfolio => bytes32) internal _pendingOf;
-    mapping(address portfolio => bool) private _portfolios;
+    mapping(address portfolio => PortfolioState) private _portfolioState;
+    mapping(address portfolio => bytes32) private _pendingOf;
     mapping(address venue => bool) private _venues;
 
     constructor(
@@ -47,7 +60,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         IPriceOracle oracle_,
         address governance,
         address guardian_
-    ) CircuitBreaker(governance, guardian_) EIP712("PortfolioSettlement", "1") {
+    ) SettlementEvents(governance, guardian_) EIP712("PortfolioSettlement", "1") {
         if (address(registry_) == address(0) || address(oracle_) == address(0)) revert Settlement__ZeroAddress();
         _REGISTRY = registry_;
         _ORACLE = oracle_;
@@ -56,7 +69,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
     /// @notice Allows or disallows a portfolio vault (governance).
     function setPortfolio(address portfolio, bool allowed) external onlyOwner {
         if (portfolio == address(0)) revert Settlement__ZeroAddress();
-        _portfolios[portfolio] = allowed;
+        _portfolioState[portfolio].allowed = allowed;
         emit PortfolioSet(portfolio, allowed);
     }
 
@@ -79,7 +92,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
 
     /// @notice Whether `portfolio` is an allowed vault.
     function isPortfolio(address portfolio) external view returns (bool) {
-        return _portfolios[portfolio];
+        return _portfolioState[portfolio].allowed;
     }
 
     /// @notice Whether `venue` is an allowed adapter.
@@ -94,7 +107,7 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
 
     /// @inheritdoc ISettlement
     function lastNonce(address portfolio) external view returns (uint256) {
-        return _lastNonce[portfolio];
+        return _portfolioState[portfolio].lastNonce;
     }
 
     /// @inheritdoc ISettlement
@@ -135,28 +148,30 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         _requireOperational();
         bytes32 id = instruction.id;
         address portfolio = instruction.portfolio;
-        if (!_REGISTRY.isKeeper(keeper)) revert Settlement__NotKeeper(keeper);
-        if (!_portfolios[portfolio]) revert Settlement__UnknownPortfolio(portfolio);
-        if (_status[id] != Status.None) revert Settlement__InstructionExists(id, _status[id]);
-        uint256 last = _lastNonce[portfolio];
-        if (instruction.nonce <= last) revert Settlement__StaleNonce(portfolio, instruction.nonce, last);
+        IModelRegistry.SettlementTerms memory terms = _REGISTRY.settlementTerms(keeper);
+        if (!terms.isKeeper) revert Settlement__NotKeeper(keeper);
+        PortfolioState memory state = _portfolioState[portfolio];
+        if (!state.allowed) revert Settlement__UnknownPortfolio(portfolio);
+        Status status = _status[id];
+        if (status != Status.None) revert Settlement__InstructionExists(id, status);
+        uint256 nonce = instruction.nonce;
+        if (nonce <= state.lastNonce) revert Settlement__StaleNonce(portfolio, nonce, state.lastNonce);
+        if (nonce > type(uint240).max) revert Settlement__NonceTooLarge(nonce, type(uint240).max);
         if (block.timestamp > instruction.deadline) revert Settlement__Expired(instruction.deadline, block.timestamp);
-        bytes32 pinned = _REGISTRY.optimizerBuildHash();
-        if (instruction.optimiserBuildHash != pinned) {
-            revert Settlement__BuildHashMismatch(pinned, instruction.optimiserBuildHash);
+        if (instruction.optimiserBuildHash != terms.optimizerBuildHash) {
+            revert Settlement__BuildHashMismatch(terms.optimizerBuildHash, instruction.optimiserBuildHash);
         }
-        bytes32 busy = _pendingOf[portfolio];
-        if (busy != bytes32(0)) revert Settlement__PortfolioBusy(portfolio, busy);
+        if (state.busy) revert Settlement__PortfolioBusy(portfolio, _pendingOf[portfolio]);
 
         ctx.portfolio = portfolio;
         (ctx.assets, ctx.preBalances) = IPortfolioVault(portfolio).holdings();
-        _checkShape(instruction, ctx.assets, atomic);
+        (ctx.sellIndex, ctx.buyIndex) = _checkShape(instruction, ctx.assets, atomic);
         ctx.prices = _prices(ctx.assets);
         (ctx.preNav, ctx.preWeights) = PostTradeChecks.weigh(ctx.preBalances, ctx.prices);
         if (ctx.preNav == 0) revert Settlement__ZeroNav(portfolio);
-        ctx.limits = _limits();
+        ctx.limits = _limitsOf(terms);
 
-        _lastNonce[portfolio] = instruction.nonce;
+        _portfolioState[portfolio].lastNonce = uint240(nonce);
         ctx.instructionHash = instruction.hash();
         _emitIssued(instruction, keeper, ctx.instructionHash);
 
@@ -176,11 +191,12 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
 
     /// @dev Targets: one per asset, summing to exactly 1e18. Legs: 1..MAX_LEGS, each selling a
     /// positive amount of one vault asset for another, through an allowed venue on the atomic path.
+    /// Returns each leg's sell and buy asset index.
     function _checkShape(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         address[] memory assets,
         bool atomic
-    ) private view {
+    ) private view returns (uint256[] memory sellIndex, uint256[] memory buyIndex) {
         uint256 n = assets.length;
         uint256[] calldata targets = instruction.targetWeights;
         if (targets.length != n) revert Settlement__TargetsLength(targets.length, n);
@@ -190,41 +206,72 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         }
         if (sum != 1e18) revert Settlement__TargetsSum(sum);
 
-        uint256 legCount = instruction.legs.length;
+        RebalanceInstructionLib.Leg[] calldata legs = instruction.legs;
+        uint256 legCount = legs.length;
         if (legCount == 0 || legCount > MAX_LEGS) revert Settlement__LegCount(legCount, MAX_LEGS);
+        sellIndex = new uint256[](legCount);
+        buyIndex = new uint256[](legCount);
         for (uint256 i; i < legCount; ++i) {
-            RebalanceInstructionLib.Leg calldata leg = instruction.legs[i];
-            if (leg.amountIn == 0 || leg.sellToken == leg.buyToken) revert Settlement__InvalidLeg(i);
-            if (!_contains(assets, leg.sellToken)) revert Settlement__LegNotInUniverse(i, leg.sellToken);
-            if (!_contains(assets, leg.buyToken)) revert Settlement__LegNotInUniverse(i, leg.buyToken);
-            if (atomic && !_venues[leg.venue]) revert Settlement__VenueNotAllowed(i, leg.venue);
+            (sellIndex[i], buyIndex[i]) = _checkLeg(legs[i], i, assets, atomic);
         }
     }
 
-    /// @dev Moves every leg's sell amount from the vault into escrow in one vault call and refuses
-    /// fee-on-transfer tokens: the escrow must gain exactly the sum sold of each token.
+    /// @dev One leg of {_checkShape}; returns its sell and buy asset index.
+    function _checkLeg(
+        RebalanceInstructionLib.Leg calldata leg,
+        uint256 i,
+        address[] memory assets,
+        bool atomic
+    ) private view returns (uint256 sellIndex, uint256 buyIndex) {
+        (address sell, address buy) = (leg.sellToken, leg.buyToken);
+        if (leg.amountIn == 0 || sell == buy) revert Settlement__InvalidLeg(i);
+        sellIndex = _assetIndex(assets, sell);
+        if (sellIndex == NOT_FOUND) revert Settlement__LegNotInUniverse(i, sell);
+        buyIndex = _assetIndex(assets, buy);
+        if (buyIndex == NOT_FOUND) revert Settlement__LegNotInUniverse(i, buy);
+        if (atomic && !_venues[leg.venue]) revert Settlement__VenueNotAllowed(i, leg.venue);
+    }
+
+    /// @dev Moves every leg's sell amount from the vault into escrow in one vault call, one transfer
+    /// per distinct sell token (legs selling the same token share it), and refuses fee-on-transfer
+    /// tokens: the escrow must gain exactly the sum sold of each token. The event still lists every leg.
     function _fundEscrow(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         address portfolio
     ) internal returns (address[] memory tokens, uint256[] memory amounts) {
-        uint256 n = instruction.legs.length;
+        RebalanceInstructionLib.Leg[] calldata legs = instruction.legs;
+        uint256 n = legs.length;
         tokens = new address[](n);
         amounts = new uint256[](n);
-        uint256[] memory before = new uint256[](n);
+        address[] memory seen = new address[](n);
+        uint256[] memory seenSums = new uint256[](n);
+        uint256 d;
         for (uint256 i; i < n; ++i) {
-            tokens[i] = instruction.legs[i].sellToken;
-            amounts[i] = instruction.legs[i].amountIn;
-            before[i] = IERC20(tokens[i]).balanceOf(address(this));
-        }
-        IPortfolioVault(portfolio).fundEscrow(tokens, amounts);
-        for (uint256 i; i < n; ++i) {
-            address token = tokens[i];
-            uint256 expected;
-            for (uint256 j; j < n; ++j) {
-                if (tokens[j] == token) expected += amounts[j];
+            RebalanceInstructionLib.Leg calldata leg = legs[i];
+            (address token, uint256 amount) = (leg.sellToken, leg.amountIn);
+            tokens[i] = token;
+            amounts[i] = amount;
+            uint256 j;
+            while (j < d && seen[j] != token) ++j;
+            if (j == d) {
+                seen[d] = token;
+                ++d;
             }
-            uint256 received = IERC20(token).balanceOf(address(this)) - before[i];
-            if (received != expected) revert Settlement__FeeOnTransfer(token, expected, received);
+            seenSums[j] += amount;
+        }
+        address[] memory distinct = new address[](d);
+        uint256[] memory sums = new uint256[](d);
+        uint256[] memory before = new uint256[](d);
+        for (uint256 j; j < d; ++j) {
+            distinct[j] = seen[j];
+            sums[j] = seenSums[j];
+            before[j] = IERC20(seen[j]).balanceOf(address(this));
+        }
+        IPortfolioVault(portfolio).fundEscrow(distinct, sums);
+        for (uint256 j; j < d; ++j) {
+            address token = distinct[j];
+            uint256 received = IERC20(token).balanceOf(address(this)) - before[j];
+            if (received != sums[j]) revert Settlement__FeeOnTransfer(token, sums[j], received);
         }
         emit EscrowLocked(instruction.id, portfolio, tokens, amounts);
         _recordAudit(EscrowLocked.selector, keccak256(abi.encode(instruction.id, portfolio, tokens, amounts)));
@@ -245,106 +292,46 @@ abstract contract SettlementCore is CircuitBreaker, EIP712 {
         return _REGISTRY.isKeeper(account);
     }
 
-    function _prices(address[] memory assets) internal view returns (uint256[] memory prices) {
-        uint256 n = assets.length;
-        prices = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            prices[i] = _ORACLE.priceOf(assets[i]);
-        }
+    /// @dev Every asset priced in one oracle call.
+    function _prices(address[] memory assets) internal view returns (uint256[] memory) {
+        return _ORACLE.pricesOf(assets);
     }
 
-    function _limits() internal view returns (PostTradeChecks.Limits memory limits) {
-        IModelRegistry.StrategyParameters memory params = _REGISTRY.strategyParameters();
-        IModelRegistry.ConstraintSet memory constraints = _REGISTRY.constraintSet();
-        limits = PostTradeChecks.Limits({
-            maxLossBps: params.maxSlippageBps,
-            tolerance: params.driftThreshold,
-            maxPositionWeight: constraints.maxPositionWeight,
-            maxTurnover: constraints.maxTurnover
-        });
+    /// @dev The registry's current limits (the keeper role is not needed here: `address(0)` is never one).
+    function _limits() internal view returns (PostTradeChecks.Limits memory) {
+        return _limitsOf(_REGISTRY.settlementTerms(address(0)));
     }
 
-    /// @dev Records the breach (audited), then halts: the settlement pauses itself.
-    function _recordBreach(bytes32 id, address portfolio, PostTradeChecks.Breach memory breach) internal {
-        emit ConstraintBreached(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit);
-        _recordAudit(
-            ConstraintBreached.selector,
-            keccak256(abi.encode(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit))
-        );
-        _halt(id);
+    function _limitsOf(
+        IModelRegistry.SettlementTerms memory terms
+    ) private pure returns (PostTradeChecks.Limits memory) {
+        return
+            PostTradeChecks.Limits({
+                maxLossBps: terms.maxSlippageBps,
+                tolerance: terms.driftThreshold,
+                maxPositionWeight: terms.maxPositionWeight,
+                maxTurnover: terms.maxTurnover
+            });
     }
 
-    function _emitRolledBack(
-        bytes32 id,
-        address portfolio,
-        RollbackReason reason,
-        address[] memory tokens,
-        uint256[] memory amounts
-    ) internal {
-        emit RolledBack(id, portfolio, reason, tokens, amounts);
-        _recordAudit(RolledBack.selector, keccak256(abi.encode(id, portfolio, reason, tokens, amounts)));
+    /// @dev Marks `portfolio` busy with the two-step instruction `id` (lock).
+    function _setPending(address portfolio, bytes32 id) internal {
+        _pendingOf[portfolio] = id;
+        _portfolioState[portfolio].busy = true;
     }
 
-    function _emitFinalized(
-        bytes32 id,
-        address portfolio,
-        uint256 navBefore,
-        uint256 navAfter,
-        uint256[] memory holdings,
-        uint256[] memory amountsOut
-    ) internal {
-        emit SettlementFinalized(id, portfolio, navBefore, navAfter, holdings, amountsOut);
-        _recordAudit(
-            SettlementFinalized.selector,
-            keccak256(abi.encode(id, portfolio, navBefore, navAfter, holdings, amountsOut))
-        );
+    /// @dev Clears `portfolio`'s pending instruction (finalize or rollback).
+    function _clearPending(address portfolio) internal {
+        delete _pendingOf[portfolio];
+        _portfolioState[portfolio].busy = false;
     }
 
-    function _emitIssued(
-        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
-        address keeper,
-        bytes32 instructionHash
-    ) private {
-        bytes32 id = instruction.id;
-        address portfolio = instruction.portfolio;
-        emit PortfolioOptimized(
-            id,
-            portfolio,
-            instruction.targetWeights,
-            instruction.inputsHash,
-            instruction.optimiserBuildHash
-        );
-        _recordAudit(
-            PortfolioOptimized.selector,
-            keccak256(
-                abi.encode(
-                    id,
-                    portfolio,
-                    instruction.targetWeights,
-                    instruction.inputsHash,
-                    instruction.optimiserBuildHash
-                )
-            )
-        );
-        emit RebalanceInstructionIssued(
-            id,
-            portfolio,
-            keeper,
-            instructionHash,
-            instruction.nonce,
-            instruction.deadline
-        );
-        _recordAudit(
-            RebalanceInstructionIssued.selector,
-            keccak256(abi.encode(id, portfolio, keeper, instructionHash, instruction.nonce, instruction.deadline))
-        );
-    }
-
-    function _contains(address[] memory list, address item) private pure returns (bool) {
+    /// @dev Position of `item` in `list`, or {NOT_FOUND}.
+    function _assetIndex(address[] memory list, address item) internal pure returns (uint256) {
         uint256 n = list.length;
         for (uint256 i; i < n; ++i) {
-            if (list[i] == item) return true;
+            if (list[i] == item) return i;
         }
-        return false;
+        return NOT_FOUND;
     }
 }

@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
+import {CodeAddressList} from "../libraries/CodeAddressList.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 
 /// @title PortfolioVault
@@ -19,7 +20,10 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
     using SafeERC20 for IERC20;
 
     address private immutable _SETTLEMENT;
-    address[] private _assets;
+    /// @dev The asset list lives in a data contract's code ({CodeAddressList}), pointer and length
+    /// in one slot: the settlement reads the whole list on every rebalance, governance rarely changes it.
+    address private _assetList;
+    uint96 private _assetCount;
     mapping(address token => bool) private _isAsset;
 
     /// @param governance Owner: the DAO timelock.
@@ -29,7 +33,11 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
         if (settlement_ == address(0)) revert Vault__ZeroAddress();
         _SETTLEMENT = settlement_;
         for (uint256 i; i < assets_.length; ++i) {
-            _addAsset(assets_[i]);
+            _admitAsset(assets_[i]);
+        }
+        _writeAssets(assets_);
+        for (uint256 i; i < assets_.length; ++i) {
+            emit AssetAdded(assets_[i], i);
         }
     }
 
@@ -51,7 +59,7 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
 
     /// @inheritdoc IPortfolioVault
     function assets() external view returns (address[] memory) {
-        return _assets;
+        return _readAssets();
     }
 
     /// @inheritdoc IPortfolioVault
@@ -61,7 +69,7 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
 
     /// @inheritdoc IPortfolioVault
     function holdings() external view returns (address[] memory tokens, uint256[] memory balances) {
-        tokens = _assets;
+        tokens = _readAssets();
         uint256 n = tokens.length;
         balances = new uint256[](n);
         for (uint256 i; i < n; ++i) {
@@ -85,7 +93,16 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
 
     /// @inheritdoc IPortfolioVault
     function addAsset(address token) external onlyOwner whenIdle {
-        _addAsset(token);
+        address[] memory current = _readAssets();
+        uint256 n = current.length;
+        _admitAsset(token);
+        address[] memory next = new address[](n + 1);
+        for (uint256 i; i < n; ++i) {
+            next[i] = current[i];
+        }
+        next[n] = token;
+        _writeAssets(next);
+        emit AssetAdded(token, n);
     }
 
     /// @inheritdoc IPortfolioVault
@@ -97,11 +114,19 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
         }
     }
 
-    function _addAsset(address token) private {
+    /// @dev Checks and marks `token` as an asset; the caller writes the list, then emits.
+    function _admitAsset(address token) private {
         if (token == address(0)) revert Vault__ZeroAddress();
         if (_isAsset[token]) revert Vault__DuplicateAsset(token);
         _isAsset[token] = true;
-        _assets.push(token);
-        emit AssetAdded(token, _assets.length - 1);
+    }
+
+    function _writeAssets(address[] memory list) private {
+        _assetList = list.length == 0 ? address(0) : CodeAddressList.write(list);
+        _assetCount = uint96(list.length);
+    }
+
+    function _readAssets() private view returns (address[] memory) {
+        return CodeAddressList.read(_assetList, _assetCount);
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {SettlementTestBase} from "./SettlementTestBase.sol";
+import {Vm} from "../utils/Vm.sol";
 import {ISettlement} from "../../interfaces/ISettlement.sol";
 import {IVenueAdapter} from "../../interfaces/IVenueAdapter.sol";
 import {RebalanceInstructionLib} from "../../libraries/RebalanceInstructionLib.sol";
@@ -77,6 +78,24 @@ contract SettlementSettleTest is SettlementTestBase {
         vm.assertEq(_vaultBalances()[0], before[0], "nothing moved");
     }
 
+    /// @dev A nonce beyond the 240 bits stored per portfolio is refused before any transfer, and the
+    /// largest storable nonce still settles.
+    function testFuzz_NonceAbove240BitsReverts(uint256 nonce) public {
+        nonce = _bound(nonce, uint256(type(uint240).max) + 1, type(uint256).max);
+        RebalanceInstructionLib.RebalanceInstruction memory ins = _oneLeg(_leg(0, 1, 1e18, 1, address(venue)));
+        ins.nonce = nonce;
+        uint256[] memory before = _vaultBalances();
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlement.Settlement__NonceTooLarge.selector, nonce, type(uint240).max)
+        );
+        settlement.settle(ins);
+        vm.assertEq(_vaultBalances()[0], before[0], "nothing moved");
+
+        ins.nonce = type(uint240).max;
+        settlement.settle(ins);
+        vm.assertEq(settlement.lastNonce(address(vault)), type(uint240).max, "largest nonce stored");
+    }
+
     /// @dev Any keeper key may sign; any other key is refused with its address.
     function testFuzz_SignedInstruction(uint256 keeperKey, uint256 otherKey) public {
         keeperKey = _bound(keeperKey, 1, 2 ** 128);
@@ -110,5 +129,46 @@ contract SettlementSettleTest is SettlementTestBase {
         }
         settlement.settle(_instruction(legs));
         _assertEscrowEmpty();
+    }
+
+    /// @dev Legs that buy what other legs sell, or the same token twice: the amounts out the
+    /// settlement measured (SettlementFinalized) account for every unit the vault gained, per token:
+    /// Σ out(buy = k) − Σ in(sell = k) = balance_k after − balance_k before.
+    function testFuzz_MeasuredAmountsOutAccountForEveryUnit(uint256 seed, uint8 legCount) public {
+        uint256 n = _bound(legCount, 1, 12);
+        RebalanceInstructionLib.Leg[] memory legs = new RebalanceInstructionLib.Leg[](n);
+        for (uint256 i; i < n; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            uint256 sell = r % N;
+            uint256 buy = (sell + 1 + ((r >> 8) % (N - 1))) % N;
+            legs[i] = _leg(sell, buy, _bound(r >> 16, 1e15, HOLDING / 40), 1, address(venue));
+        }
+        uint256[] memory before = _vaultBalances();
+        vm.recordLogs();
+        settlement.settle(_instruction(legs));
+        uint256[] memory amountsOut = _finalizedAmountsOut();
+        uint256[] memory afterBalances = _vaultBalances();
+        vm.assertEq(amountsOut.length, n, "one amount per leg");
+        for (uint256 k; k < N; ++k) {
+            uint256 gained;
+            uint256 sold;
+            for (uint256 i; i < n; ++i) {
+                if (legs[i].buyToken == assetList[k]) gained += amountsOut[i];
+                if (legs[i].sellToken == assetList[k]) sold += legs[i].amountIn;
+                if (legs[i].buyToken == assetList[k]) vm.assertGt(amountsOut[i], 0, "each leg measured a gain");
+            }
+            vm.assertEq(before[k] + gained, afterBalances[k] + sold, "every unit accounted for");
+        }
+    }
+
+    function _finalizedAmountsOut() private returns (uint256[] memory amountsOut) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (
+                logs[i].emitter == address(settlement) && logs[i].topics[0] == ISettlement.SettlementFinalized.selector
+            ) {
+                (, , , amountsOut) = abi.decode(logs[i].data, (uint256, uint256, uint256[], uint256[]));
+            }
+        }
     }
 }

@@ -103,6 +103,31 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
   });
 
+  it("funds escrow with one vault transfer per distinct sell token, while EscrowLocked lists every leg", async () => {
+    const targets = [(35n * WAD) / 100n, (40n * WAD) / 100n, (25n * WAD) / 100n];
+    const legs = [
+      await uniLeg(sys, USDC, WBTC, usdc(100_000)),
+      await uniLeg(sys, USDC, WETH, usdc(50_000)),
+      await uniLeg(sys, WETH, WBTC, 25n * 10n ** 18n), // $50k
+      await uniLeg(sys, USDC, WBTC, usdc(100_000)),
+    ];
+    const ins = await makeInstruction(sys, targets, legs);
+    const receipt = await (await sys.settlement.connect(sys.keeper).settle(ins)).wait();
+    const transfer = sys.tokens[0]!.interface.getEvent("Transfer");
+    const funded = receipt!.logs
+      .filter((l) => l.topics[0] === transfer.topicHash)
+      .map((l) => sys.tokens[0]!.interface.parseLog(l)!)
+      .filter((l) => l.args.from === sys.vault.target && l.args.to === sys.settlement.target);
+    expect(funded.map((l) => l.args.value)).to.deep.equal([usdc(250_000), 25n * 10n ** 18n]);
+    const locked = receipt!.logs
+      .filter((l) => l.address === sys.settlement.target)
+      .map((l) => sys.settlement.interface.parseLog(l)!)
+      .find((l) => l.name === "EscrowLocked")!;
+    expect(locked.args.tokens).to.deep.equal(legs.map((l) => l.sellToken));
+    expect(locked.args.amounts).to.deep.equal(legs.map((l) => l.amountIn));
+    expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+  });
+
   it("accepts an EIP-712 instruction signed by a keeper and relayed by anyone", async () => {
     const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
     const signature = await signInstruction(sys, sys.keeper, ins);

@@ -22,6 +22,20 @@ describe("ChainlinkPriceOracle", () => {
     [oracle, token, feed] = await networkHelpers.loadFixture(deploy);
   });
 
+  it("prices a list of tokens in one call exactly as priceOf does, and names the first token without a feed", async () => {
+    const other = await ethers.deployContract("MockERC20", ["WETH", "WETH", 18]);
+    const otherFeed = await ethers.deployContract("MockAggregator", [8, 2_000n * 10n ** 8n]);
+    await (await oracle.setFeed(other.target, otherFeed.target, 3600)).wait();
+    const list = [other.target as string, token.target as string, other.target as string];
+    const expected = await Promise.all(list.map((t) => oracle.priceOf(t)));
+    expect(await oracle.pricesOf(list)).to.deep.equal(expected);
+    expect(await oracle.pricesOf([])).to.deep.equal([]);
+    const unknown = await ethers.deployContract("MockERC20", ["X", "X", 18]);
+    await expect(oracle.pricesOf([token.target, unknown.target]))
+      .to.be.revertedWithCustomError(oracle, "Oracle__NoFeed")
+      .withArgs(unknown.target);
+  });
+
   it("normalises decimals: value (WAD) = amount × price / 1e18 for 6, 8 and 18-decimal tokens", async () => {
     // 1 WBTC (8 decimals) at $40,000 is worth 40,000e18.
     const price = await oracle.priceOf(token.target);

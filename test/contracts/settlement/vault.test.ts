@@ -56,5 +56,25 @@ describe("PortfolioVault", () => {
     await expect(sys.vault.addAsset(ethers.ZeroAddress)).to.be.revertedWithCustomError(sys.vault, "Vault__ZeroAddress");
     const token = await ethers.deployContract("MockERC20", ["X", "X", 18]);
     await expect(sys.vault.addAsset(token.target)).to.emit(sys.vault, "AssetAdded").withArgs(token.target, 3);
+    expect(await sys.vault.assets()).to.deep.equal([...sys.addresses, token.target]);
+    expect(await sys.vault.isAsset(token.target)).to.equal(true);
+    const [tokens, balances] = await sys.vault.holdings();
+    expect(tokens).to.deep.equal([...sys.addresses, token.target]);
+    expect(balances[3]).to.equal(0n);
+  });
+
+  it("starts from an empty asset list and grows it in order", async () => {
+    const [governance] = await ethers.getSigners();
+    const empty = await ethers.deployContract("PortfolioVault", [
+      governance!.address,
+      await sys.settlement.getAddress(),
+      [],
+    ]);
+    expect(await empty.assets()).to.deep.equal([]);
+    expect(await empty.holdings()).to.deep.equal([[], []]);
+    for (const [i, address] of sys.addresses.entries()) {
+      await expect(empty.addAsset(address)).to.emit(empty, "AssetAdded").withArgs(address, i);
+    }
+    expect(await empty.assets()).to.deep.equal(sys.addresses);
   });
 });
