@@ -271,6 +271,10 @@ export function wasmKernels(slot: string): WasmKernels | undefined {
     }
   }
   if (compiled === null) return undefined;
+  if (!warmed) {
+    warmed = true;
+    warmUp(compiled);
+  }
   const memory = new WebAssembly.Memory({ initial: 1 });
   const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Omit<
     WasmKernels,
@@ -279,6 +283,32 @@ export function wasmKernels(slot: string): WasmKernels | undefined {
   const kernels: WasmKernels = { ...exports, memory };
   instances.set(slot, kernels);
   return kernels;
+}
+
+let warmed = false;
+
+/**
+ * V8 first runs WebAssembly in its baseline compiler and moves a function to the optimising one
+ * only after it has done enough work, on a background thread: a few small solves would run 2–5×
+ * slower than they need to. About a millisecond of busy work on scratch memory (compiled code is
+ * shared by every instance of the module) gets every kernel there before the first real solve.
+ */
+function warmUp(module: WebAssembly.Module): void {
+  const memory = new WebAssembly.Memory({ initial: 2 });
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<WasmKernels, "memory">;
+  new Float64Array(memory.buffer).fill(1e-3);
+  const len = 4096; // doubles: x at 0, y at 8·len bytes
+  for (let i = 0; i < 40; i++) {
+    k.dot(0, 8 * len, len);
+    k.axpy(1e-3, 0, 8 * len, len);
+  }
+  const n = 96; // packed triangle at 0 (n(n+1)/2 doubles), then five n-vectors
+  const at = (v: number): number => 8 * ((n * (n + 1)) / 2 + v * n);
+  for (let i = 0; i < 100; i++) {
+    k.ccdSweep(n, 0, at(0), at(1), at(2), at(3), at(4));
+    k.symvLower(n, 0, at(0), at(2), at(4));
+    k.gemv(4 * n, 8, 0, at(0), at(1));
+  }
 }
 
 /** Grows the kernels' memory to at least `bytes`; false when the engine refuses. */
