@@ -77,7 +77,7 @@ async function unconstrainedTable(): Promise<BenchTable> {
       } else {
         result = solve(); // also a warm-up run
         // CCD is cheap: a few more warm-up runs let the JIT (JS and WebAssembly tiers) settle first.
-        ms = await medianMs(solve, { runs: runsFor(n), warmup: method === "ccd" ? 4 : 0 });
+        ms = await medianMs(solve, { runs: runsFor(n), warmup: method === "ccd" ? 10 : 0 });
       }
       if (!result.converged || result.maxBudgetError > 1e-10) notes.push(`${method} did not converge at n = ${n}.`);
       row.push(`${formatMs(ms)} (${result.iterations})`);
