@@ -187,19 +187,21 @@ const CCD_SWEEP: WasmFunction = (() => {
   };
 })();
 
-// symvLower(n, L, y, s, u): s_i ← Σ_{j<i} Σ_ij y_j and u_j ← u_j + Σ_{i>j} Σ_ij y_i, from one read of
-// a packed lower triangle; Σy is then s + diag(Σ)·y + u.
+// symvLower(first, end, row, y, s, u): for the rows first ≤ i < end of a packed lower triangle
+// (`row` points at row `first`), s_i ← Σ_{j<i} Σ_ij y_j and u_j ← u_j + Σ_ij y_i for j < i. Over all
+// rows, from one read of the triangle: Σy = s + diag(Σ)·y + u. A block of rows can be processed
+// right after it is copied in, while it is still in cache.
 const SYMV_LOWER: WasmFunction = (() => {
-  const [n, row, y, s, u, i, off] = [0, 1, 2, 3, 4, 5, 6];
+  const [i, end, row, y, s, u, off] = [0, 1, 2, 3, 4, 5, 6];
   return {
     name: "symvLower",
-    params: [I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32],
+    locals: [I32],
     body: [
       ...op.block(),
       ...op.loop(),
-      ...[...op.localGet(i), ...op.localGet(n), ...op.i32GeU(), ...op.brIf(1)],
+      ...[...op.localGet(i), ...op.localGet(end), ...op.i32GeU(), ...op.brIf(1)],
       ...[...op.localGet(i), ...op.i32Const(3), ...op.i32Shl(), ...op.localSet(off)],
       ...[...op.localGet(s), ...op.localGet(off), ...op.i32Add()],
       ...[...op.localGet(row), ...op.localGet(y), ...op.localGet(i), ...op.call(FN_DOT), ...op.f64Store()],
@@ -243,7 +245,7 @@ export interface WasmKernels {
   dot(a: number, b: number, len: number): number;
   axpy(alpha: number, x: number, y: number, len: number): void;
   ccdSweep(n: number, lower: number, y: number, u: number, s: number, b: number, un: number): void;
-  symvLower(n: number, lower: number, y: number, s: number, u: number): void;
+  symvLower(first: number, end: number, row: number, y: number, s: number, u: number): void;
   gemv(rows: number, cols: number, a: number, x: number, out: number): void;
 }
 
@@ -306,7 +308,7 @@ function warmUp(module: WebAssembly.Module): void {
   const at = (v: number): number => 8 * ((n * (n + 1)) / 2 + v * n);
   for (let i = 0; i < 100; i++) {
     k.ccdSweep(n, 0, at(0), at(1), at(2), at(3), at(4));
-    k.symvLower(n, 0, at(0), at(2), at(4));
+    k.symvLower(0, n, 0, at(0), at(2), at(4));
     k.gemv(4 * n, 8, 0, at(0), at(1));
   }
 }
