@@ -75,8 +75,9 @@ async function unconstrainedTable(): Promise<BenchTable> {
         result = solve();
         ms = performance.now() - start;
       } else {
-        result = solve(); // also the warm-up run
-        ms = await medianMs(solve, { runs: runsFor(n), warmup: 0 });
+        result = solve(); // also a warm-up run
+        // CCD is cheap: a few more warm-up runs let the JIT (JS and WebAssembly tiers) settle first.
+        ms = await medianMs(solve, { runs: runsFor(n), warmup: method === "ccd" ? 10 : 0 });
       }
       if (!result.converged || result.maxBudgetError > 1e-10) notes.push(`${method} did not converge at n = ${n}.`);
       row.push(`${formatMs(ms)} (${result.iterations})`);
@@ -96,6 +97,7 @@ async function unconstrainedTable(): Promise<BenchTable> {
     const budgets = new Float64Array(n).fill(1 / n);
     const js = await medianMs(() => solveCcd(sigma.data, n, budgets, 1e-10, 10_000, undefined, "js"), {
       runs: runsFor(n),
+      warmup: 5,
     });
     row.push(sweeps, formatMs(js));
     rows.push(row);

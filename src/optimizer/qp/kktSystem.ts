@@ -303,10 +303,44 @@ function structuredFactor(
     else for (let t = 0; t < sup.length; t++) s += ua[sup[t]!]! * x[sup[t]!]!;
     return s;
   };
+  const denseB: number[] = [];
   for (let a = 0; a < r; a++) {
+    denseB.length = 0;
     for (let b = 0; b <= a; b++) {
       // Use the sparser of the two columns' supports (U'Blk⁻¹U is symmetric).
+      if (support[b] === null && support[a] === null) {
+        denseB.push(b);
+        continue;
+      }
       const s = support[b] !== null ? dotColumn(b, v[a]!) : dotColumn(a, v[b]!);
+      utv[a * r + b] = s;
+      utv[b * r + a] = s;
+    }
+    // Dense pairs four at a time: one read of U_a for four dot products, each summed in order.
+    const ua = columns[a]!;
+    let t = 0;
+    for (; t + 3 < denseB.length; t += 4) {
+      const [b0, b1, b2, b3] = [denseB[t]!, denseB[t + 1]!, denseB[t + 2]!, denseB[t + 3]!];
+      const [v0, v1, v2, v3] = [v[b0]!, v[b1]!, v[b2]!, v[b3]!];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < n; j++) {
+        const u = ua[j]!;
+        s0 += u * v0[j]!;
+        s1 += u * v1[j]!;
+        s2 += u * v2[j]!;
+        s3 += u * v3[j]!;
+      }
+      utv[a * r + b0] = utv[b0 * r + a] = s0;
+      utv[a * r + b1] = utv[b1 * r + a] = s1;
+      utv[a * r + b2] = utv[b2 * r + a] = s2;
+      utv[a * r + b3] = utv[b3 * r + a] = s3;
+    }
+    for (; t < denseB.length; t++) {
+      const b = denseB[t]!;
+      const s = dotColumn(a, v[b]!);
       utv[a * r + b] = s;
       utv[b * r + a] = s;
     }

@@ -126,9 +126,10 @@ export type CcdBackend = "auto" | "js";
  * kept and the history restarts, so every iteration is at least as good as a CCD sweep. The
  * returned point is always a sweep output (or the start) with its fresh Σy.
  *
- * Cost: one product Σy at the start plus one half-pass over Σ per sweep, in WebAssembly SIMD
- * (f64x2) on a packed copy of the lower triangle when available, else in JS on Σ itself; both
- * backends give bit-identical results.
+ * Cost: one half-pass over Σ per sweep, in WebAssembly SIMD (f64x2) on a packed copy of the
+ * lower triangle when available (the copy and the start's product Σy together cost about one more
+ * half-pass), else in JS on Σ itself (the start's product costs a half-pass); both backends give
+ * bit-identical results.
  */
 export function solveCcd(
   data: Float64Array,
@@ -139,8 +140,6 @@ export function solveCcd(
   warmStart?: Float64Array,
   backend: CcdBackend = "auto",
 ): UnconstrainedOutcome {
-  const engine =
-    (backend === "auto" ? wasmSweepEngine(data, n, budgets) : undefined) ?? jsSweepEngine(data, n, budgets);
   const y = new Float64Array(n);
   const s = new Float64Array(n);
   const u = new Float64Array(n);
@@ -150,7 +149,11 @@ export function solveCcd(
         ? Math.sqrt(budgets[i] as number) / Math.sqrt(data[i * n + i] as number)
         : (warmStart[i] as number);
   }
-  engine.products(y, s, u);
+  // The engine computes s = Σy and u for the start as it reads Σ in.
+  const start = { y, s, u };
+  const engine =
+    (backend === "auto" ? wasmSweepEngine(data, n, budgets, start) : undefined) ??
+    jsSweepEngine(data, n, budgets, start);
   let variance = 0;
   for (let i = 0; i < n; i++) variance += (y[i] as number) * (s[i] as number);
   // Optimal scale of the start for f (Σ b_i = 1): y'Σy = 1.

@@ -42,10 +42,17 @@ function diagonal(data: Float64Array, n: number): Float64Array {
   return diag;
 }
 
-/** The JS backend, over the row-major matrix (no copy). */
-export function jsSweepEngine(data: Float64Array, n: number, budgets: Float64Array): SweepEngine {
+/** A starting point y and where to write its s = Σy and u (its strict-upper products). */
+export interface SweepStart {
+  readonly y: Float64Array;
+  readonly s: Float64Array;
+  readonly u: Float64Array;
+}
+
+/** The JS backend, over the row-major matrix (no copy); computes the start's products if given. */
+export function jsSweepEngine(data: Float64Array, n: number, budgets: Float64Array, start?: SweepStart): SweepEngine {
   const diag = diagonal(data, n);
-  return {
+  const engine: SweepEngine = {
     backend: "js",
     products(y, s, u) {
       u.fill(0);
@@ -68,35 +75,65 @@ export function jsSweepEngine(data: Float64Array, n: number, budgets: Float64Arr
       complete(diag, y, s, uNext);
     },
   };
+  if (start !== undefined) engine.products(start.y, start.s, start.u);
+  return engine;
 }
 
 /** Above this many bytes of packed triangle (n ≈ 11,000) the JS backend is used instead. */
 const MAX_WASM_BYTES = 2 ** 29;
 
+/** Rows are copied in blocks of about this many doubles (in L2) before the start's products. */
+const BLOCK_DOUBLES = 1 << 16;
+
 /**
  * The WebAssembly SIMD backend: copies the lower triangle, packed by rows, into the kernels'
- * memory (one read of half of Σ, cheaper than a sweep), or returns `undefined` where WebAssembly
- * SIMD is unavailable or the triangle is too large. The memory is reused by later solves and
- * overwritten by each one; engines are single-use (one solve, synchronous).
+ * memory, or returns `undefined` where WebAssembly SIMD is unavailable or the triangle is too
+ * large. Given a start, its products Σy and u are computed block by block right after each block
+ * of rows is copied, while the rows are still in cache, so the copy and the start together cost
+ * about one read of the lower triangle. The memory is reused by later solves and overwritten by
+ * each one; engines are single-use (one solve, synchronous).
  */
-export function wasmSweepEngine(data: Float64Array, n: number, budgets: Float64Array): SweepEngine | undefined {
+export function wasmSweepEngine(
+  data: Float64Array,
+  n: number,
+  budgets: Float64Array,
+  start?: SweepStart,
+): SweepEngine | undefined {
   const kernels = wasmKernels("riskParity");
   const packed = (n * (n + 1)) / 2;
   const bytes = 8 * (packed + 5 * n);
   if (kernels === undefined || bytes > MAX_WASM_BYTES || !reserveBytes(kernels, bytes)) return undefined;
   const heap = new Float64Array(kernels.memory.buffer);
-  for (let i = 0; i < n; i++) heap.set(data.subarray(i * n, i * n + i + 1), (i * (i + 1)) / 2);
   const ptr = (k: number): number => 8 * (packed + k * n);
   const view = (k: number): Float64Array => heap.subarray(packed + k * n, packed + (k + 1) * n);
   const [wy, wu, ws, wb, wn] = [view(0), view(1), view(2), view(3), view(4)];
   wb.set(budgets);
   const diag = diagonal(data, n);
+  if (start !== undefined) {
+    wy.set(start.y);
+    wn.fill(0);
+  }
+  let first = 0; // first row of the current block
+  for (let i = 0; i < n; i++) {
+    const at = (i * (i + 1)) / 2;
+    heap.set(data.subarray(i * n, i * n + i + 1), at);
+    const blockStart = (first * (first + 1)) / 2;
+    if (start !== undefined && (at + i + 1 - blockStart >= BLOCK_DOUBLES || i === n - 1)) {
+      kernels.symvLower(first, i + 1, 8 * blockStart, ptr(0), ptr(2), ptr(4));
+      first = i + 1;
+    }
+  }
+  if (start !== undefined) {
+    start.s.set(ws);
+    start.u.set(wn);
+    complete(diag, start.y, start.s, start.u);
+  }
   return {
     backend: "wasm",
     products(y, s, u) {
       wy.set(y);
       wn.fill(0);
-      kernels.symvLower(n, 0, ptr(0), ptr(2), ptr(4));
+      kernels.symvLower(0, n, 0, ptr(0), ptr(2), ptr(4));
       s.set(ws);
       u.set(wn);
       complete(diag, y, s, u);

@@ -187,19 +187,21 @@ const CCD_SWEEP: WasmFunction = (() => {
   };
 })();
 
-// symvLower(n, L, y, s, u): s_i ← Σ_{j<i} Σ_ij y_j and u_j ← u_j + Σ_{i>j} Σ_ij y_i, from one read of
-// a packed lower triangle; Σy is then s + diag(Σ)·y + u.
+// symvLower(first, end, row, y, s, u): for the rows first ≤ i < end of a packed lower triangle
+// (`row` points at row `first`), s_i ← Σ_{j<i} Σ_ij y_j and u_j ← u_j + Σ_ij y_i for j < i. Over all
+// rows, from one read of the triangle: Σy = s + diag(Σ)·y + u. A block of rows can be processed
+// right after it is copied in, while it is still in cache.
 const SYMV_LOWER: WasmFunction = (() => {
-  const [n, row, y, s, u, i, off] = [0, 1, 2, 3, 4, 5, 6];
+  const [i, end, row, y, s, u, off] = [0, 1, 2, 3, 4, 5, 6];
   return {
     name: "symvLower",
-    params: [I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32],
+    locals: [I32],
     body: [
       ...op.block(),
       ...op.loop(),
-      ...[...op.localGet(i), ...op.localGet(n), ...op.i32GeU(), ...op.brIf(1)],
+      ...[...op.localGet(i), ...op.localGet(end), ...op.i32GeU(), ...op.brIf(1)],
       ...[...op.localGet(i), ...op.i32Const(3), ...op.i32Shl(), ...op.localSet(off)],
       ...[...op.localGet(s), ...op.localGet(off), ...op.i32Add()],
       ...[...op.localGet(row), ...op.localGet(y), ...op.localGet(i), ...op.call(FN_DOT), ...op.f64Store()],
@@ -243,7 +245,7 @@ export interface WasmKernels {
   dot(a: number, b: number, len: number): number;
   axpy(alpha: number, x: number, y: number, len: number): void;
   ccdSweep(n: number, lower: number, y: number, u: number, s: number, b: number, un: number): void;
-  symvLower(n: number, lower: number, y: number, s: number, u: number): void;
+  symvLower(first: number, end: number, row: number, y: number, s: number, u: number): void;
   gemv(rows: number, cols: number, a: number, x: number, out: number): void;
 }
 
@@ -271,6 +273,10 @@ export function wasmKernels(slot: string): WasmKernels | undefined {
     }
   }
   if (compiled === null) return undefined;
+  if (!warmed) {
+    warmed = true;
+    warmUp(compiled);
+  }
   const memory = new WebAssembly.Memory({ initial: 1 });
   const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Omit<
     WasmKernels,
@@ -279,6 +285,32 @@ export function wasmKernels(slot: string): WasmKernels | undefined {
   const kernels: WasmKernels = { ...exports, memory };
   instances.set(slot, kernels);
   return kernels;
+}
+
+let warmed = false;
+
+/**
+ * V8 first runs WebAssembly in its baseline compiler and moves a function to the optimising one
+ * only after it has done enough work, on a background thread: a few small solves would run 2–5×
+ * slower than they need to. About a millisecond of busy work on scratch memory (compiled code is
+ * shared by every instance of the module) gets every kernel there before the first real solve.
+ */
+function warmUp(module: WebAssembly.Module): void {
+  const memory = new WebAssembly.Memory({ initial: 2 });
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<WasmKernels, "memory">;
+  new Float64Array(memory.buffer).fill(1e-3);
+  const len = 4096; // doubles: x at 0, y at 8·len bytes
+  for (let i = 0; i < 40; i++) {
+    k.dot(0, 8 * len, len);
+    k.axpy(1e-3, 0, 8 * len, len);
+  }
+  const n = 96; // packed triangle at 0 (n(n+1)/2 doubles), then five n-vectors
+  const at = (v: number): number => 8 * ((n * (n + 1)) / 2 + v * n);
+  for (let i = 0; i < 100; i++) {
+    k.ccdSweep(n, 0, at(0), at(1), at(2), at(3), at(4));
+    k.symvLower(0, n, 0, at(0), at(2), at(4));
+    k.gemv(4 * n, 8, 0, at(0), at(1));
+  }
 }
 
 /** Grows the kernels' memory to at least `bytes`; false when the engine refuses. */

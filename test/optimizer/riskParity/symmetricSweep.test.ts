@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { solveCcd } from "../../../src/optimizer/riskParity/ccd.ts";
 import { matVec } from "../../../src/optimizer/riskParity/linalg.ts";
 import { jsSweepEngine, wasmSweepEngine } from "../../../src/optimizer/riskParity/symmetricSweep.ts";
@@ -45,6 +46,29 @@ describe("risk parity: CCD sweeps over the lower triangle", () => {
       }
     });
   }
+
+  it("wasm and JS backends agree bit for bit on random factor covariances and budgets (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 6 }),
+        (n, seed, sectors) => {
+          const { data } = marketCovariance(n, seed, sectors);
+          const raw = Array.from({ length: n }, (_, i) => 1 + ((seed >>> (i % 16)) & 7));
+          const total = raw.reduce((a, v) => a + v, 0);
+          const budgets = Float64Array.from(raw, (v) => v / total);
+          const wasm = solveCcd(data, n, budgets, 1e-10, 1000, undefined, "auto");
+          const js = solveCcd(data, n, budgets, 1e-10, 1000, undefined, "js");
+          expect(wasm.converged).to.equal(true);
+          expect(wasm.iterations).to.equal(js.iterations);
+          expect([...wasm.y]).to.deep.equal([...js.y]);
+          expect([...wasm.sigmaY]).to.deep.equal([...js.sigmaY]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 
   it("returns the start itself, with zero sweeps, when it already meets the tolerance", () => {
     const sigma = covariance(
