@@ -91,7 +91,8 @@ function solveViaSurrogate(
   cov: QpCovariance & { kind: "dense" },
   options: QpSolveOptions,
 ): QpSolution | null {
-  const surrogate = nystromSurrogate(cov);
+  const prepared = p.covariance?.kind === "dense" ? p.covariance.product : undefined;
+  const surrogate = nystromSurrogate(cov, undefined, prepared);
   if (surrogate === null) return null;
   const guess = solveInteriorPoint(
     { ...p, covariance: surrogate },

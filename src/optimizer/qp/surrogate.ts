@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
 import { choleskyInPlace } from "./dense.ts";
+import { denseMatVecJs, type DenseProduct } from "../simd/denseProduct.ts";
 import type { QpCovariance } from "./types.ts";
 
 /** Columns of the Nyström sketch: enough to capture the factor structure of real covariances. */
@@ -9,24 +10,32 @@ export const SKETCH_SIZE = 16;
  * A factor-model surrogate Σ̃ = L·L' + diag(s) of a dense PSD Σ from one Nyström sketch
  * (Gittens & Mahoney, "Revisiting the Nyström method", JMLR 2016): Y = Σ·Ω with Gaussian Ω
  * (n×l), Σ̃_lr = Y (Ω'Y)⁻¹ Y' = L L' with L = Y·R⁻¹, Ω'Y = R'R; then s = diag(Σ) − diag(L L') ≥ 0
- * because the Nyström approximation never exceeds Σ. One pass over Σ (n²·l flops) instead of an
- * n³ factorisation. Used only to guess the active set; the answer is verified against Σ itself.
+ * because the Nyström approximation never exceeds Σ. l products Σω (n²·l flops; `product` is the
+ * solve's prepared Σx, in WebAssembly SIMD where available) instead of an n³ factorisation. Used only to guess the active set; the answer is verified against Σ itself.
  * Returns null when the sketch is rank-deficient.
  */
-export function nystromSurrogate(cov: QpCovariance & { kind: "dense" }, seed = 0x5eed): QpCovariance | null {
+export function nystromSurrogate(
+  cov: QpCovariance & { kind: "dense" },
+  seed = 0x5eed,
+  product?: DenseProduct,
+): QpCovariance | null {
   // Bisections, frontiers and resampling re-solve with the same Σ object: sketch it once.
   const cached = sketchCache.get(cov);
   if (cached !== undefined) return cached;
-  const out = sketch(cov, seed);
+  const out = sketch(cov, seed, product);
   sketchCache.set(cov, out);
   return out;
 }
 
 const sketchCache = new WeakMap<QpCovariance, QpCovariance | null>();
 
-function sketch(cov: QpCovariance & { kind: "dense" }, seed: number): QpCovariance | null {
-  const n = cov.n;
-  const l = Math.min(SKETCH_SIZE, n);
+/** The last test matrix: a keeper re-sketches a new Σ of the same size every cycle. */
+let lastTestMatrix: { n: number; l: number; seed: number; omega: Float64Array; omegaT: Float64Array } | undefined;
+
+/** Gaussian Ω (n×l) by Box–Muller from a seeded generator, row-major and column-major (for Σω_c). */
+function testMatrix(n: number, l: number, seed: number): { omega: Float64Array; omegaT: Float64Array } {
+  const last = lastTestMatrix;
+  if (last !== undefined && last.n === n && last.l === l && last.seed === seed) return last;
   let state = seed >>> 0;
   const uniform = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -35,8 +44,6 @@ function sketch(cov: QpCovariance & { kind: "dense" }, seed: number): QpCovarian
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
   };
-  // Ω row-major n×l, Gaussian by Box–Muller; also kept column-major so Y = ΣΩ is computed as
-  // contiguous dot products (the one n²·l pass that dominates the cost).
   const omega = new Float64Array(n * l);
   const omegaT = new Float64Array(n * l);
   for (let i = 0; i < n; i++) {
@@ -46,22 +53,23 @@ function sketch(cov: QpCovariance & { kind: "dense" }, seed: number): QpCovarian
       omegaT[c * n + i] = v;
     }
   }
+  lastTestMatrix = { n, l, seed, omega, omegaT };
+  return lastTestMatrix;
+}
+
+function sketch(cov: QpCovariance & { kind: "dense" }, seed: number, product?: DenseProduct): QpCovariance | null {
+  const n = cov.n;
+  const l = Math.min(SKETCH_SIZE, n);
+  const { omega, omegaT } = testMatrix(n, l, seed);
   const data = cov.data;
+  // Y = ΣΩ column by column with the solve's prepared product (WebAssembly SIMD where available;
+  // the JS twin adds in the same order, so the sketch does not depend on the backend).
+  const multiply = product ?? ((x: Float64Array, out: Float64Array): void => denseMatVecJs(data, n, x, out));
   const y = new Float64Array(n * l);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let c = 0; c < l; c++) {
-      const oc = c * n;
-      let s0 = 0;
-      let s1 = 0;
-      let k = 0;
-      for (; k + 1 < n; k += 2) {
-        s0 += data[ri + k]! * omegaT[oc + k]!;
-        s1 += data[ri + k + 1]! * omegaT[oc + k + 1]!;
-      }
-      if (k < n) s0 += data[ri + k]! * omegaT[oc + k]!;
-      y[i * l + c] = s0 + s1;
-    }
+  const column = new Float64Array(n);
+  for (let c = 0; c < l; c++) {
+    multiply(omegaT.subarray(c * n, (c + 1) * n), column);
+    for (let i = 0; i < n; i++) y[i * l + c] = column[i]!;
   }
   // Core C = Ω'Y (l×l, symmetric PSD), with a small shift for stability.
   const core = new Float64Array(l * l);
