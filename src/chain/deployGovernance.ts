@@ -1,5 +1,5 @@
 import { Contract } from "ethers";
-import { getAddress, type Address, type Hex } from "viem";
+import { getAddress, type Address } from "viem";
 import type {
   ModelRegistry,
   PortfolioGovernor,
@@ -11,7 +11,7 @@ import { InputError } from "../errors.ts";
 import type { DeploymentConnection } from "./deploySystem.ts";
 import { SAFE_ARTIFACTS } from "./externalArtifacts.ts";
 import { assertGovernanceRoles } from "./governance/assertRoles.ts";
-import type { GovernanceDeployment } from "./governance/deployment.ts";
+import { governanceDeployment, type GovernanceDeployment } from "./governance/deployment.ts";
 import type { RegistryGenesis } from "./governance/types.ts";
 import type { SafeInfrastructure } from "./safe.ts";
 import { genesisParameter } from "./systemParameters.ts";
@@ -127,18 +127,7 @@ export async function deployGovernance(
   const timelock = await ethers.getContractAt("PortfolioTimelock", a.timelock, deployer);
   await assertGovernanceRoles(timelock, { governor: a.governor, guardian: a.safe, deployer: deployer.address });
 
-  const deployment: GovernanceDeployment = {
-    chainId: Number(chainId),
-    contracts: {
-      ModelRegistry: a.registry,
-      PortfolioGovernor: a.governor,
-      TimelockController: a.timelock,
-      PortfolioToken: a.token,
-      GuardianSafe: a.safe,
-    },
-    blockNumber,
-    optimizerBuildHash: parameters.genesis.optimizerBuildHash.toLowerCase() as Hex,
-  };
+  const deployment = governanceDeployment(Number(chainId), a, blockNumber, parameters.genesis.optimizerBuildHash);
   return {
     token: await ethers.getContractAt("PortfolioToken", a.token, deployer),
     timelock,

@@ -17,7 +17,7 @@ import { buildSystemModule } from "../../ignition/modules/System.ts";
 import { DEMO_MARKET, marketAssets, type DemoAsset, type DemoMarket } from "./demoMarket.ts";
 import { SAFE_ARTIFACTS, UNISWAP_ARTIFACTS } from "./externalArtifacts.ts";
 import { assertGovernanceRoles } from "./governance/assertRoles.ts";
-import type { GovernanceDeployment } from "./governance/deployment.ts";
+import { governanceDeployment, type GovernanceDeployment } from "./governance/deployment.ts";
 import type { SafeInfrastructure } from "./safe.ts";
 import { systemParameters, type SystemParametersOptions } from "./systemParameters.ts";
 import { systemDeploymentJson, type GovernanceCall, type SystemDeploymentJson } from "./systemRecord.ts";
@@ -189,18 +189,7 @@ export async function deploySystem(
     description: `${name}.acceptOwnership()`,
   }));
 
-  const governance: GovernanceDeployment = {
-    chainId: Number(chainId),
-    contracts: {
-      ModelRegistry: a.registry,
-      PortfolioGovernor: a.governor,
-      TimelockController: a.timelock,
-      PortfolioToken: a.token,
-      GuardianSafe: a.safe,
-    },
-    blockNumber,
-    optimizerBuildHash: options.optimizerBuildHash.toLowerCase() as Hex,
-  };
+  const governance = governanceDeployment(Number(chainId), a, blockNumber, options.optimizerBuildHash);
   const json = systemDeploymentJson({ governance, network: options.network, addresses: a, assets, options });
   return {
     network: options.network,

@@ -23,6 +23,34 @@ export interface GovernanceDeployment {
   readonly optimizerBuildHash: Hex;
 }
 
+/**
+ * The record of a governance deployment from its contract addresses.
+ *
+ * @example
+ * ```ts
+ * const record = governanceDeployment(31337, { token, timelock, governor, registry, safe }, 12, buildHash);
+ * ```
+ */
+export function governanceDeployment(
+  chainId: number,
+  a: { token: Address; timelock: Address; governor: Address; registry: Address; safe: Address },
+  blockNumber: number,
+  optimizerBuildHash: Hex,
+): GovernanceDeployment {
+  return {
+    chainId,
+    contracts: {
+      ModelRegistry: a.registry,
+      PortfolioGovernor: a.governor,
+      TimelockController: a.timelock,
+      PortfolioToken: a.token,
+      GuardianSafe: a.safe,
+    },
+    blockNumber,
+    optimizerBuildHash: optimizerBuildHash.toLowerCase() as Hex,
+  };
+}
+
 const address = z
   .string()
   .refine(isAddress, "not an address")

@@ -67,22 +67,24 @@ export function finishInteriorPoint(p: QpProblem, outcome: IpmOutcome, polish: b
   const z = boundMultipliers(p, x, y);
   const active = activeSetOf(p, x, y, z);
   if (!polish) {
-    return {
-      status: "optimal",
-      x,
-      rowDual: y,
-      boundDual: z,
-      objective: objectiveValue(p, x),
-      iterations,
-      residuals: kktResiduals(p, x, y, z),
-      activeSet: active,
-      solver: "ipm",
-    };
+    return unpolished(p, x, y, z, iterations, active);
   }
   // Degenerate variables (at a bound with a zero multiplier) sit ~√μ from it; if the first guess
   // leaves the reduced KKT system singular, fix everything within 1e-7 of a bound and retry.
   const polished = polishOnActiveSet(p, active) ?? polishOnActiveSet(p, activeSetOf(p, x, y, z, 1e-7));
   if (polished !== null) return polishedSolution(p, polished, iterations);
+  return unpolished(p, x, y, z, iterations, active);
+}
+
+/** The interior point's own optimum, reported as it is (no polishing, or polishing failed). */
+function unpolished(
+  p: QpProblem,
+  x: Float64Array,
+  y: Float64Array,
+  z: Float64Array,
+  iterations: number,
+  active: QpSolution["activeSet"],
+): QpSolution {
   return {
     status: "optimal",
     x,
