@@ -47,6 +47,10 @@ interface IPortfolioVault {
     /// @notice The asset list and the vault's balance of each asset, in raw token units.
     function holdings() external view returns (address[] memory tokens, uint256[] memory balances);
 
+    /// @notice The vault's balance of each asset, in raw token units, in asset-list order: {holdings}
+    /// without the list, for a caller that already has it.
+    function balances() external view returns (uint256[] memory);
+
     /// @notice Pulls `amount` of `token` from the caller (governance) into the vault.
     function deposit(address token, uint256 amount) external;
 

@@ -148,7 +148,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
             IERC20(stored.buyToken).safeTransfer(ctx.portfolio, p.amountsOut[i]);
             _payCounterparty(p.counterparties[i], stored.sellToken, stored.amountIn);
         }
-        (, uint256[] memory holdings) = IPortfolioVault(ctx.portfolio).holdings();
+        uint256[] memory holdings = IPortfolioVault(ctx.portfolio).balances();
         _emitFinalized(id, ctx.portfolio, ctx.preNav, postNav, holdings, p.amountsOut);
         return true;
     }
@@ -197,7 +197,7 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         emit PendingFinality(id, instruction.deadline);
         uint256[] memory amountsOut = _executeLegs(instruction, ctx);
 
-        (, uint256[] memory post) = IPortfolioVault(ctx.portfolio).holdings();
+        uint256[] memory post = IPortfolioVault(ctx.portfolio).balances();
         (PostTradeChecks.Breach memory breach, uint256 postNav) = _postTrade(ctx, post, instruction.targetWeights);
         if (breach.check != Check.None) {
             revert Settlement__PostTradeCheckFailed(breach.check, breach.asset, breach.observed, breach.limit);

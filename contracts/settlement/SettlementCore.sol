@@ -243,8 +243,8 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
         uint256 n = legs.length;
         tokens = new address[](n);
         amounts = new uint256[](n);
-        address[] memory seen = new address[](n);
-        uint256[] memory seenSums = new uint256[](n);
+        address[] memory distinct = new address[](n);
+        uint256[] memory sums = new uint256[](n);
         uint256 d;
         for (uint256 i; i < n; ++i) {
             RebalanceInstructionLib.Leg calldata leg = legs[i];
@@ -252,20 +252,23 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
             tokens[i] = token;
             amounts[i] = amount;
             uint256 j;
-            while (j < d && seen[j] != token) ++j;
+            while (j < d && distinct[j] != token) ++j;
             if (j == d) {
-                seen[d] = token;
+                distinct[d] = token;
                 ++d;
             }
-            seenSums[j] += amount;
+            sums[j] += amount;
         }
-        address[] memory distinct = new address[](d);
-        uint256[] memory sums = new uint256[](d);
+        // Shortened in place to the `d` distinct tokens (d ≤ n, so the words past d stay allocated
+        // and unused) instead of copied into fresh arrays.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(distinct, d)
+            mstore(sums, d)
+        }
         uint256[] memory before = new uint256[](d);
         for (uint256 j; j < d; ++j) {
-            distinct[j] = seen[j];
-            sums[j] = seenSums[j];
-            before[j] = IERC20(seen[j]).balanceOf(address(this));
+            before[j] = IERC20(distinct[j]).balanceOf(address(this));
         }
         IPortfolioVault(portfolio).fundEscrow(distinct, sums);
         for (uint256 j; j < d; ++j) {

@@ -68,13 +68,14 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
     }
 
     /// @inheritdoc IPortfolioVault
-    function holdings() external view returns (address[] memory tokens, uint256[] memory balances) {
+    function holdings() external view returns (address[] memory tokens, uint256[] memory amounts) {
         tokens = _readAssets();
-        uint256 n = tokens.length;
-        balances = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            balances[i] = IERC20(tokens[i]).balanceOf(address(this));
-        }
+        amounts = _balancesOf(tokens);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function balances() external view returns (uint256[] memory) {
+        return _balancesOf(_readAssets());
     }
 
     /// @inheritdoc IPortfolioVault
@@ -124,6 +125,14 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
     function _writeAssets(address[] memory list) private {
         _assetList = list.length == 0 ? address(0) : CodeAddressList.write(list);
         _assetCount = uint96(list.length);
+    }
+
+    function _balancesOf(address[] memory tokens) private view returns (uint256[] memory amounts) {
+        uint256 n = tokens.length;
+        amounts = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            amounts[i] = IERC20(tokens[i]).balanceOf(address(this));
+        }
     }
 
     function _readAssets() private view returns (address[] memory) {

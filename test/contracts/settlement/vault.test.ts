@@ -22,6 +22,15 @@ describe("PortfolioVault", () => {
     expect(await sys.vault.settlement()).to.equal(sys.settlement.target);
   });
 
+  it("reads the same balances without the list, fresh after every move", async () => {
+    expect(await sys.vault.balances()).to.deep.equal([usdc(600_000), 200n * 10n ** 18n, 0n]);
+    const gov = await sys.governance.getAddress();
+    await (await sys.vault.withdraw(sys.addresses[USDC]!, gov, usdc(7))).wait();
+    const [, balances] = await sys.vault.holdings();
+    expect(await sys.vault.balances()).to.deep.equal(balances);
+    expect(balances[USDC]).to.equal(usdc(600_000 - 7));
+  });
+
   it("lets governance deposit and withdraw, and nobody else", async () => {
     const gov = await sys.governance.getAddress();
     const usdcToken = sys.tokens[USDC]!;
@@ -72,6 +81,7 @@ describe("PortfolioVault", () => {
     ]);
     expect(await empty.assets()).to.deep.equal([]);
     expect(await empty.holdings()).to.deep.equal([[], []]);
+    expect(await empty.balances()).to.deep.equal([]);
     for (const [i, address] of sys.addresses.entries()) {
       await expect(empty.addAsset(address)).to.emit(empty, "AssetAdded").withArgs(address, i);
     }
