@@ -1,8 +1,8 @@
 // Gradient descent ("naive" first-order risk parity) on the log-barrier formulation of Spinu (2013)
 // / Bai, Scheinberg & Tütüncü (2016), with Barzilai-Borwein steps.
-import { initialPoint, type UnconstrainedOutcome } from "./ccd.ts";
+import { type UnconstrainedOutcome } from "./ccd.ts";
 import { budgetError, matVec } from "./linalg.ts";
-import { rescale, toCorrelation } from "./scaling.ts";
+import { finishInCorrelationSpace, startInCorrelationSpace } from "./scaling.ts";
 
 /** Length of the non-monotone line-search memory (Grippo, Lampariello & Lucidi 1986). */
 const MEMORY = 10;
@@ -27,10 +27,8 @@ export function solveGradient(
   maxIterations: number,
   warmStart?: Float64Array,
 ): UnconstrainedOutcome {
-  const { corr, vol } = toCorrelation(data, n);
-  const x = new Float64Array(n);
-  const cx = new Float64Array(n);
-  initialPoint(corr, n, budgets, warmStart === undefined ? undefined : rescale(warmStart, vol, false), x, cx);
+  const start = startInCorrelationSpace(data, n, budgets, warmStart);
+  const { corr, x, cx } = start;
   const grad = new Float64Array(n);
   const cg = new Float64Array(n);
   const prevGrad = new Float64Array(n);
@@ -100,16 +98,5 @@ export function solveGradient(
       gradientAt();
     }
   }
-  if (!(residual <= tolerance)) {
-    matVec(corr, n, x, cx);
-    residual = budgetError(x, cx, budgets);
-  }
-  // Σy = D^(1/2) C x for y = D^(-1/2) x.
-  return {
-    y: rescale(x, vol, true),
-    sigmaY: rescale(cx, vol, false),
-    iterations,
-    converged: residual <= tolerance,
-    residual,
-  };
+  return finishInCorrelationSpace(start, budgets, tolerance, iterations, residual);
 }

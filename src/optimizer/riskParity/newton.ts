@@ -1,8 +1,8 @@
 // Newton-Raphson on Spinu's convex formulation: F. Spinu (2013), "An algorithm for computing risk
 // parity weights", SSRN 2297383.
-import { initialPoint, type UnconstrainedOutcome } from "./ccd.ts";
+import { type UnconstrainedOutcome } from "./ccd.ts";
 import { budgetError, choleskyInPlace, choleskySolveInPlace, matVec } from "./linalg.ts";
-import { rescale, toCorrelation } from "./scaling.ts";
+import { finishInCorrelationSpace, startInCorrelationSpace } from "./scaling.ts";
 
 /**
  * Damped Newton on f(x) = ½ x'Cx − Σ b_i ln x_i (C the correlation matrix; x = D^{1/2} y):
@@ -23,10 +23,8 @@ export function solveNewton(
   maxIterations: number,
   warmStart?: Float64Array,
 ): UnconstrainedOutcome {
-  const { corr, vol } = toCorrelation(data, n);
-  const x = new Float64Array(n);
-  const cx = new Float64Array(n);
-  initialPoint(corr, n, budgets, warmStart === undefined ? undefined : rescale(warmStart, vol, false), x, cx);
+  const start = startInCorrelationSpace(data, n, budgets, warmStart);
+  const { corr, x, cx } = start;
   const hessian = new Float64Array(n * n);
   const d = new Float64Array(n);
   const cd = new Float64Array(n);
@@ -76,16 +74,5 @@ export function solveNewton(
       residual = budgetError(x, cx, budgets);
     }
   }
-  if (!(residual <= tolerance)) {
-    matVec(corr, n, x, cx);
-    residual = budgetError(x, cx, budgets);
-  }
-  // Σy = D^(1/2) C x for y = D^(-1/2) x.
-  return {
-    y: rescale(x, vol, true),
-    sigmaY: rescale(cx, vol, false),
-    iterations,
-    converged: residual <= tolerance,
-    residual,
-  };
+  return finishInCorrelationSpace(start, budgets, tolerance, iterations, residual);
 }

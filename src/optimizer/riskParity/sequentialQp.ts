@@ -1,9 +1,9 @@
 // Successive convex approximation (sequential QP) toward RC_i = b_i: Y. Feng & D. P. Palomar (2015),
 // "SCRIP: Successive convex optimization methods for risk parity portfolio design", IEEE TSP 63(19),
 // as implemented for the plain budget constraint in the riskParityPortfolio package.
-import { ccdSweep, initialPoint, type UnconstrainedOutcome } from "./ccd.ts";
+import { ccdSweep, type UnconstrainedOutcome } from "./ccd.ts";
 import { budgetError, choleskyInPlace, choleskySolveInPlace, matVec } from "./linalg.ts";
-import { rescale, toCorrelation } from "./scaling.ts";
+import { finishInCorrelationSpace, startInCorrelationSpace } from "./scaling.ts";
 
 /**
  * Feng & Palomar's SCA on the residuals g_i(x) = RC_i(x) − b_i (their "rc-over-var vs b"
@@ -28,10 +28,9 @@ export function solveSequentialQp(
   maxIterations: number,
   warmStart?: Float64Array,
 ): UnconstrainedOutcome {
-  const { corr, vol } = toCorrelation(data, n);
-  const x = new Float64Array(n);
-  const s = new Float64Array(n);
-  initialPoint(corr, n, budgets, warmStart === undefined ? undefined : rescale(warmStart, vol, false), x, s);
+  const start = startInCorrelationSpace(data, n, budgets, warmStart);
+  const { corr, x } = start;
+  const s = start.cx;
   // Σ(RC − b)² is not convex: from the inverse-volatility point a hedging asset with negative
   // marginal risk (Cx)_i < 0 has RC_i < 0, and shrinking x_i towards 0 is then a descent direction
   // that ends at a spurious boundary point. One coordinate sweep of the convex formulation sets
@@ -137,18 +136,7 @@ export function solveSequentialQp(
     iterations++;
     residual = budgetError(x, s, budgets);
   }
-  if (!(residual <= tolerance)) {
-    matVec(corr, n, x, s);
-    residual = budgetError(x, s, budgets);
-  }
-  // Σy = D^(1/2) C x for y = D^(-1/2) x.
-  return {
-    y: rescale(x, vol, true),
-    sigmaY: rescale(s, vol, false),
-    iterations,
-    converged: residual <= tolerance,
-    residual,
-  };
+  return finishInCorrelationSpace(start, budgets, tolerance, iterations, residual);
 }
 
 /** Rescales x (and s = Cx) so that 1'x = 1. */
