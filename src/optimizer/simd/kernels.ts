@@ -5,6 +5,14 @@
 // counts; the caller owns the layout (see ./wasmMemory.ts).
 import { F64, I32, V128, encodeModule, op, type WasmFunction } from "./wasmEncoder.ts";
 
+/** local ← local + by, for an i32 local (a pointer in bytes or a counter). */
+const advance = (ptr: number, bytes: number): number[] => [
+  ...op.localGet(ptr),
+  ...op.i32Const(bytes),
+  ...op.i32Add(),
+  ...op.localSet(ptr),
+];
+
 // dot(a, b, len) → Σ a_j b_j with eight partial sums: lanes of four f64x2 accumulators over blocks
 // of eight, combined as ((acc0 + acc1) + (acc2 + acc3)), then lane 0 + lane 1, then the tail.
 const DOT: WasmFunction = (() => {
@@ -18,12 +26,6 @@ const DOT: WasmFunction = (() => {
     ...op.f64x2Mul(),
     ...op.f64x2Add(),
     ...op.localSet(acc),
-  ];
-  const advance = (ptr: number, bytes: number): number[] => [
-    ...op.localGet(ptr),
-    ...op.i32Const(bytes),
-    ...op.i32Add(),
-    ...op.localSet(ptr),
   ];
   return {
     name: "dot",
@@ -91,12 +93,6 @@ const AXPY: WasmFunction = (() => {
     ...op.f64x2Add(),
     ...op.v128Store(offset),
   ];
-  const advance = (ptr: number, bytes: number): number[] => [
-    ...op.localGet(ptr),
-    ...op.i32Const(bytes),
-    ...op.i32Add(),
-    ...op.localSet(ptr),
-  ];
   return {
     name: "axpy",
     params: [F64, I32, I32, I32],
@@ -141,13 +137,6 @@ const AXPY: WasmFunction = (() => {
 const FN_DOT = 0;
 const FN_AXPY = 1;
 
-const inc = (local: number, by: number): number[] => [
-  ...op.localGet(local),
-  ...op.i32Const(by),
-  ...op.i32Add(),
-  ...op.localSet(local),
-];
-
 // ccdSweep(n, L, y, u, s, b, un): one forward CCD sweep over a packed lower triangle (row i holds
 // Σ_i0..Σ_ii). See symmetricSweepJs for the algorithm; this is its line-by-line translation.
 const CCD_SWEEP: WasmFunction = (() => {
@@ -180,7 +169,7 @@ const CCD_SWEEP: WasmFunction = (() => {
       ...[...at(s), ...op.localGet(dot), ...op.f64Store()],
       ...[...op.localGet(yi), ...op.localGet(row), ...op.localGet(un), ...op.localGet(i), ...op.call(FN_AXPY)],
       ...[...op.localGet(row), ...op.localGet(off), ...op.i32Add(), ...op.i32Const(8), ...op.i32Add()],
-      ...[...op.localSet(row), ...inc(i, 1), ...op.br(0)],
+      ...[...op.localSet(row), ...advance(i, 1), ...op.br(0)],
       ...op.end(),
       ...op.end(),
     ],
@@ -208,7 +197,7 @@ const SYMV_LOWER: WasmFunction = (() => {
       ...[...op.localGet(y), ...op.localGet(off), ...op.i32Add(), ...op.f64Load()],
       ...[...op.localGet(row), ...op.localGet(u), ...op.localGet(i), ...op.call(FN_AXPY)],
       ...[...op.localGet(row), ...op.localGet(off), ...op.i32Add(), ...op.i32Const(8), ...op.i32Add()],
-      ...[...op.localSet(row), ...inc(i, 1), ...op.br(0)],
+      ...[...op.localSet(row), ...advance(i, 1), ...op.br(0)],
       ...op.end(),
       ...op.end(),
     ],
@@ -229,7 +218,7 @@ const GEMV: WasmFunction = (() => {
       ...[...op.localGet(i), ...op.localGet(rows), ...op.i32GeU(), ...op.brIf(1)],
       ...[...op.localGet(out), ...op.localGet(a), ...op.localGet(x), ...op.localGet(cols), ...op.call(FN_DOT)],
       ...[...op.f64Store(), ...op.localGet(a), ...op.localGet(cols), ...op.i32Const(3), ...op.i32Shl()],
-      ...[...op.i32Add(), ...op.localSet(a), ...inc(out, 8), ...inc(i, 1), ...op.br(0)],
+      ...[...op.i32Add(), ...op.localSet(a), ...advance(out, 8), ...advance(i, 1), ...op.br(0)],
       ...op.end(),
       ...op.end(),
     ],
