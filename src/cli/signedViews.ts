@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { getAddress, isAddress, type Address } from "viem";
 import { createReadClient } from "../chain/client.ts";
 import { InputError } from "../errors.ts";
+import { readJsonFile } from "../jsonFile.ts";
 import { FileNonceStore, MemoryNonceStore } from "../views/nonceStore.ts";
 import { AllowlistSignerAuthority, RegistrySignerAuthority, type SignerAuthority } from "../views/signerAuthority.ts";
 import { parseSignedViewSetFile } from "../views/signedViewSet.ts";
@@ -46,17 +46,7 @@ export function parseChainIdOption(value: string | undefined): number {
 
 /** Reads and parses a JSON file named on the command line; errors name the option. */
 export function readJsonOption(path: string, field: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (cause) {
-    throw new InputError("FILE_UNREADABLE", `cannot read ${path}`, field, { cause });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new InputError("JSON_MALFORMED", `${path} is not valid JSON`, field, { cause });
-  }
+  return readJsonFile(path, { field });
 }
 
 /**

@@ -1,7 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { getAddress, isAddress, parseAbi, type Address, type PublicClient } from "viem";
 import { z } from "zod";
+import { deploymentFileErrors } from "../chain/governance/deployment.ts";
 import { InputError } from "../errors.ts";
+import { readJsonFileAsync } from "../jsonFile.ts";
 import type { AuditedContract } from "./chainSource.ts";
 
 /**
@@ -37,18 +38,7 @@ const schema = z.object({
  * ```
  */
 export async function readDashboardDeployment(path: string): Promise<DashboardDeployment> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (cause) {
-    throw new InputError("DEPLOYMENT_UNREADABLE", `cannot read ${path}`, "--deployment", { cause });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InputError("DEPLOYMENT_INVALID", `not JSON: ${(cause as Error).message}`, path, { cause });
-  }
+  const json = await readJsonFileAsync(path, deploymentFileErrors(path));
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { InputError } from "../errors.ts";
+import { readJsonFileAsync } from "../jsonFile.ts";
 import { SNAPSHOT_SCHEMA_VERSION, type DashboardSnapshot } from "./snapshot.ts";
 
 const finite = z.number().finite();
@@ -182,17 +182,11 @@ export function parseSnapshot(value: unknown, source: string): DashboardSnapshot
  * ```
  */
 export async function readSnapshotFile(path: string): Promise<DashboardSnapshot> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (cause) {
-    throw new InputError("SNAPSHOT_UNREADABLE", `cannot read ${path}`, "--snapshot", { cause });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InputError("SNAPSHOT_INVALID", `not JSON: ${(cause as Error).message}`, path, { cause });
-  }
+  const json = await readJsonFileAsync(path, {
+    field: "--snapshot",
+    invalidPath: path,
+    unreadableCode: "SNAPSHOT_UNREADABLE",
+    invalidCode: "SNAPSHOT_INVALID",
+  });
   return parseSnapshot(json, path);
 }

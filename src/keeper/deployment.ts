@@ -1,7 +1,7 @@
 // The addresses a keeper needs, read from a deployment file (deployments/<network>.json).
-import { readFileSync } from "node:fs";
 import { getAddress, isAddress, type Address } from "viem";
 import { InputError } from "../errors.ts";
+import { readJsonFile } from "../jsonFile.ts";
 
 /** Addresses of one deployed portfolio system. Registry and oracle are read from the settlement. */
 export interface KeeperDeployment {
@@ -71,11 +71,10 @@ export function parseKeeperDeployment(json: unknown, path = "deployment"): Keepe
 
 /** {@link parseKeeperDeployment} of a file. */
 export function loadKeeperDeployment(file: string): KeeperDeployment {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (cause) {
-    throw new InputError("DEPLOYMENT_MALFORMED", "cannot read it as JSON", file, { cause });
-  }
+  const json = readJsonFile(file, {
+    field: file,
+    unreadableCode: "DEPLOYMENT_MALFORMED",
+    invalidCode: "DEPLOYMENT_MALFORMED",
+  });
   return parseKeeperDeployment(json, file);
 }

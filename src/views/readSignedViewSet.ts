@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { InputError } from "../errors.ts";
+import { readJsonFileAsync } from "../jsonFile.ts";
 import { parseSignedViewSetFile, type SignedViewSetFile } from "./signedViewSet.ts";
 
 /**
@@ -16,17 +15,6 @@ export async function readSignedViewSet(
   path: string,
   field = "blackLitterman.signedViews",
 ): Promise<SignedViewSetFile> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (cause) {
-    throw new InputError("FILE_UNREADABLE", `cannot read ${path}`, field, { cause });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InputError("JSON_MALFORMED", `${path} is not valid JSON`, field, { cause });
-  }
+  const json = await readJsonFileAsync(path, { field });
   return parseSignedViewSetFile(json, field);
 }

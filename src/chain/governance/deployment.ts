@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { InputError } from "../../errors.ts";
+import { readJsonFile, type JsonFileErrors } from "../../jsonFile.ts";
 
 /**
  * Addresses of a governance deployment, as written to `deployments/<network>.json` by the deploy
@@ -92,19 +92,18 @@ export function parseDeployment(value: unknown, source: string): GovernanceDeplo
   return result.data;
 }
 
+/** How a deployment file named by `--deployment` is reported when it cannot be read or parsed. */
+export function deploymentFileErrors(path: string): JsonFileErrors {
+  return {
+    field: "--deployment",
+    invalidPath: path,
+    unreadableCode: "DEPLOYMENT_UNREADABLE",
+    invalidCode: "DEPLOYMENT_INVALID",
+  };
+}
+
 /** Reads and validates `deployments/<network>.json`. */
 export function readDeployment(path: string): GovernanceDeployment {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (cause) {
-    throw new InputError("DEPLOYMENT_UNREADABLE", `cannot read ${path}`, "--deployment", { cause });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InputError("DEPLOYMENT_INVALID", `not JSON: ${(cause as Error).message}`, path, { cause });
-  }
+  const json = readJsonFile(path, deploymentFileErrors(path));
   return parseDeployment(json, path);
 }

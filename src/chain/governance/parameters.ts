@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { formatUnits, parseUnits, type Hex } from "viem";
 import { z } from "zod";
 import { InputError } from "../../errors.ts";
+import { readJsonFile } from "../../jsonFile.ts";
 import { OPTIMIZER_TYPES, WAD, type ConstraintSet, type StrategyParameters } from "./types.ts";
 
 /**
@@ -65,20 +65,6 @@ const constraintsSchema = z
   })
   .partial()
   .strict();
-
-function readJson(path: string, field: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (cause) {
-    throw new InputError("FILE_UNREADABLE", `cannot read ${path}`, field, { cause });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new InputError("JSON_INVALID", `${path} is not JSON: ${(cause as Error).message}`, field, { cause });
-  }
-}
 
 function parseWith<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, source: string): T {
   const result = schema.safeParse(value);
@@ -152,7 +138,11 @@ export function checkBuild(hash: string, version: string): { hash: Hex; version:
  * ```
  */
 export function readStrategyParameters(path: string, current: StrategyParameters): StrategyParameters {
-  const input = parseWith(parametersSchema, readJson(path, "--set-parameters"), path);
+  const input = parseWith(
+    parametersSchema,
+    readJsonFile(path, { field: "--set-parameters", invalidCode: "JSON_INVALID" }),
+    path,
+  );
   const next: StrategyParameters = {
     optimizerType:
       input.optimizerType === undefined ? current.optimizerType : OPTIMIZER_TYPES.indexOf(input.optimizerType),
@@ -173,7 +163,11 @@ export function readStrategyParameters(path: string, current: StrategyParameters
  * are fractions (`0.25` = 25%); `contentHash` is the sha256 of the canonical ConstraintSet JSON.
  */
 export function readConstraintSet(path: string, current: ConstraintSet): ConstraintSet {
-  const input = parseWith(constraintsSchema, readJson(path, "--set-constraints"), path);
+  const input = parseWith(
+    constraintsSchema,
+    readJsonFile(path, { field: "--set-constraints", invalidCode: "JSON_INVALID" }),
+    path,
+  );
   const next: ConstraintSet = {
     contentHash: input.contentHash ?? current.contentHash,
     uri: input.uri ?? current.uri,

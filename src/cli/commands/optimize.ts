@@ -4,6 +4,7 @@ import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { Command } from "commander";
 import { InfeasibleError, InputError } from "../../errors.ts";
+import { readJsonFile } from "../../jsonFile.ts";
 import { optimizeAsync, type OptimizeOptions, type OptimizeResult } from "../../optimizer/optimize.ts";
 import { acceptedViewsToBlackLittermanViews } from "../../views/toBlackLittermanViews.ts";
 import { addViewVerificationOptions, verifySignedViewFile, type ViewVerificationOptions } from "../signedViews.ts";
@@ -13,18 +14,7 @@ import { addViewVerificationOptions, verifySignedViewFile, type ViewVerification
  * library receives plain data.
  */
 export function loadProblemFile(path: string): { problem: unknown; files: Record<string, string> } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InputError("FILE_UNREADABLE", `cannot read ${path}: ${(error as Error).message}`, "--in");
-  }
-  let problem: unknown;
-  try {
-    problem = JSON.parse(text);
-  } catch (error) {
-    throw new InputError("PROBLEM_JSON_INVALID", `${path} is not valid JSON: ${(error as Error).message}`, "--in");
-  }
+  const problem = readJsonFile(path, { field: "--in", invalidCode: "PROBLEM_JSON_INVALID" });
   const files: Record<string, string> = {};
   if (typeof problem === "object" && problem !== null) {
     for (const field of ["prices", "benchmarkPrices"] as const) {
