@@ -19,12 +19,8 @@ export interface Shrunk {
  */
 export function ledoitWolfConstantVariance(xs: readonly Float64Array[], t: number): Shrunk {
   const n = xs.length;
-  const s = gram(xs, t);
-  for (let k = 0; k < s.length; k++) s[k] = (s[k] as number) / t;
+  const { s, trace, mu } = sampleScatter(xs, t);
   if (n === 1) return { data: s, shrinkage: 0 };
-  let trace = 0;
-  for (let i = 0; i < n; i++) trace += s[i * n + i] as number;
-  const mu = trace / n;
   let beta = 0;
   for (let r = 0; r < t; r++) {
     let rowSq = 0;
@@ -49,12 +45,8 @@ export function ledoitWolfConstantVariance(xs: readonly Float64Array[], t: numbe
  */
 export function oracleApproximating(xs: readonly Float64Array[], t: number): Shrunk {
   const n = xs.length;
-  const s = gram(xs, t);
-  for (let k = 0; k < s.length; k++) s[k] = (s[k] as number) / t;
+  const { s, mu } = sampleScatter(xs, t);
   if (n === 1) return { data: s, shrinkage: 0 };
-  let trace = 0;
-  for (let i = 0; i < n; i++) trace += s[i * n + i] as number;
-  const mu = trace / n;
   let sumSq = 0;
   for (let k = 0; k < s.length; k++) sumSq += (s[k] as number) ** 2;
   const alpha = sumSq / (n * n);
@@ -265,4 +257,14 @@ function dot(a: Float64Array, b: Float64Array, t: number): number {
   let s = 0;
   for (let k = 0; k < t; k++) s += (a[k] as number) * (b[k] as number);
   return s;
+}
+
+/** S = XᵀX / T of the centred data (biased, as scikit-learn), its trace and μ = tr(S)/n. */
+function sampleScatter(xs: readonly Float64Array[], t: number): { s: Float64Array; trace: number; mu: number } {
+  const n = xs.length;
+  const s = gram(xs, t);
+  for (let k = 0; k < s.length; k++) s[k] = (s[k] as number) / t;
+  let trace = 0;
+  for (let i = 0; i < n; i++) trace += s[i * n + i] as number;
+  return { s, trace, mu: trace / n };
 }
