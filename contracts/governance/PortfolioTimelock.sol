@@ -81,7 +81,7 @@ contract PortfolioTimelock is TimelockController, IPortfolioTimelock {
     /// cancelled by a canceller that is also a proposer (the governor).
     /// @dev The governor is told from the guardian by PROPOSER_ROLE because both hold CANCELLER_ROLE:
     /// a guardian able to cancel its own replacement could stay in office against any vote.
-    function cancel(bytes32 id) public override {
+    function cancel(bytes32 id) public virtual override {
         // Outsiders fall through to the usual AccessControlUnauthorizedAccount.
         if (_guardianProtected[id] && hasRole(CANCELLER_ROLE, msg.sender) && !hasRole(PROPOSER_ROLE, msg.sender)) {
             revert PortfolioTimelock__GuardianCannotCancel(id, msg.sender);
