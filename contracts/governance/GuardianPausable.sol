@@ -58,6 +58,10 @@ abstract contract GuardianPausable is Audited, IGuardianPausable {
     }
 
     /// @dev Whether `account` is governance (the timelock).
+    function _isPaused() internal view returns (bool) {
+        return _paused;
+    }
+
     function _isGovernance(address account) internal view virtual returns (bool);
 
     /// @dev Reverts with the inheriting contract's own access error unless the caller is governance.

@@ -66,6 +66,8 @@ interface IModelRegistry is IAudited {
         uint256 maxPositionWeight;
         /// @dev `constraintSet().maxTurnover`.
         uint256 maxTurnover;
+        /// @dev Whether the registry is paused (`paused()`): the settlement then admits nothing.
+        bool paused;
     }
 
     /// @notice Everything a registry starts with, applied in the constructor through the same checks

@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IAudited} from "./IAudited.sol";
+
 /// @title IPortfolioVault
 /// @notice Holds one DAO portfolio's ERC-20 assets. Governance (the owner, normally the timelock)
 /// deposits, withdraws and curates the asset list; during a rebalance only the settlement contract
 /// moves assets, and only into its escrow.
 /// @dev Holdings are the vault's token balances; {holdings} reads them in asset order, the order in
 /// which a rebalance instruction lists its target weights.
-interface IPortfolioVault {
-    /// @notice Governance deposited `amount` of `token`.
+interface IPortfolioVault is IAudited {
+    /// @notice Governance deposited `amount` of `token` (audited).
     event Deposited(address indexed token, address indexed from, uint256 amount);
 
-    /// @notice Governance withdrew `amount` of `token` to `to`.
+    /// @notice Governance withdrew `amount` of `token` to `to` (audited).
     event Withdrawn(address indexed token, address indexed to, uint256 amount);
 
-    /// @notice `token` joined the portfolio's asset list at `index`.
+    /// @notice `token` joined the portfolio's asset list at `index` (audited).
     event AssetAdded(address indexed token, uint256 index);
 
     /// @notice Only the settlement contract may move assets for a rebalance.
@@ -59,6 +61,11 @@ interface IPortfolioVault {
 
     /// @notice Adds `token` to the asset list (governance).
     function addAsset(address token) external;
+
+    /// @notice Pays one atomic-path leg's sell amount to its venue; callable only by the settlement.
+    /// @dev The settlement calls it leg by leg, so a leg spends what the legs before it delivered. The
+    /// venue must be allow-listed by governance and its output is measured at this vault.
+    function pay(address token, address to, uint256 amount) external;
 
     /// @notice Moves rebalance sell amounts to the settlement's escrow; callable only by the settlement.
     /// @dev The settlement records the move as its audited `EscrowLocked` event; the vault adds no

@@ -36,7 +36,25 @@ interface ISettlement is IAudited, IGuardianPausable {
         NavLoss,
         PositionWeight,
         WeightTolerance,
-        Turnover
+        Turnover,
+        /// @dev The instruction's worst-case loss would exceed the portfolio's rolling loss budget.
+        LossBudget,
+        /// @dev The instruction came sooner than the portfolio's minimum interval after the last one.
+        Pacing
+    }
+
+    /// @notice A portfolio's governance limits beyond the registry's per-instruction ones.
+    /// @dev Enzyme's cumulative-slippage policy, per portfolio: the oracle-valued NAV loss charged to a
+    /// portfolio (a WAD fraction of its NAV at each instruction) may total at most `lossBudget`, and the
+    /// charge refills linearly, `lossBudget` per `lossWindow` seconds. An unset policy (zero budget)
+    /// admits only instructions that cannot lose value, so an unconfigured portfolio fails closed.
+    struct PortfolioPolicy {
+        /// @dev Largest cumulative loss, WAD fraction of NAV (1e16 = 1 %).
+        uint64 lossBudget;
+        /// @dev Seconds over which a fully used budget refills; at least 1.
+        uint32 lossWindow;
+        /// @dev Least number of seconds between two admitted instructions of the portfolio.
+        uint32 minInterval;
     }
 
     /// @notice Why escrow went back to the vault.
@@ -99,8 +117,8 @@ interface ISettlement is IAudited, IGuardianPausable {
         uint256[] amounts
     );
 
-    /// @notice A pre-trade risk threshold or post-trade check failed; the settlement halts: it pauses
-    /// itself (`Paused(address(this))`) until governance unpauses (audited).
+    /// @notice A pre-trade risk threshold or RFQ post-trade check failed; the portfolio halts
+    /// ({PortfolioHalted}) until governance resumes it (audited).
     /// @param asset Index of the offending asset, or `type(uint256).max` for portfolio-wide checks.
     event ConstraintBreached(
         bytes32 indexed id,
@@ -111,17 +129,34 @@ interface ISettlement is IAudited, IGuardianPausable {
         uint256 limit
     );
 
-    /// @notice A payment to an RFQ counterparty failed (e.g. the token blocks it) and waits for {claim}.
+    /// @notice A payment failed (e.g. the token blocks the recipient) and waits for {claim} (a maker) or
+    /// {recover} (a portfolio) (audited).
     event PaymentDeferred(address indexed counterparty, address indexed token, uint256 amount);
 
-    /// @notice A counterparty collected a deferred payment.
+    /// @notice A counterparty collected a deferred payment (audited).
     event PaymentClaimed(address indexed counterparty, address indexed token, uint256 amount);
 
-    /// @notice Governance allowed or disallowed a portfolio vault.
+    /// @notice Governance allowed or disallowed a portfolio vault (audited).
     event PortfolioSet(address indexed portfolio, bool allowed);
 
-    /// @notice Governance allowed or disallowed a venue adapter.
+    /// @notice Governance allowed or disallowed a venue adapter (audited).
     event VenueSet(address indexed venue, bool allowed);
+
+    /// @notice Governance allowed or disallowed an RFQ market maker (audited).
+    event MakerSet(address indexed maker, bool allowed);
+
+    /// @notice Governance set a portfolio's loss budget and pacing (audited).
+    event PortfolioPolicySet(address indexed portfolio, uint64 lossBudget, uint32 lossWindow, uint32 minInterval);
+
+    /// @notice A breach by instruction `id` halted `portfolio` (audited); other portfolios settle on.
+    event PortfolioHalted(address indexed portfolio, bytes32 indexed id);
+
+    /// @notice Governance lifted `portfolio`'s halt (audited).
+    event PortfolioResumed(address indexed portfolio, bytes32 indexed haltedBy);
+
+    /// @notice Governance had a payment deferred to a portfolio (a transfer back to the vault that the
+    /// token refused) paid to the vault after all (audited).
+    event PaymentRecovered(address indexed portfolio, address indexed token, uint256 amount);
 
     /// @notice The caller (or the instruction's signer) is not a registry keeper.
     error Settlement__NotKeeper(address account);
@@ -138,17 +173,39 @@ interface ISettlement is IAudited, IGuardianPausable {
     /// @notice The id was already issued: an instruction settles at most once.
     error Settlement__InstructionExists(bytes32 id, Status status);
 
-    /// @notice The nonce is not above the portfolio's last used nonce.
-    error Settlement__StaleNonce(address portfolio, uint256 nonce, uint256 lastNonce);
-
-    /// @notice The nonce does not fit the 240 bits the settlement stores per portfolio.
-    error Settlement__NonceTooLarge(uint256 nonce, uint256 max);
+    /// @notice Nonces are strictly sequential per portfolio: the next one is `expected`.
+    error Settlement__NonceNotNext(address portfolio, uint256 nonce, uint256 expected);
 
     /// @notice The deadline has passed.
     error Settlement__Expired(uint64 deadline, uint256 timestamp);
 
-    /// @notice An automatic halt (after instruction `breachedId`) holds until governance unpauses.
-    error Settlement__IsHalted(bytes32 breachedId);
+    /// @notice The portfolio is halted (by instruction `breachedId`) until governance resumes it.
+    error Settlement__PortfolioHalted(address portfolio, bytes32 breachedId);
+
+    /// @notice The portfolio is not halted.
+    error Settlement__PortfolioNotHalted(address portfolio);
+
+    /// @notice The model registry is paused: no instruction is admitted.
+    error Settlement__RegistryPaused();
+
+    /// @notice A leg's limit is worth less at oracle prices than its input less the per-leg slippage
+    /// limit. Values are WAD quote currency.
+    error Settlement__LimitBelowOracleFloor(uint256 leg, uint256 floor, uint256 value);
+
+    /// @notice When leg `leg` runs, the vault holds only `available` of the `amountIn` it sells.
+    error Settlement__InsufficientBalance(uint256 leg, address token, uint256 available, uint256 amountIn);
+
+    /// @notice An RFQ leg names a counterparty that is not an allowed market maker.
+    error Settlement__MakerNotAllowed(uint256 leg, address maker);
+
+    /// @notice An RFQ fill must deposit exactly the leg's `minAmountOut`.
+    error Settlement__FillAmount(uint256 leg, uint256 amountOut, uint256 expected);
+
+    /// @notice Only a keeper or one of the instruction's makers may finalise it.
+    error Settlement__NotFinalizer(bytes32 id, address caller);
+
+    /// @notice `lossWindow` must be at least one second.
+    error Settlement__InvalidPolicy(uint64 lossBudget, uint32 lossWindow);
 
     /// @notice The instruction has no legs or more than the maximum.
     error Settlement__LegCount(uint256 legs, uint256 max);
@@ -201,14 +258,17 @@ interface ISettlement is IAudited, IGuardianPausable {
     /// @notice The portfolio's NAV is zero: weights are undefined.
     error Settlement__ZeroNav(address portfolio);
 
-    /// @notice Issues, escrows, executes every leg through its venue adapter, checks and finalises
-    /// in one transaction; the caller must be a keeper.
+    /// @notice Issues, executes every leg through its venue adapter, checks and finalises in one
+    /// transaction; the caller must be a keeper. Legs run in order, each paid from the vault's balance
+    /// as the earlier legs left it, so sells listed first fund the buys after them with their measured
+    /// proceeds: a fully invested portfolio rotates in one transaction.
     /// @return finalized False when a pre-trade risk threshold halted the settlement (nothing moved).
     function settle(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction
     ) external returns (bool finalized);
 
-    /// @notice {settle} for an instruction signed (EIP-712) by a keeper; anyone may relay it.
+    /// @notice {settle} for an instruction signed (EIP-712, type `RebalanceInstruction`) by a keeper;
+    /// anyone may relay it.
     function settleSigned(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         bytes calldata signature
@@ -218,20 +278,24 @@ interface ISettlement is IAudited, IGuardianPausable {
     /// @return locked False when a pre-trade risk threshold halted the settlement (nothing moved).
     function lock(RebalanceInstructionLib.RebalanceInstruction calldata instruction) external returns (bool locked);
 
-    /// @notice {lock} for an instruction signed (EIP-712) by a keeper; anyone may relay it.
+    /// @notice {lock} for an instruction signed (EIP-712, type `RfqRebalanceInstruction`, same fields
+    /// as `RebalanceInstruction`, digest computed off-chain) by a keeper; anyone may relay it. The
+    /// type differs from {settleSigned}'s, so a signature for one path never admits the instruction on
+    /// the other.
     function lockSigned(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         bytes calldata signature
     ) external returns (bool locked);
 
-    /// @notice An RFQ counterparty escrows `amountOut` (at least the leg's limit) of the leg's buy token.
-    /// @dev The counterparty must have approved this contract. Its sell-token proceeds are paid on
-    /// {finalize}; on rollback its deposit comes back.
+    /// @notice The leg's maker escrows exactly `amountOut` = the leg's `minAmountOut` of its buy token.
+    /// @dev The maker must be allowed ({MakerSet}) and have approved this contract. Its sell-token
+    /// proceeds are paid on {finalize}; on rollback its deposit comes back.
     function fill(bytes32 id, uint256 leg, uint256 amountOut) external;
 
     /// @notice Runs the post-trade checks on a fully filled instruction and swaps atomically: buy
     /// amounts to the vault, sell amounts to counterparties. On a failed check it rolls back instead,
-    /// halts the settlement and records {ConstraintBreached}; it does not revert.
+    /// halts that portfolio and records {ConstraintBreached}; it does not revert. Callable by a keeper
+    /// or one of the instruction's makers.
     /// @return finalized Whether the instruction finalised.
     function finalize(bytes32 id) external returns (bool finalized);
 
@@ -243,6 +307,26 @@ interface ISettlement is IAudited, IGuardianPausable {
     /// @dev Counterparty payments are pushed, and deferred instead of reverting when the push fails, so
     /// that one counterparty the token refuses cannot block a finalisation or a rollback.
     function claim(address token) external returns (uint256 amount);
+
+    /// @notice Pays `portfolio` what it is owed in `token` (a transfer back to the vault that the token
+    /// refused, e.g. while paused), once the token lets it through (governance). The amount only ever
+    /// goes home: governance withdraws from the vault as usual if it must go elsewhere.
+    function recover(address portfolio, address token) external returns (uint256 amount);
+
+    /// @notice Lifts `portfolio`'s halt (governance).
+    function resume(address portfolio) external;
+
+    /// @notice Allows or disallows an RFQ market maker (governance).
+    function setMaker(address maker, bool allowed) external;
+
+    /// @notice Sets `portfolio`'s loss budget and pacing (governance).
+    function setPortfolioPolicy(address portfolio, PortfolioPolicy calldata policy) external;
+
+    /// @notice `portfolio`'s loss budget and pacing.
+    function portfolioPolicy(address portfolio) external view returns (PortfolioPolicy memory);
+
+    /// @notice The part of `portfolio`'s loss budget in use now (WAD fraction of NAV), after refill.
+    function lossUsed(address portfolio) external view returns (uint256);
 
     /// @notice Deferred payments owed to `counterparty` in `token`.
     function owed(address counterparty, address token) external view returns (uint256);
@@ -256,10 +340,10 @@ interface ISettlement is IAudited, IGuardianPausable {
     /// @notice The portfolio's pending two-step instruction id, or zero.
     function pendingOf(address portfolio) external view returns (bytes32);
 
-    /// @notice The id whose breach halted (paused) the settlement, or zero; cleared by {unpause}.
-    function haltedBy() external view returns (bytes32);
+    /// @notice The id whose breach halted `portfolio`, or zero; cleared by {resume}.
+    function haltedBy(address portfolio) external view returns (bytes32);
 
-    /// @notice EIP-712 digest a keeper signs for `instruction`.
+    /// @notice EIP-712 digest a keeper signs for `instruction` on the atomic path ({settleSigned}).
     function hashTypedInstruction(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction
     ) external view returns (bytes32);

@@ -9,6 +9,9 @@ pragma solidity ^0.8.24;
 /// RebalanceInstruction(bytes32 id,address portfolio,bytes32 optimiserBuildHash,bytes32 inputsHash,
 ///   uint256[] targetWeights,Leg[] legs,uint64 deadline,uint256 nonce)Leg(...)
 /// ```
+/// `RfqRebalanceInstruction` has the same fields and encoding as `RebalanceInstruction`: the two-step
+/// (RFQ) path signs and identifies instructions under that name, so that a signature for one path is
+/// never valid on the other.
 /// Arrays are hashed as EIP-712 prescribes: `uint256[]` as keccak256 of the packed words, `Leg[]` as
 /// keccak256 of the concatenated leg struct hashes.
 library RebalanceInstructionLib {
@@ -48,15 +51,22 @@ library RebalanceInstructionLib {
         "Leg(address sellToken,address buyToken,uint256 amountIn,uint256 minAmountOut,address venue)"
     );
 
+    bytes32 internal constant RFQ_INSTRUCTION_TYPEHASH = keccak256(
+        "RfqRebalanceInstruction(bytes32 id,address portfolio,bytes32 optimiserBuildHash,bytes32 inputsHash,"
+        "uint256[] targetWeights,Leg[] legs,uint64 deadline,uint256 nonce)"
+        "Leg(address sellToken,address buyToken,uint256 amountIn,uint256 minAmountOut,address venue)"
+    );
+
     /// @notice EIP-712 struct hash of one leg.
     function hashLeg(Leg calldata leg) internal pure returns (bytes32) {
         return
             keccak256(abi.encode(LEG_TYPEHASH, leg.sellToken, leg.buyToken, leg.amountIn, leg.minAmountOut, leg.venue));
     }
 
-    /// @notice EIP-712 struct hash of an instruction; the settlement also uses it as the instruction's
+    /// @notice EIP-712 struct hash of an instruction, as `RebalanceInstruction` for the atomic path and
+    /// as `RfqRebalanceInstruction` for the RFQ path; the settlement also uses it as the instruction's
     /// identity in events, so that an auditor can match a log to a signed payload.
-    function hash(RebalanceInstruction calldata instruction) internal pure returns (bytes32) {
+    function hash(RebalanceInstruction calldata instruction, bool atomic) internal pure returns (bytes32) {
         Leg[] calldata legs = instruction.legs;
         uint256 n = legs.length;
         bytes32[] memory legHashes = new bytes32[](n);
@@ -66,7 +76,7 @@ library RebalanceInstructionLib {
         return
             keccak256(
                 abi.encode(
-                    INSTRUCTION_TYPEHASH,
+                    atomic ? INSTRUCTION_TYPEHASH : RFQ_INSTRUCTION_TYPEHASH,
                     instruction.id,
                     instruction.portfolio,
                     instruction.optimiserBuildHash,

@@ -19,6 +19,7 @@ contract MockModelRegistry is IModelRegistry {
     uint64 private _packedDrift;
     uint64 private _packedMaxPosition;
     uint64 private _packedMaxTurnover;
+    bool private _paused;
 
     function setOptimizerBuildHash(bytes32 buildHash) external {
         _buildHash = buildHash;
@@ -26,6 +27,11 @@ contract MockModelRegistry is IModelRegistry {
 
     function setKeeper(address keeper, bool allowed) external {
         _keepers[keeper] = allowed;
+    }
+
+    /// @notice Sets what `settlementTerms().paused` reports.
+    function setPaused(bool paused_) external {
+        _paused = paused_;
     }
 
     function setViewSigner(address signer, bool allowed) external {
@@ -78,7 +84,8 @@ contract MockModelRegistry is IModelRegistry {
                 maxSlippageBps: _packedSlippageBps,
                 driftThreshold: _packedDrift,
                 maxPositionWeight: _packedMaxPosition,
-                maxTurnover: _packedMaxTurnover
+                maxTurnover: _packedMaxTurnover,
+                paused: _paused
             });
     }
 

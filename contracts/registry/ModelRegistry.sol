@@ -136,7 +136,8 @@ contract ModelRegistry is IModelRegistryAdmin, Ownable2Step, GuardianPausable {
             maxSlippageBps: limits.maxSlippageBps,
             driftThreshold: limits.driftThreshold,
             maxPositionWeight: limits.maxPositionWeight,
-            maxTurnover: limits.maxTurnover
+            maxTurnover: limits.maxTurnover,
+            paused: _isPaused()
         });
     }
 

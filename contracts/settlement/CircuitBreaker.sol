@@ -8,16 +8,15 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 
 /// @title CircuitBreaker
 /// @notice The settlement's {IGuardianPausable} circuit breaker, shared in shape with the registry: the
-/// guardian or governance pauses; the settlement also pauses itself (an automatic halt) when a risk
-/// check fails, remembering the instruction that caused it. Paused refuses new instructions, RFQ fills
+/// guardian or governance pauses every portfolio at once. Paused refuses new instructions, RFQ fills
 /// and finalisation; rollbacks stay open so escrow can always go home. Only governance (the owner,
-/// normally the timelock) unpauses, which also clears the halt.
-/// @dev Lifecycle: `Running --pause() | halt--> Paused --unpause() by governance--> Running`. Every
+/// normally the timelock) unpauses. A failed risk check halts only its own portfolio
+/// (SettlementCore), so no keeper, maker or caller can stop the others.
+/// @dev Lifecycle: `Running --pause()--> Paused --unpause() by governance--> Running`. Every
 /// transition and guardian change is audited.
 abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
     address private _guardian;
     bool private _paused;
-    bytes32 private _haltedBy;
 
     constructor(address governance, address guardian_) Ownable(governance) {
         _setGuardian(guardian_);
@@ -38,11 +37,9 @@ abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
     }
 
     /// @inheritdoc IGuardianPausable
-    /// @dev Also clears an automatic halt.
     function unpause() external onlyOwner {
         if (!_paused) revert GuardianPausable__UnexpectedPauseState(false);
         _paused = false;
-        _haltedBy = bytes32(0);
         emit Unpaused(msg.sender);
         _recordAudit(Unpaused.selector, keccak256(abi.encode(msg.sender)));
     }
@@ -62,28 +59,13 @@ abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
         return _guardian;
     }
 
-    /// @inheritdoc ISettlement
-    function haltedBy() external view returns (bytes32) {
-        return _haltedBy;
-    }
-
     function _isGuardianOrOwner(address account) internal view returns (bool) {
         return account == _guardian || account == owner();
     }
 
-    /// @dev The settlement pauses itself; the first breach stays recorded as the cause.
-    function _halt(bytes32 id) internal {
-        if (_haltedBy == bytes32(0)) _haltedBy = id;
-        if (!_paused) _pause(address(this));
-    }
-
-    /// @dev A halt always pauses and only {unpause} clears either, so `_haltedBy != 0` implies
-    /// `_paused`: the running path reads one slot (`_paused` shares it with `_guardian`).
+    /// @dev One slot: `_paused` shares it with `_guardian`.
     function _requireOperational() internal view {
-        if (!_paused) return;
-        bytes32 halted = _haltedBy;
-        if (halted != bytes32(0)) revert Settlement__IsHalted(halted);
-        revert GuardianPausable__UnexpectedPauseState(true);
+        if (_paused) revert GuardianPausable__UnexpectedPauseState(true);
     }
 
     function _pause(address account) private {

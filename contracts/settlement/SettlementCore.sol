@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
@@ -10,19 +11,24 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {RebalanceInstructionLib} from "../libraries/RebalanceInstructionLib.sol";
 import {PostTradeChecks} from "../libraries/PostTradeChecks.sol";
-import {SettlementEvents} from "./SettlementEvents.sol";
+import {SettlementState} from "./SettlementState.sol";
 
 /// @title SettlementCore
 /// @notice What both settlement paths share: admission of an instruction (keeper, build hash,
-/// idempotency, shape), pricing, the pre-trade risk check, escrow funding and the audited events.
-abstract contract SettlementCore is SettlementEvents, EIP712 {
+/// sequential nonce, shape, each leg's oracle floor), pricing, the pre-trade risk, loss-budget and
+/// pacing checks, escrow funding and the post-trade checks.
+abstract contract SettlementCore is SettlementState, EIP712 {
     using RebalanceInstructionLib for RebalanceInstructionLib.RebalanceInstruction;
 
-    /// @notice Upper bound on legs per instruction; 20 legs settle well inside one block.
-    uint256 public constant MAX_LEGS = 32;
+    /// @dev Upper bound on legs per instruction (reported by `Settlement__LegCount`); 20 legs settle
+    /// well inside one block.
+    uint256 internal constant MAX_LEGS = 32;
 
     /// @dev {_assetIndex} of an address that is not in the list.
     uint256 internal constant NOT_FOUND = type(uint256).max;
+
+    uint256 private constant WAD = 1e18;
+    uint256 private constant BPS = 10_000;
 
     /// @dev Everything an admitted instruction's later steps need, priced once.
     struct Context {
@@ -37,47 +43,24 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
         /// @dev Per leg, the index in `assets` of its sell and its buy token (set on admission).
         uint256[] sellIndex;
         uint256[] buyIndex;
-    }
-
-    /// @dev Everything admission reads and writes about a portfolio, in one slot: one cold read and
-    /// one write per instruction. `busy` mirrors `_pendingOf[portfolio] != 0`.
-    struct PortfolioState {
-        bool allowed;
-        bool busy;
-        uint240 lastNonce;
+        /// @dev The portfolio's loss budget in use at admission, after refill (WAD fraction of NAV).
+        uint256 lossUsed;
+        /// @dev The most the instruction can lose if every leg fills at its limit (WAD fraction of NAV).
+        uint256 worstLoss;
     }
 
     IModelRegistry private immutable _REGISTRY;
     IPriceOracle private immutable _ORACLE;
-
-    mapping(bytes32 id => Status) internal _status;
-    mapping(address portfolio => PortfolioState) private _portfolioState;
-    mapping(address portfolio => bytes32) private _pendingOf;
-    mapping(address venue => bool) private _venues;
 
     constructor(
         IModelRegistry registry_,
         IPriceOracle oracle_,
         address governance,
         address guardian_
-    ) SettlementEvents(governance, guardian_) EIP712("PortfolioSettlement", "1") {
+    ) SettlementState(governance, guardian_) EIP712("PortfolioSettlement", "1") {
         if (address(registry_) == address(0) || address(oracle_) == address(0)) revert Settlement__ZeroAddress();
         _REGISTRY = registry_;
         _ORACLE = oracle_;
-    }
-
-    /// @notice Allows or disallows a portfolio vault (governance).
-    function setPortfolio(address portfolio, bool allowed) external onlyOwner {
-        if (portfolio == address(0)) revert Settlement__ZeroAddress();
-        _portfolioState[portfolio].allowed = allowed;
-        emit PortfolioSet(portfolio, allowed);
-    }
-
-    /// @notice Allows or disallows a venue adapter for atomic-path legs (governance).
-    function setVenue(address venue, bool allowed) external onlyOwner {
-        if (venue == address(0)) revert Settlement__ZeroAddress();
-        _venues[venue] = allowed;
-        emit VenueSet(venue, allowed);
     }
 
     /// @notice The model registry that names keepers, the optimiser build and the limits.
@@ -90,36 +73,15 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
         return _ORACLE;
     }
 
-    /// @notice Whether `portfolio` is an allowed vault.
-    function isPortfolio(address portfolio) external view returns (bool) {
-        return _portfolioState[portfolio].allowed;
-    }
-
-    /// @notice Whether `venue` is an allowed adapter.
-    function isVenue(address venue) external view returns (bool) {
-        return _venues[venue];
-    }
-
-    /// @inheritdoc ISettlement
-    function statusOf(bytes32 id) external view returns (Status) {
-        return _status[id];
-    }
-
-    /// @inheritdoc ISettlement
-    function lastNonce(address portfolio) external view returns (uint256) {
-        return _portfolioState[portfolio].lastNonce;
-    }
-
-    /// @inheritdoc ISettlement
-    function pendingOf(address portfolio) external view returns (bytes32) {
-        return _pendingOf[portfolio];
+    function _oracleAddress() internal view returns (IPriceOracle) {
+        return _ORACLE;
     }
 
     /// @inheritdoc ISettlement
     function hashTypedInstruction(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction
     ) external view returns (bytes32) {
-        return _hashTypedDataV4(instruction.hash());
+        return _hashTypedDataV4(instruction.hash(true));
     }
 
     /// @notice The EIP-712 domain separator keepers sign under.
@@ -128,18 +90,22 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
         return _domainSeparatorV4();
     }
 
-    /// @dev The keeper who signed `instruction`; {_admit} checks the role.
+    /// @dev The keeper who signed `instruction` for the path `atomic` names; {_admit} checks the role.
     function _signer(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
-        bytes calldata signature
+        bytes calldata signature,
+        bool atomic
     ) internal view returns (address) {
-        return ECDSA.recover(_hashTypedDataV4(instruction.hash()), signature);
+        return ECDSA.recover(_hashTypedDataV4(instruction.hash(atomic)), signature);
     }
 
     /// @dev Checks everything that can be checked before a token moves, consumes the nonce, prices
     /// the portfolio and emits the issue events. Reverts on malformed or unauthorised input; returns
-    /// `admitted == false` (after halting and recording the breach) when a pre-trade risk threshold
-    /// is exceeded, so the halt persists.
+    /// `admitted == false` (after halting the portfolio and recording the breach) when a pre-trade
+    /// risk threshold, the loss budget or the pacing is exceeded, so the halt persists.
+    /// One pass in the documented order of checks: splitting it costs contract size the settlement
+    /// does not have.
+    // solhint-disable-next-line function-max-lines
     function _admit(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         address keeper,
@@ -149,19 +115,22 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
         bytes32 id = instruction.id;
         address portfolio = instruction.portfolio;
         IModelRegistry.SettlementTerms memory terms = _REGISTRY.settlementTerms(keeper);
+        if (terms.paused) revert Settlement__RegistryPaused();
         if (!terms.isKeeper) revert Settlement__NotKeeper(keeper);
         PortfolioState memory state = _portfolioState[portfolio];
         if (!state.allowed) revert Settlement__UnknownPortfolio(portfolio);
+        if (state.halted) revert Settlement__PortfolioHalted(portfolio, _haltCause(portfolio));
         Status status = _status[id];
         if (status != Status.None) revert Settlement__InstructionExists(id, status);
         uint256 nonce = instruction.nonce;
-        if (nonce <= state.lastNonce) revert Settlement__StaleNonce(portfolio, nonce, state.lastNonce);
-        if (nonce > type(uint240).max) revert Settlement__NonceTooLarge(nonce, type(uint240).max);
+        if (nonce != uint256(state.lastNonce) + 1) {
+            revert Settlement__NonceNotNext(portfolio, nonce, uint256(state.lastNonce) + 1);
+        }
         if (block.timestamp > instruction.deadline) revert Settlement__Expired(instruction.deadline, block.timestamp);
         if (instruction.optimiserBuildHash != terms.optimizerBuildHash) {
             revert Settlement__BuildHashMismatch(terms.optimizerBuildHash, instruction.optimiserBuildHash);
         }
-        if (state.busy) revert Settlement__PortfolioBusy(portfolio, _pendingOf[portfolio]);
+        if (state.busy) revert Settlement__PortfolioBusy(portfolio, _pendingIdOf(portfolio));
 
         ctx.portfolio = portfolio;
         (ctx.assets, ctx.preBalances) = IPortfolioVault(portfolio).holdings();
@@ -170,9 +139,15 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
         (ctx.preNav, ctx.preWeights) = PostTradeChecks.weigh(ctx.preBalances, ctx.prices);
         if (ctx.preNav == 0) revert Settlement__ZeroNav(portfolio);
         ctx.limits = _limitsOf(terms);
+        ctx.worstLoss = _checkFloors(instruction, ctx, terms.maxSlippageBps);
 
-        _portfolioState[portfolio].lastNonce = uint240(nonce);
-        ctx.instructionHash = instruction.hash();
+        PortfolioPolicy memory policy = _policies[portfolio];
+        ctx.lossUsed = _refilled(state, policy);
+        uint256 previousAt = state.lastAdmittedAt;
+        state.lastNonce = uint64(nonce);
+        state.lastAdmittedAt = uint40(block.timestamp);
+        _portfolioState[portfolio] = state;
+        ctx.instructionHash = instruction.hash(atomic);
         _emitIssued(instruction, keeper, ctx.instructionHash);
 
         PostTradeChecks.Breach memory breach = PostTradeChecks.preTrade(
@@ -180,6 +155,14 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
             ctx.preWeights,
             ctx.limits
         );
+        if (breach.check == Check.None && previousAt != 0 && block.timestamp < previousAt + policy.minInterval) {
+            uint256 elapsed = block.timestamp - previousAt;
+            breach = PostTradeChecks.Breach(Check.Pacing, PostTradeChecks.PORTFOLIO, elapsed, policy.minInterval);
+        }
+        if (breach.check == Check.None && ctx.lossUsed + ctx.worstLoss > policy.lossBudget) {
+            uint256 wanted = ctx.lossUsed + ctx.worstLoss;
+            breach = PostTradeChecks.Breach(Check.LossBudget, PostTradeChecks.PORTFOLIO, wanted, policy.lossBudget);
+        }
         if (breach.check != Check.None) {
             _status[id] = Status.RolledBack;
             _recordBreach(id, portfolio, breach);
@@ -189,9 +172,37 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
         return (ctx, true);
     }
 
+    /// @dev Each leg's limit, valued at the oracle, must be worth at least its input less the
+    /// registry's per-leg slippage limit (up to one unit of the buy token, which a limit computed at
+    /// the same prices and rounded down may lack); a keeper cannot choose a looser one. Returns the
+    /// instruction's worst-case loss, the sum of (input value − limit value), as a WAD fraction of the
+    /// pre-trade NAV rounded up: measured outputs are at least the limits, so no execution loses more.
+    function _checkFloors(
+        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
+        Context memory ctx,
+        uint256 maxSlippageBps
+    ) private pure returns (uint256 worstLoss) {
+        RebalanceInstructionLib.Leg[] calldata legs = instruction.legs;
+        uint256 n = legs.length;
+        uint256 shortfall;
+        for (uint256 i; i < n; ++i) {
+            RebalanceInstructionLib.Leg calldata leg = legs[i];
+            uint256 inValue = (leg.amountIn * ctx.prices[ctx.sellIndex[i]]) / WAD;
+            uint256 buyPrice = ctx.prices[ctx.buyIndex[i]];
+            uint256 limitValue = (leg.minAmountOut * buyPrice) / WAD;
+            uint256 floor = (inValue * (BPS - maxSlippageBps)) / BPS;
+            // A limit is a whole number of buy-token units, rounded down: one unit of slack.
+            if (((leg.minAmountOut + 1) * buyPrice) / WAD < floor) {
+                revert Settlement__LimitBelowOracleFloor(i, floor, limitValue);
+            }
+            if (inValue > limitValue) shortfall += inValue - limitValue;
+        }
+        worstLoss = Math.mulDiv(shortfall, WAD, ctx.preNav, Math.Rounding.Ceil);
+    }
+
     /// @dev Targets: one per asset, summing to exactly 1e18. Legs: 1..MAX_LEGS, each selling a
-    /// positive amount of one vault asset for another, through an allowed venue on the atomic path.
-    /// Returns each leg's sell and buy asset index.
+    /// positive amount of one vault asset for another, through an allowed venue on the atomic path
+    /// and from an allowed maker on the RFQ path. Returns each leg's sell and buy asset index.
     function _checkShape(
         RebalanceInstructionLib.RebalanceInstruction calldata instruction,
         address[] memory assets,
@@ -229,7 +240,24 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
         if (sellIndex == NOT_FOUND) revert Settlement__LegNotInUniverse(i, sell);
         buyIndex = _assetIndex(assets, buy);
         if (buyIndex == NOT_FOUND) revert Settlement__LegNotInUniverse(i, buy);
-        if (atomic && !_venues[leg.venue]) revert Settlement__VenueNotAllowed(i, leg.venue);
+        if (atomic) {
+            if (!_venues[leg.venue]) revert Settlement__VenueNotAllowed(i, leg.venue);
+        } else if (!_makers[leg.venue]) {
+            revert Settlement__MakerNotAllowed(i, leg.venue);
+        }
+    }
+
+    /// @dev Records `fraction` (WAD of NAV) against the portfolio's budget, on top of the part in use
+    /// that admission found. Admission kept the sum within the budget, which fits 64 bits.
+    function _chargeLoss(Context memory ctx, uint256 fraction) internal {
+        PortfolioState storage state = _portfolioState[ctx.portfolio];
+        state.lossUsed = uint64(ctx.lossUsed + fraction);
+        state.lossUpdatedAt = uint40(block.timestamp);
+    }
+
+    /// @dev The NAV lost from `preNav` to `postNav` as a WAD fraction of `preNav`, rounded up.
+    function _lossFraction(uint256 preNav, uint256 postNav) internal pure returns (uint256) {
+        return postNav >= preNav ? 0 : Math.mulDiv(preNav - postNav, WAD, preNav, Math.Rounding.Ceil);
     }
 
     /// @dev Moves every leg's sell amount from the vault into escrow in one vault call, one transfer
@@ -315,18 +343,6 @@ abstract contract SettlementCore is SettlementEvents, EIP712 {
                 maxPositionWeight: terms.maxPositionWeight,
                 maxTurnover: terms.maxTurnover
             });
-    }
-
-    /// @dev Marks `portfolio` busy with the two-step instruction `id` (lock).
-    function _setPending(address portfolio, bytes32 id) internal {
-        _pendingOf[portfolio] = id;
-        _portfolioState[portfolio].busy = true;
-    }
-
-    /// @dev Clears `portfolio`'s pending instruction (finalize or rollback).
-    function _clearPending(address portfolio) internal {
-        delete _pendingOf[portfolio];
-        _portfolioState[portfolio].busy = false;
     }
 
     /// @dev Position of `item` in `list`, or {NOT_FOUND}.

@@ -11,14 +11,41 @@ import {CircuitBreaker} from "./CircuitBreaker.sol";
 abstract contract SettlementEvents is CircuitBreaker {
     constructor(address governance, address guardian_) CircuitBreaker(governance, guardian_) {}
 
-    /// @dev Records the breach (audited), then halts: the settlement pauses itself.
+    /// @dev Records the breach (audited), then halts the portfolio.
     function _recordBreach(bytes32 id, address portfolio, PostTradeChecks.Breach memory breach) internal {
         emit ConstraintBreached(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit);
         _recordAudit(
             ConstraintBreached.selector,
             keccak256(abi.encode(id, portfolio, breach.check, breach.asset, breach.observed, breach.limit))
         );
-        _halt(id);
+        _haltPortfolio(portfolio, id);
+    }
+
+    /// @dev Stops `portfolio` (not the others) until governance resumes it; emits {PortfolioHalted}.
+    function _haltPortfolio(address portfolio, bytes32 id) internal virtual;
+
+    /// @dev A payment that failed and is now owed ({claim} or {recover}).
+    function _emitDeferred(address recipient, address token, uint256 amount) internal {
+        emit PaymentDeferred(recipient, token, amount);
+        _recordAudit(PaymentDeferred.selector, keccak256(abi.encode(recipient, token, amount)));
+    }
+
+    function _emitClaimed(address counterparty, address token, uint256 amount) internal {
+        emit PaymentClaimed(counterparty, token, amount);
+        _recordAudit(PaymentClaimed.selector, keccak256(abi.encode(counterparty, token, amount)));
+    }
+
+    function _emitRecovered(address portfolio, address token, uint256 amount) internal {
+        emit PaymentRecovered(portfolio, token, amount);
+        _recordAudit(PaymentRecovered.selector, keccak256(abi.encode(portfolio, token, amount)));
+    }
+
+    /// @dev The governance allow-list events share one shape: an address and a flag.
+    function _emitAllowed(bytes32 selector, address account, bool allowed) internal {
+        if (selector == PortfolioSet.selector) emit PortfolioSet(account, allowed);
+        else if (selector == VenueSet.selector) emit VenueSet(account, allowed);
+        else emit MakerSet(account, allowed);
+        _recordAudit(selector, keccak256(abi.encode(account, allowed)));
     }
 
     function _emitRolledBack(

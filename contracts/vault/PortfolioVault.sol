@@ -5,6 +5,7 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Audited} from "../audit/Audited.sol";
 import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
 import {CodeAddressList} from "../libraries/CodeAddressList.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
@@ -12,11 +13,12 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 /// @title PortfolioVault
 /// @notice Holds one DAO portfolio's ERC-20 assets. Governance deposits, withdraws and curates the
 /// asset list; the settlement contract is the only other party that moves assets, and only into its
-/// own escrow while settling a rebalance.
+/// own escrow or, leg by leg, to an allow-listed venue while settling a rebalance. Every change
+/// governance makes is audited.
 /// @dev While the settlement holds a pending two-step instruction for this vault, deposits,
 /// withdrawals and asset-list changes wait: the instruction's pre-trade snapshot and its target
 /// weights (indexed by the asset list) must stay meaningful until it finalises or rolls back.
-contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransient {
+contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransient, Audited {
     using SafeERC20 for IERC20;
 
     address private immutable _SETTLEMENT;
@@ -37,7 +39,7 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
         }
         _writeAssets(assets_);
         for (uint256 i; i < assets_.length; ++i) {
-            emit AssetAdded(assets_[i], i);
+            _emitAssetAdded(assets_[i], i);
         }
     }
 
@@ -82,6 +84,7 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
     function deposit(address token, uint256 amount) external onlyOwner whenIdle nonReentrant {
         if (!_isAsset[token]) revert Vault__UnknownAsset(token);
         emit Deposited(token, msg.sender, amount);
+        _recordAudit(Deposited.selector, keccak256(abi.encode(token, msg.sender, amount)));
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
     }
 
@@ -89,6 +92,7 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
     function withdraw(address token, address to, uint256 amount) external onlyOwner whenIdle nonReentrant {
         if (to == address(0)) revert Vault__ZeroAddress();
         emit Withdrawn(token, to, amount);
+        _recordAudit(Withdrawn.selector, keccak256(abi.encode(token, to, amount)));
         IERC20(token).safeTransfer(to, amount);
     }
 
@@ -103,7 +107,12 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
         }
         next[n] = token;
         _writeAssets(next);
-        emit AssetAdded(token, n);
+        _emitAssetAdded(token, n);
+    }
+
+    /// @inheritdoc IPortfolioVault
+    function pay(address token, address to, uint256 amount) external onlySettlement {
+        IERC20(token).safeTransfer(to, amount);
     }
 
     /// @inheritdoc IPortfolioVault
@@ -120,6 +129,11 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
         if (token == address(0)) revert Vault__ZeroAddress();
         if (_isAsset[token]) revert Vault__DuplicateAsset(token);
         _isAsset[token] = true;
+    }
+
+    function _emitAssetAdded(address token, uint256 index) private {
+        emit AssetAdded(token, index);
+        _recordAudit(AssetAdded.selector, keccak256(abi.encode(token, index)));
     }
 
     function _writeAssets(address[] memory list) private {
