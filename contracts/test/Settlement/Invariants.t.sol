@@ -3,16 +3,24 @@ pragma solidity ^0.8.24;
 
 import {SettlementTestBase} from "./SettlementTestBase.sol";
 import {SettlementHandler} from "./SettlementHandler.sol";
+import {ISettlement} from "../../interfaces/ISettlement.sol";
 
 /// @notice Invariants over random sequences of atomic settles, RFQ locks, fills, finalisations,
 /// rollbacks and replays.
 contract SettlementInvariantsTest is SettlementTestBase {
     SettlementHandler internal handler;
 
+    /// @dev A budget of 3 % of NAV refilling over a day: random legs at 1 % below the quote exhaust it.
+    uint64 internal constant BUDGET = 0.03e18;
+
     function setUp() public {
         _deploySystem();
-        handler = new SettlementHandler(settlement, vault, venue, tokens);
+        handler = new SettlementHandler(settlement, vault, venue, tokens, registry, guardian);
         registry.setKeeper(address(handler), true);
+        settlement.setMaker(address(handler), true);
+        settlement.setPortfolioPolicy(address(vault), ISettlement.PortfolioPolicy(BUDGET, 1 days, 0));
+        settlement.transferOwnership(address(handler));
+        handler.acceptOwnership();
         _targetContract(address(handler));
     }
 
@@ -21,12 +29,15 @@ contract SettlementInvariantsTest is SettlementTestBase {
         handler.settleAtomic(1, 3);
         vm.assertEq(handler.settled(), 1, "atomic settled");
         handler.lock(2, 2); // _bound(2, 1, 4) = 3 legs
-        handler.fill(0, 5);
-        handler.fill(1, 7);
-        handler.fill(2, 0);
+        handler.fill(0, 5, 0);
+        handler.fill(0, 5, 0); // a double fill, refused
+        handler.fill(1, 7, 1); // an overfill, refused
+        handler.fill(1, 7, 2); // an underfill, refused
+        handler.fill(1, 7, 0);
+        handler.fill(2, 0, 0);
         handler.finalize();
         handler.lock(3, 3);
-        handler.fill(1, 0);
+        handler.fill(1, 0, 0);
         handler.rollback(10);
         handler.replay(0);
         handler.replay(1);
@@ -36,6 +47,68 @@ contract SettlementInvariantsTest is SettlementTestBase {
         invariant_VaultMovesOnlyThroughFinalizedLegs();
         invariant_TerminalIsFinal();
         invariant_RollbackRestoresHoldings();
+        invariant_LossWithinBudget();
+        invariant_FillsExactlyAtLimit();
+    }
+
+    /// @dev The bad paths are reached too: a failed finalisation halts the portfolio, a guardian
+    /// cancel rolls back, and repeated lossy settles exhaust the budget.
+    function test_HandlerExercisesEveryBadPath() public {
+        handler.lock(4, 1);
+        handler.setTolerance(1); // no executed weight can be within 1 wei of its target
+        for (uint8 leg; leg < 4; ++leg) handler.fill(leg, 0, 0);
+        handler.finalize();
+        vm.assertEq(handler.halts(), 1, "failed post-trade check halted the portfolio");
+        handler.setTolerance(1e18);
+        handler.lock(5, 1);
+        handler.cancel(true);
+        vm.warp(block.timestamp + 1 days); // the budget refills fully
+        vm.prank(address(handler)); // governance: a budget of 0.002 %, below a few settles' worst cases
+        settlement.setPortfolioPolicy(address(vault), ISettlement.PortfolioPolicy(2e13, 1 days, 0));
+        for (uint256 i; i < 20; ++i) handler.settleAtomic(100 + i, 5);
+        vm.assertGt(handler.halts(), 1, "the loss budget ran out");
+        invariant_LossWithinBudget();
+        invariant_RollbackRestoresHoldings();
+    }
+
+    /// @dev Each invariant fails once the property it states is violated (so none is vacuous): escrow
+    /// or vault balances off the books, a rollback that does not restore, a budget overrun.
+    function test_InvariantsCanFail() public {
+        tokens[0].mint(address(settlement), 1);
+        vm.expectRevert();
+        this.invariant_EscrowHoldsOnlyPending();
+        tokens[1].mint(address(vault), 1);
+        vm.expectRevert();
+        this.invariant_VaultMovesOnlyThroughFinalizedLegs();
+
+        handler.lock(6, 1);
+        tokens[2].mint(address(vault), 1); // the vault changes while pending: rollback cannot restore it
+        handler.rollback(0);
+        vm.expectRevert();
+        this.invariant_RollbackRestoresHoldings();
+
+        handler.settleAtomic(7, 5);
+        vm.assertGt(settlement.lossUsed(address(vault)), 0, "some loss charged");
+        vm.prank(address(handler));
+        settlement.setPortfolioPolicy(address(vault), ISettlement.PortfolioPolicy(0, 1 days, 0));
+        vm.expectRevert();
+        this.invariant_LossWithinBudget();
+    }
+
+    /// @dev The portfolio's charged loss never exceeds its budget, and every settlement charges at
+    /// least the NAV it measurably lost.
+    function invariant_LossWithinBudget() public view {
+        vm.assertLe(
+            settlement.lossUsed(address(vault)),
+            settlement.portfolioPolicy(address(vault)).lossBudget,
+            "loss within budget"
+        );
+        vm.assertFalse(handler.lossUndercharged(), "a settlement lost more than it charged");
+    }
+
+    /// @dev RFQ legs are filled once, with exactly their limit.
+    function invariant_FillsExactlyAtLimit() public view {
+        vm.assertFalse(handler.badFillAccepted(), "an over-, under- or double fill was accepted");
     }
 
     /// @dev The escrow holds exactly the pending instruction's sell amounts and fills: zero after

@@ -9,13 +9,20 @@ import {PortfolioVault} from "../../vault/PortfolioVault.sol";
 import {RebalanceInstructionLib} from "../../libraries/RebalanceInstructionLib.sol";
 import {ConstantProductVenue} from "../../mocks/ConstantProductVenue.sol";
 import {MockERC20} from "../../mocks/MockERC20.sol";
+import {MockModelRegistry} from "../../mocks/MockModelRegistry.sol";
 
 /// @notice Drives random settlement lifecycles (atomic settles, RFQ lock/fill/finalize/rollback,
-/// replays) as keeper and market maker, and keeps ghost books the invariants compare against.
+/// replays) as keeper, market maker, guardian and governance, and tries the bad actions too: double
+/// fills, over- and underfills, fills below the limit, post-trade checks made to fail, early cancels,
+/// budget exhaustion. Keeps ghost books the invariants compare against.
+/// @dev Many state variables on purpose: they are the ghost books the invariants read.
+// solhint-disable-next-line max-states-count
 contract SettlementHandler is TestBase {
     Settlement private immutable _SETTLEMENT;
     PortfolioVault private immutable _VAULT;
     ConstantProductVenue private immutable _VENUE;
+    MockModelRegistry private immutable _REGISTRY;
+    address private immutable _GUARDIAN;
     MockERC20[] private _tokens;
 
     /// @notice What the vault should hold once escrow comes home: start + Σ received − Σ sold over
@@ -29,6 +36,11 @@ contract SettlementHandler is TestBase {
     bool public legBelowLimit;
     bool public finalizedTwice;
     bool public rollbackInexact;
+    /// @notice A fill other than exactly the leg's limit, or a second fill of a leg, was accepted.
+    bool public badFillAccepted;
+    /// @notice A settlement charged the budget less than the NAV it measurably lost.
+    bool public lossUndercharged;
+    uint256 public halts;
     uint256 public settled;
     uint256 public rolledBack;
 
@@ -43,8 +55,12 @@ contract SettlementHandler is TestBase {
         Settlement settlement_,
         PortfolioVault vault_,
         ConstantProductVenue venue_,
-        MockERC20[] memory tokens_
+        MockERC20[] memory tokens_,
+        MockModelRegistry registry_,
+        address guardian_
     ) {
+        _REGISTRY = registry_;
+        _GUARDIAN = guardian_;
         _SETTLEMENT = settlement_;
         _VAULT = vault_;
         _VENUE = venue_;
@@ -59,9 +75,10 @@ contract SettlementHandler is TestBase {
         if (_hasPending) return;
         RebalanceInstructionLib.RebalanceInstruction memory ins = _make(seed, _bound(legCount, 1, 5), true);
         uint256[3] memory before = _vaultBalances();
+        uint256 usedBefore = _SETTLEMENT.lossUsed(address(_VAULT));
         vm.recordLogs();
         try _SETTLEMENT.settle(ins) returns (bool ok) {
-            if (!ok) return;
+            if (!ok) return _resumeHalted();
         } catch {
             return;
         }
@@ -72,7 +89,12 @@ contract SettlementHandler is TestBase {
             if (
                 logs[k].emitter != address(_SETTLEMENT) || logs[k].topics[0] != ISettlement.SettlementFinalized.selector
             ) continue;
-            (, , , uint256[] memory amountsOut) = abi.decode(logs[k].data, (uint256, uint256, uint256[], uint256[]));
+            (uint256 navBefore, uint256 navAfter, , uint256[] memory amountsOut) = abi.decode(
+                logs[k].data,
+                (uint256, uint256, uint256[], uint256[])
+            );
+            uint256 lost = navAfter >= navBefore ? 0 : ((navBefore - navAfter) * 1e18) / navBefore;
+            if (_SETTLEMENT.lossUsed(address(_VAULT)) < usedBefore + lost) lossUndercharged = true;
             for (uint256 leg; leg < amountsOut.length; ++leg) {
                 RebalanceInstructionLib.Leg memory executed = ins.legs[leg];
                 if (amountsOut[leg] < executed.minAmountOut) legBelowLimit = true;
@@ -96,7 +118,7 @@ contract SettlementHandler is TestBase {
         RebalanceInstructionLib.RebalanceInstruction memory ins = _make(seed, _bound(legCount, 1, 4), false);
         uint256[3] memory before = _vaultBalances();
         try _SETTLEMENT.lock(ins) returns (bool ok) {
-            if (!ok) return;
+            if (!ok) return _resumeHalted();
         } catch {
             return;
         }
@@ -113,17 +135,40 @@ contract SettlementHandler is TestBase {
         }
     }
 
-    function fill(uint8 legSeed, uint256 bonus) external {
+    /// @dev `mode % 4`: 0 fills exactly the limit; 1 overfills, 2 underfills (below the limit), 3 fills
+    /// a leg again. Only the first, on an unfilled leg, may be accepted.
+    function fill(uint8 legSeed, uint256 bonus, uint8 mode) external {
         if (!_hasPending) return;
         uint256 leg = legSeed % _pending.legs.length;
-        if (_filled[leg]) return;
         RebalanceInstructionLib.Leg memory target = _pending.legs[leg];
-        uint256 out = target.minAmountOut + _bound(bonus, 0, 1e18);
+        mode %= 4;
+        if (mode == 3 && !_filled[leg]) mode = 0;
+        if (mode != 3 && _filled[leg]) return;
+        uint256 out = target.minAmountOut;
+        if (mode == 1) out += _bound(bonus, 1, 1e18);
+        if (mode == 2) out -= _bound(bonus, 1, out);
         MockERC20(target.buyToken).mint(address(this), out);
         try _SETTLEMENT.fill(_pending.id, leg, out) {
+            if (mode != 0) badFillAccepted = true;
             _filled[leg] = true;
             pendingFill[_index(target.buyToken)] += out;
         } catch {}
+    }
+
+    /// @dev Tightens (or loosens) the weight tolerance so that some finalisations fail their
+    /// post-trade checks, roll back and halt the portfolio.
+    function setTolerance(uint256 tolerance) external {
+        _REGISTRY.setLimits(10_000, _bound(tolerance, 1, 1e18), 1e18, 1e18);
+    }
+
+    /// @dev A keeper or the guardian cancels the pending instruction before its deadline.
+    function cancel(bool asGuardian) external {
+        if (!_hasPending) return;
+        if (asGuardian) vm.prank(_GUARDIAN);
+        _SETTLEMENT.rollback(_pending.id);
+        _checkRestored();
+        _clearPending();
+        rolledBack += 1;
     }
 
     function finalize() external {
@@ -138,6 +183,7 @@ contract SettlementHandler is TestBase {
             } else {
                 _checkRestored();
                 rolledBack += 1;
+                _resumeHalted();
             }
             _clearPending();
         } catch {}
@@ -162,6 +208,18 @@ contract SettlementHandler is TestBase {
         try _SETTLEMENT.rollback(id) {
             finalizedTwice = true;
         } catch {}
+    }
+
+    /// @dev Governance (this handler owns the settlement) lifts a halt so the run goes on.
+    function _resumeHalted() private {
+        if (_SETTLEMENT.haltedBy(address(_VAULT)) == bytes32(0)) return;
+        halts += 1;
+        _SETTLEMENT.resume(address(_VAULT));
+    }
+
+    /// @notice Takes over the settlement's ownership (governance) offered by the test.
+    function acceptOwnership() external {
+        _SETTLEMENT.acceptOwnership();
     }
 
     function _checkRestored() private {
@@ -193,7 +251,7 @@ contract SettlementHandler is TestBase {
             uint256 amountIn = _bound(r >> 16, 1e12, 5_000e18);
             address sellToken = address(_tokens[sell]);
             address buyToken = address(_tokens[buy]);
-            uint256 minOut = atomic ? _VENUE.quote(sellToken, buyToken, amountIn) / 2 : (amountIn * 99) / 100;
+            uint256 minOut = atomic ? (_VENUE.quote(sellToken, buyToken, amountIn) * 99) / 100 : (amountIn * 99) / 100;
             ins.legs[i] = RebalanceInstructionLib.Leg(
                 sellToken,
                 buyToken,

@@ -6,6 +6,7 @@ import {Settlement} from "../../settlement/Settlement.sol";
 import {PortfolioVault} from "../../vault/PortfolioVault.sol";
 import {ChainlinkPriceOracle} from "../../oracle/ChainlinkPriceOracle.sol";
 import {IPriceOracle} from "../../interfaces/IPriceOracle.sol";
+import {ISettlement} from "../../interfaces/ISettlement.sol";
 import {IModelRegistry} from "../../interfaces/IModelRegistry.sol";
 import {RebalanceInstructionLib} from "../../libraries/RebalanceInstructionLib.sol";
 import {MockModelRegistry} from "../../mocks/MockModelRegistry.sol";
@@ -63,6 +64,8 @@ abstract contract SettlementTestBase is TestBase {
         }
         settlement.setPortfolio(address(vault), true);
         settlement.setVenue(address(venue), true);
+        settlement.setMaker(address(this), true);
+        settlement.setPortfolioPolicy(address(vault), ISettlement.PortfolioPolicy(1e18, 1 days, 0));
     }
 
     function _targets() internal pure returns (uint256[] memory targets) {
