@@ -11,6 +11,10 @@ export default buildModule("Settlement", (m) => {
   const deployer = m.getAccount(0);
   const { registry, guardianSafe } = m.useModule(GovernanceModule);
   const oracle = m.contract("ChainlinkPriceOracle", [deployer]);
-  const settlement = m.contract("Settlement", [registry, oracle, deployer, guardianSafe]);
+  // The RFQ escrow book is an external library linked into the settlement (contract size limit).
+  const rfqEscrow = m.library("RfqEscrow");
+  const settlement = m.contract("Settlement", [registry, oracle, deployer, guardianSafe], {
+    libraries: { RfqEscrow: rfqEscrow },
+  });
   return { oracle, settlement };
 });

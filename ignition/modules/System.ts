@@ -50,6 +50,20 @@ export function buildSystemModule(market: DemoMarket): SystemModule {
 
     const vault = m.contract("PortfolioVault", [deployer, settlement, tokens]);
     const allowPortfolio = m.call(settlement, "setPortfolio", [vault, true], { id: "AllowVault" });
+    // The vault's loss budget and pacing (docs/settlement.md): WAD fraction of NAV, seconds, seconds.
+    const policy = m.call(
+      settlement,
+      "setPortfolioPolicy",
+      [
+        vault,
+        {
+          lossBudget: m.getParameter("lossBudget", DEFAULT_PORTFOLIO_POLICY.lossBudget),
+          lossWindow: m.getParameter("lossWindow", DEFAULT_PORTFOLIO_POLICY.lossWindow),
+          minInterval: m.getParameter("minInterval", DEFAULT_PORTFOLIO_POLICY.minInterval),
+        },
+      ],
+      { id: "VaultPolicy" },
+    );
     const adapter = m.contract("UniswapV2Adapter", [uniswap.uniswapV2Factory, PAIR_INIT_CODE_HASH, settlement]);
     const allowVenue = m.call(settlement, "setVenue", [adapter, true], { id: "AllowUniswapV2Adapter" });
     assets.forEach((asset, i) => {
@@ -60,7 +74,7 @@ export function buildSystemModule(market: DemoMarket): SystemModule {
 
     // Ownable2Step: the deployer stays the owner until the timelock accepts, so the ordering is for
     // the reader: nothing is handed over before the wiring it owns is done.
-    const wired = [allowPortfolio, allowVenue, marketModule];
+    const wired = [allowPortfolio, policy, allowVenue, marketModule];
     for (const [name, contract] of [
       ["Oracle", oracle],
       ["Settlement", settlement],
@@ -72,6 +86,16 @@ export function buildSystemModule(market: DemoMarket): SystemModule {
     return { ...governance, oracle, settlement, vault, adapter, ...uniswap, ...listed };
   });
 }
+
+/**
+ * The vault's default loss budget and pacing: at most 2 % of NAV lost per 7 days at oracle prices
+ * (refilling linearly), and no pacing, so the demo's cycles may follow each other.
+ */
+export const DEFAULT_PORTFOLIO_POLICY = {
+  lossBudget: 20_000_000_000_000_000n,
+  lossWindow: 7n * 86_400n,
+  minInterval: 0n,
+} as const;
 
 /** The system `npm run demo` deploys (src/chain/demoMarket.ts `DEMO_MARKET`). */
 export default buildSystemModule(DEMO_MARKET);

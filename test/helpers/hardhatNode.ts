@@ -159,13 +159,16 @@ export async function hardhatNode({ start = true }: { start?: boolean } = {}): P
 }
 
 /** ABI and creation bytecode of a compiled contract under artifacts/ (run `npx hardhat build` first). */
-export function readArtifact(path: string): { abi: Abi; bytecode: Hex } {
+/** Where a compiled contract expects each external library's address: source → name → byte ranges. */
+export type LinkReferences = Record<string, Record<string, { start: number; length: number }[]>>;
+
+export function readArtifact(path: string): { abi: Abi; bytecode: Hex; linkReferences: LinkReferences } {
   let text: string;
   try {
     text = readFileSync(new URL(`../../artifacts/${path}`, import.meta.url), "utf8");
   } catch (cause) {
     throw new Error(`artifact ${path} not found: run \`npx hardhat build\` first`, { cause });
   }
-  const artifact = JSON.parse(text) as { abi: Abi; bytecode: Hex };
-  return { abi: artifact.abi, bytecode: artifact.bytecode };
+  const artifact = JSON.parse(text) as { abi: Abi; bytecode: Hex; linkReferences?: LinkReferences };
+  return { abi: artifact.abi, bytecode: artifact.bytecode, linkReferences: artifact.linkReferences ?? {} };
 }

@@ -56,6 +56,30 @@ function factory(path: string, signer: Signer): ContractFactory {
   return new ContractFactory(abi as never, bytecode, signer);
 }
 
+/** Deploys an artifact whose bytecode links external libraries (`name → address`). */
+async function deployLinked(
+  path: string,
+  libraries: Record<string, string>,
+  signer: Signer,
+  ...args: unknown[]
+): Promise<Contract> {
+  const { abi, bytecode, linkReferences } = readArtifact(path);
+  let linked: string = bytecode;
+  for (const byName of Object.values(linkReferences)) {
+    for (const [name, spots] of Object.entries(byName)) {
+      const address = libraries[name];
+      if (address === undefined) throw new Error(`no address for library ${name}`);
+      for (const { start, length } of spots) {
+        const at = 2 + start * 2;
+        linked = linked.slice(0, at) + address.slice(2).toLowerCase() + linked.slice(at + length * 2);
+      }
+    }
+  }
+  const c = await new ContractFactory(abi as never, linked, signer).deploy(...args);
+  await c.waitForDeployment();
+  return c as Contract;
+}
+
 async function deploy(path: string, signer: Signer, ...args: unknown[]): Promise<Contract> {
   const c = await factory(path, signer).deploy(...args);
   await c.waitForDeployment();
@@ -177,8 +201,10 @@ export async function deployKeeperSystem(node: HardhatNode, options: KeeperSyste
     governance,
     govAddress,
   );
-  const settlement = await deploy(
+  const rfqEscrow = await deploy("contracts/settlement/RfqEscrow.sol/RfqEscrow.json", governance);
+  const settlement = await deployLinked(
     "contracts/settlement/Settlement.sol/Settlement.json",
+    { RfqEscrow: await rfqEscrow.getAddress() },
     governance,
     await registry.getAddress(),
     await oracle.getAddress(),
@@ -213,6 +239,13 @@ export async function deployKeeperSystem(node: HardhatNode, options: KeeperSyste
     addrs,
   );
   await (await settlement.getFunction("setPortfolio")(await vault.getAddress(), true)).wait();
+  await (
+    await settlement.getFunction("setPortfolioPolicy")(await vault.getAddress(), {
+      lossBudget: 10n ** 17n,
+      lossWindow: 86_400n,
+      minInterval: 0n,
+    })
+  ).wait();
   const uni = await deployUniswapV2(governance);
   const adapter = await deploy(
     "contracts/venues/UniswapV2Adapter.sol/UniswapV2Adapter.json",

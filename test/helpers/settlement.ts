@@ -37,13 +37,16 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  maxSlippageBps: 100,
+  maxSlippageBps: 200,
   driftThreshold: (2n * WAD) / 100n,
   maxPositionWeight: (60n * WAD) / 100n,
   maxTurnover: WAD / 2n,
 };
 
 export const BUILD_HASH = "0x" + "ab".repeat(32);
+
+/** A loose loss budget (100 % of NAV per day, no pacing): the tests of other checks never meet it. */
+export const TEST_PORTFOLIO_POLICY = { lossBudget: WAD, lossWindow: 86_400n, minInterval: 0n };
 
 export interface SystemOptions {
   readonly assets: readonly AssetSpec[];
@@ -101,12 +104,12 @@ export async function deploySystem(ethers: Ethers, options: SystemOptions): Prom
   ).wait();
 
   const oracle = await ethers.deployContract("ChainlinkPriceOracle", [governance.address]);
-  const settlement = await ethers.deployContract("Settlement", [
-    await registry.getAddress(),
-    await oracle.getAddress(),
-    governance.address,
-    guardian.address,
-  ]);
+  const rfqEscrow = await ethers.deployContract("RfqEscrow");
+  const settlement = await ethers.deployContract(
+    "Settlement",
+    [await registry.getAddress(), await oracle.getAddress(), governance.address, guardian.address],
+    { libraries: { RfqEscrow: await rfqEscrow.getAddress() } },
+  );
   const settlementAddress = await settlement.getAddress();
 
   const tokens: MockERC20[] = [];
@@ -122,6 +125,8 @@ export async function deploySystem(ethers: Ethers, options: SystemOptions): Prom
 
   const vault = await ethers.deployContract("PortfolioVault", [governance.address, settlementAddress, addresses]);
   await (await settlement.setPortfolio(await vault.getAddress(), true)).wait();
+  await (await settlement.setPortfolioPolicy(await vault.getAddress(), TEST_PORTFOLIO_POLICY)).wait();
+  await (await settlement.setMaker(maker.address, true)).wait();
 
   const uni = await deployUniswapV2(governance);
   const adapter = await ethers.deployContract("UniswapV2Adapter", [
@@ -227,6 +232,17 @@ export async function domainOf(sys: System): Promise<TypedDataDomain> {
 /** A keeper's EIP-712 signature over `instruction`. */
 export async function signInstruction(sys: System, signer: Signer, instruction: Instruction): Promise<string> {
   return signer.signTypedData(await domainOf(sys), INSTRUCTION_TYPES, instruction);
+}
+
+/** The RFQ path's EIP-712 types: the same fields under the primary type `RfqRebalanceInstruction`. */
+export const RFQ_INSTRUCTION_TYPES: Record<string, TypedDataField[]> = {
+  RfqRebalanceInstruction: INSTRUCTION_TYPES["RebalanceInstruction"]!,
+  Leg: INSTRUCTION_TYPES["Leg"]!,
+};
+
+/** A keeper's signature of `instruction` for `lockSigned` (the RFQ path). */
+export async function signRfqInstruction(sys: System, signer: Signer, instruction: Instruction): Promise<string> {
+  return signer.signTypedData(await domainOf(sys), RFQ_INSTRUCTION_TYPES, instruction);
 }
 
 /** What Router02 quotes for selling `amountIn` of `sell` for `buy` (raw units). */
