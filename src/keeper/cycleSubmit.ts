@@ -132,7 +132,7 @@ export async function submitInstruction(ctx: KeeperCycleContext, p: SubmitParame
  */
 async function wasSettledElsewhere(error: unknown, statusOf: () => Promise<number>): Promise<string | null> {
   const name = error instanceof SimulationRevertedError ? revertName(error.revert) : revertName(error);
-  if (name === "Settlement__InstructionExists" || name === "Settlement__StaleNonce") return name;
+  if (name === "Settlement__InstructionExists" || name === "Settlement__NonceNotNext") return name;
   if (error instanceof PortfolioError && error.kind !== "rejected" && error.kind !== "internal") return null;
   const status = await statusOf();
   if (status === STATUS_FINALIZED || error instanceof TransactionRevertedError) {
@@ -150,7 +150,7 @@ async function wasSettledElsewhere(error: unknown, statusOf: () => Promise<numbe
  *
  * @example
  * ```ts
- * if (revertName(error) === "Settlement__StaleNonce") { … }
+ * if (revertName(error) === "Settlement__NonceNotNext") { … }
  * ```
  */
 export function revertName(error: unknown): string | null {

@@ -61,10 +61,10 @@ export interface PlanLegsParameters {
   /** Tokens not to trade this time (e.g. legs {@link quoteCheck} flagged); they keep their balance. */
   readonly exclude?: readonly Address[];
   /**
-   * Whether buys may spend the sells' guaranteed proceeds. Default false: the settlement escrows
-   * every leg's `amountIn` from the vault before any swap (docs/settlement.md), so an atomic
-   * instruction can only spend base tokens the vault already holds; what the sells bring in funds
-   * the next rebalance. True suits a venue path that settles legs in sequence.
+   * Whether buys may spend the sells' guaranteed proceeds. Default true: the atomic path pays each
+   * leg from the vault as the legs before it left it (docs/settlement.md), and the plan lists every
+   * sell before any buy, so a fully invested portfolio rotates in one instruction. False keeps the
+   * buys within the base balance already held (the RFQ path escrows every leg's `amountIn` at lock).
    */
   readonly fundBuysFromSells?: boolean;
 }
@@ -88,7 +88,7 @@ export interface PlanLegsReturnType {
   readonly worstCaseBalances: bigint[];
   /**
    * Base-token funding of the buys, in base-token units: `available` is the vault's base balance
-   * (plus the sells' guaranteed proceeds Σ minAmountOut with `fundBuysFromSells`), `spent` is Σ amountIn of the buys.
+   * (plus the sells' guaranteed proceeds Σ minAmountOut unless `fundBuysFromSells` is false), `spent` is Σ amountIn of the buys.
    */
   readonly baseFunding: { readonly available: bigint; readonly spent: bigint };
 }
@@ -100,8 +100,8 @@ export interface PlanLegsReturnType {
  * t_i = NAV · w_i, every non-base asset with t_i < v_i sells v_i − t_i worth into the base token
  * and every one with t_i > v_i buys t_i − v_i worth with it; the base token absorbs the difference.
  * Each leg's minAmountOut is the oracle-implied output × (1 − maxSlippageBps / 10 000), rounded
- * down in one exact integer division. Buys spend at most the base balance (plus, with
- * `fundBuysFromSells`, the sells' guaranteed proceeds Σ minAmountOut); when they want more, all buys shrink pro rata,
+ * down in one exact integer division. Buys spend at most the base balance plus the sells' guaranteed
+ * proceeds Σ minAmountOut (only the base balance with `fundBuysFromSells: false`); when they want more, all buys shrink pro rata,
  * and any that falls below the minimum size is dropped and the rest are rescaled. No leg ever
  * overshoots its target, so the L1 distance to the target weights never grows.
  *
@@ -195,7 +195,7 @@ export function planLegs(parameters: PlanLegsParameters): PlanLegsReturnType {
     }
   }
 
-  const proceeds = parameters.fundBuysFromSells === true ? sellLegs.reduce((a, l) => a + l.minAmountOut, 0n) : 0n;
+  const proceeds = parameters.fundBuysFromSells !== false ? sellLegs.reduce((a, l) => a + l.minAmountOut, 0n) : 0n;
   const available = base.holding.balance + proceeds;
   let buys = buyWishes.filter(({ asset: x, amountIn }) => {
     const usd = baseUsd(amountIn);

@@ -60,10 +60,11 @@ describe("keeper/planLegs", () => {
       plan.expectedWeights.forEach((w, i) => expectNear(w, [0.125, 0.375, 0.5][i]!, 1e-15));
     });
 
-    it("by default funds buys only from the base balance the vault holds (the escrow locks every leg first)", () => {
+    it("with fundBuysFromSells: false, funds buys only from the base balance the vault holds (the RFQ path)", () => {
       // 0 USDC: the sell of 500 TOKA goes ahead, the WBTC buy waits for the next rebalance.
       const plan = planLegs(
         params({
+          fundBuysFromSells: false,
           holdings: [
             { token: USDC, symbol: "USDC", decimals: 6, balance: 0n },
             { token: TOKA, symbol: "TOKA", decimals: 18, balance: 1_000n * WAD },
@@ -81,12 +82,11 @@ describe("keeper/planLegs", () => {
       expect(plan.skipped.map((t) => t.code)).to.include("FUNDING_LIMIT");
     });
 
-    it("with fundBuysFromSells, shrinks the buys to the base balance plus the sells' guaranteed proceeds", () => {
+    it("by default, shrinks the buys to the base balance plus the sells' guaranteed proceeds (a rotation)", () => {
       // 0 USDC, 1 000 TOKA at 2 USD, 0 WBTC at 50 000: sell 500 TOKA (1 000 USD) for ≥ 990 USDC at
       // 100 bps, want 1 000 USDC of WBTC, can fund only 990.
       const plan = planLegs(
         params({
-          fundBuysFromSells: true,
           holdings: [
             { token: USDC, symbol: "USDC", decimals: 6, balance: 0n },
             { token: TOKA, symbol: "TOKA", decimals: 18, balance: 1_000n * WAD },
@@ -316,9 +316,11 @@ describe("keeper/planLegs", () => {
               spent += leg.amountIn;
             }
           }
-          // By default buys spend only the base the vault holds (the escrow locks every leg first).
-          expect(spent <= base.balance).to.equal(true);
-          expect(plan.baseFunding).to.deep.equal({ available: base.balance, spent });
+          // Buys spend at most the base the vault holds plus the sells' guaranteed proceeds, which the
+          // atomic path has delivered by the time the buys run.
+          const proceeds = plan.legs.filter((l) => l.buyToken === base.token).reduce((a, l) => a + l.minAmountOut, 0n);
+          expect(spent <= base.balance + proceeds).to.equal(true);
+          expect(plan.baseFunding).to.deep.equal({ available: base.balance + proceeds, spent });
           for (const b of [...plan.expectedBalances, ...plan.worstCaseBalances]) expect(b >= 0n).to.equal(true);
           for (const s of plan.skipped) expect(s.valueUsd >= 0n).to.equal(true);
         }),
