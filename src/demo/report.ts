@@ -18,6 +18,8 @@ export interface DemoRebalance {
   readonly gasUsed: string | null;
   readonly legs: number;
   readonly weights: Record<string, number>;
+  /** The vault's weights before the cycle, at the feed prices (a rotation starts with ~0 base token). */
+  readonly weightsBefore: Record<string, number>;
   readonly weightsAfter: Record<string, number>;
   readonly riskContributions: Record<string, number>;
   /** Annualised, fraction, on the sample covariance of the price file. */
@@ -47,23 +49,29 @@ export interface DemoReport {
   readonly totalMs: number;
 }
 
-/** A settled cycle with the vault's holdings after it, valued at the feed prices. */
+/** The vault's weights by symbol, valued at the feed prices. */
+export async function vaultWeights(system: SystemDeployment): Promise<Record<string, number>> {
+  const [, balances] = await system.vault.holdings();
+  const values = system.assets.map(
+    (a, i) => (Number(balances[i] ?? 0n) / 10 ** a.decimals) * (Number(a.feedAnswer) / 1e8),
+  );
+  const nav = values.reduce((s, v) => s + v, 0);
+  return Object.fromEntries(system.assets.map((a, i) => [a.symbol, (values[i] ?? 0) / nav]));
+}
+
+/** A settled cycle with the vault's holdings before (`weightsBefore`) and after it. */
 export async function describeRebalance(
   type: OptimizerTypeName,
   cycle: CycleReport,
   system: SystemDeployment,
   client: PublicClient,
   covariance: Parameters<typeof riskContributions>[1],
+  weightsBefore: Record<string, number>,
 ): Promise<DemoRebalance> {
   const receipt = cycle.txHash === null ? null : await client.getTransactionReceipt({ hash: cycle.txHash });
   const symbols = system.assets.map((a) => a.symbol);
   const weights = Float64Array.from(cycle.weights);
   const rc = riskContributions(weights, covariance);
-  const [, balances] = await system.vault.holdings();
-  const values = system.assets.map(
-    (a, i) => (Number(balances[i] ?? 0n) / 10 ** a.decimals) * (Number(a.feedAnswer) / 1e8),
-  );
-  const nav = values.reduce((s, v) => s + v, 0);
   const bySymbol = (xs: ArrayLike<number>): Record<string, number> =>
     Object.fromEntries(symbols.map((s, i) => [s, Number(xs[i] ?? 0)]));
   return {
@@ -75,7 +83,8 @@ export async function describeRebalance(
     gasUsed: receipt === null ? null : receipt.gasUsed.toString(),
     legs: cycle.legs,
     weights: bySymbol(weights),
-    weightsAfter: bySymbol(values.map((v) => v / nav)),
+    weightsBefore,
+    weightsAfter: await vaultWeights(system),
     riskContributions: bySymbol(rc.relative),
     volatility: rc.volatility,
     viewsAccepted: cycle.viewsAccepted,
@@ -93,12 +102,12 @@ function pct(x: number): string {
 export function formatRebalance(r: DemoRebalance): string {
   const rows = Object.keys(r.weights).map(
     (s) =>
-      `    ${s.padEnd(6)}${pct(r.weights[s] ?? 0)}${pct(r.weightsAfter[s] ?? 0)}${pct(r.riskContributions[s] ?? 0)}`,
+      `    ${s.padEnd(6)}${pct(r.weightsBefore[s] ?? 0)}${pct(r.weights[s] ?? 0)}${pct(r.weightsAfter[s] ?? 0)}${pct(r.riskContributions[s] ?? 0)}`,
   );
   return [
     `  ${r.optimizerType}: settled ${r.legs} legs in ${r.txHash} (gas ${r.gasUsed}), instruction ${r.instructionId}`,
     `    optimiser ${r.optimizerRuntimeMs.toFixed(0)} ms, cycle ${r.cycleMs.toFixed(0)} ms, volatility ${pct(r.volatility).trim()}, views ${r.viewsAccepted} accepted / ${r.viewsRejected} rejected`,
-    `    asset  target settled   risk`,
+    `    asset  before  target settled   risk`,
     ...rows,
   ].join("\n");
 }

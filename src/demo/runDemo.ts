@@ -21,7 +21,7 @@ import { MemoryNonceStore } from "../views/nonceStore.ts";
 import { breachOf, publishViews, refreshFeeds } from "./chainSteps.ts";
 import { passProposal, withExtraCalls, type PassedProposal } from "./governanceFlow.ts";
 import { demoPricesCsv } from "./prices.ts";
-import { describeRebalance, formatRebalance, type DemoRebalance, type DemoReport } from "./report.ts";
+import { describeRebalance, formatRebalance, vaultWeights, type DemoRebalance, type DemoReport } from "./report.ts";
 
 export { formatRebalance, type DemoRebalance, type DemoReport } from "./report.ts";
 
@@ -138,30 +138,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   // 3. Governance: delegate, then one proposal per strategy through vote and the 48 h timelock.
   const clients = { publicClient, walletClient, testClient };
   await step("delegate votes", () => delegateVotes(clients, system.governance));
-  const constraintText = `${JSON.stringify(
-    {
-      name: "demo: long-only, 39% cap, at least 35% in the base asset, $1k minimum trade",
-      // The atomic settlement funds every leg from the vault before any swap, so buys must be
-      // covered by the base balance alone: a 35% cash floor and 30% turnover guarantee that.
-      // The 39% cap stays clear of the on-chain 40% limit by more than the solver's round-off.
-      constraints: { bounds: { lower: [0.35, 0, 0, 0, 0, 0], upper: 0.39 } },
-      minTradeValueUsd: 1000,
-    },
-    null,
-    2,
-  )}\n`;
-  const constraintPath = join(work, "constraint-set.json");
-  writeFileSync(constraintPath, constraintText);
-  const constraintsFile = join(work, "constraints.json");
-  writeFileSync(
-    constraintsFile,
-    JSON.stringify({
-      contentHash: `0x${createHash("sha256").update(constraintText).digest("hex")}`,
-      uri: constraintPath,
-      maxPositionWeight: "0.4",
-      maxTurnover: "0.3",
-    }),
-  );
+  // The first three rebalances keep a 35 % cash floor; the rotation's proposal drops it (and moves
+  // the cash to the treasury), so the fourth rebalance must sell to buy. The 39 % cap stays clear of
+  // the on-chain 40 % limit by more than the solver's round-off.
+  const constraintsFile = writeConstraintSet(work, "cash", {
+    name: "demo: long-only, 39% cap, at least 35% in the base asset, $1k minimum trade",
+    constraints: { bounds: { lower: [0.35, 0, 0, 0, 0, 0], upper: 0.39 } },
+    minTradeValueUsd: 1000,
+  });
+  const investedFile = writeConstraintSet(work, "invested", {
+    name: "demo: long-only, 39% cap, fully investable, $1k minimum trade",
+    constraints: { bounds: { lower: 0, upper: 0.39 } },
+    minTradeValueUsd: 1000,
+  });
 
   const proposals: PassedProposal[] = [];
   const rebalances: DemoRebalance[] = [];
@@ -175,18 +164,23 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     ["ERC", { optimizerType: "ERC", volatilityBudget: "0.4" }],
     ["MARKOWITZ", { optimizerType: "MARKOWITZ", riskAversion: 3 }],
     ["BLACK_LITTERMAN", { optimizerType: "BLACK_LITTERMAN", tau: "0.05" }],
+    // The rotation: the same proposal moves the vault's cash to the treasury (the timelock), so the
+    // portfolio is fully invested; its rebalance must sell to buy, in one transaction.
+    ["MARKOWITZ", { optimizerType: "MARKOWITZ", riskAversion: 6 }],
   ];
+  const rotationIndex = parameterSets.length - 1;
   try {
     for (const [index, [type, parameters]] of parameterSets.entries()) {
-      const parametersFile = join(work, `parameters-${type}.json`);
+      const parametersFile = join(work, `parameters-${index}-${type}.json`);
       writeFileSync(parametersFile, JSON.stringify(parameters));
       const passed = await step(`governance: ${type} through vote + 48 h timelock (time travel)`, async () => {
         const built = await buildRegistryProposal(publicClient, system.governance, {
           parametersFile,
-          ...(index === 0 ? { constraintsFile } : {}),
+          ...(index === 0 ? { constraintsFile } : index === rotationIndex ? { constraintsFile: investedFile } : {}),
         });
         // The first proposal also takes over the oracle, settlement and vault (two-step ownership).
-        const proposal = index === 0 ? withExtraCalls(built, system.ownershipHandover) : built;
+        const extra = index === 0 ? system.ownershipHandover : index === rotationIndex ? await cashOut(system) : [];
+        const proposal = withExtraCalls(built, extra);
         for (const line of proposal.diff.trimEnd().split("\n")) say(`    ${line}`);
         return passProposal(clients, system.governance, proposal);
       });
@@ -198,7 +192,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
           publishViews(bus, publicClient, viewSigner, chainId, record.contracts.ModelRegistry),
         );
       }
-      const cycle = await step(`keeper cycle ${type}`, () =>
+      const weightsBefore = await vaultWeights(system);
+      const label = index === rotationIndex ? `${type} rotation` : type;
+      const cycle = await step(`keeper cycle ${label}`, () =>
         runCycle({
           client: publicClient,
           account: keeper,
@@ -216,7 +212,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
           `the ${type} cycle ended ${cycle.status}, not settled${await breachOf(system, publicClient, cycle.txHash)}`,
         );
       }
-      rebalances.push(await describeRebalance(type, cycle, system, publicClient, covariance));
+      rebalances.push(await describeRebalance(type, cycle, system, publicClient, covariance, weightsBefore));
       const last = rebalances.at(-1);
       if (last !== undefined) say(formatRebalance(last));
     }
@@ -230,6 +226,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     for (const [contract, address] of [
       ["ModelRegistry", record.contracts.ModelRegistry],
       ["Settlement", record.contracts.Settlement],
+      ["PortfolioVault", record.contracts.PortfolioVault],
     ] as const) {
       const r = await verifyAuditChain(publicClient, { address, fromBlock: BigInt(record.blockNumber) });
       out.push({ contract, address, entries: r.count, head: r.head, ok: r.ok });
@@ -259,6 +256,31 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   };
   writeFileSync(join(options.outDir, "demo-report.json"), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+/** Writes a constraint set (JSON) and the registry's record of it; returns the record's path. */
+function writeConstraintSet(work: string, name: string, content: Record<string, unknown>): string {
+  const text = `${JSON.stringify(content, null, 2)}\n`;
+  const uri = join(work, `constraint-set-${name}.json`);
+  writeFileSync(uri, text);
+  const file = join(work, `constraints-${name}.json`);
+  const contentHash = `0x${createHash("sha256").update(text).digest("hex")}`;
+  writeFileSync(file, JSON.stringify({ contentHash, uri, maxPositionWeight: "0.4", maxTurnover: "0.3" }));
+  return file;
+}
+
+/** The governance call that withdraws all of the vault's base token to the timelock (the treasury). */
+async function cashOut(
+  system: Awaited<ReturnType<typeof deploySystem>>,
+): Promise<{ target: `0x${string}`; data: `0x${string}`; description: string }[]> {
+  const base = system.assets[0];
+  if (base === undefined) return [];
+  const [, balances] = await system.vault.holdings();
+  const amount = balances[0] ?? 0n;
+  const treasury = await system.timelock.getAddress();
+  const data = system.vault.interface.encodeFunctionData("withdraw", [base.address, treasury, amount]) as `0x${string}`;
+  const vault = (await system.vault.getAddress()) as `0x${string}`;
+  return [{ target: vault, data, description: `vault.withdraw(${base.symbol}, treasury, all ${amount} units)` }];
 }
 
 /**

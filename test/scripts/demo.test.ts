@@ -33,10 +33,15 @@ describe("npm run demo (runDemo in-process)", function () {
     }
   });
 
-  it("settles three rebalances, one per optimiser, through the Uniswap V2 adapter", function () {
-    expect(report.rebalances.map((r) => r.optimizerType)).to.have.members(["MARKOWITZ", "BLACK_LITTERMAN", "ERC"]);
+  it("settles four rebalances, one per optimiser and a rotation, through the Uniswap V2 adapter", function () {
+    expect(report.rebalances.map((r) => r.optimizerType)).to.deep.equal([
+      "ERC",
+      "MARKOWITZ",
+      "BLACK_LITTERMAN",
+      "MARKOWITZ",
+    ]);
     const ids = new Set(report.rebalances.map((r) => r.instructionId));
-    expect(ids.size).to.equal(3);
+    expect(ids.size).to.equal(4);
     for (const r of report.rebalances) {
       expect(r.status).to.equal("settled");
       expect(r.txHash).to.match(/^0x[0-9a-f]{64}$/);
@@ -55,15 +60,25 @@ describe("npm run demo (runDemo in-process)", function () {
     expect(bl?.viewsAccepted).to.equal(2);
   });
 
+  it("rotates a fully invested portfolio in one transaction: no base token before, sells fund the buys", function () {
+    const rotation = report.rebalances.at(-1);
+    expect(rotation?.weightsBefore["USDC"]).to.equal(0);
+    const bought = Object.entries(rotation?.weightsAfter ?? {}).filter(
+      ([s, w]) => s !== "USDC" && w > (rotation?.weightsBefore[s] ?? 0) + 0.01,
+    );
+    expect(bought.length, "some asset bought with the sells' proceeds").to.be.greaterThan(0);
+    expect(rotation?.status).to.equal("settled");
+  });
+
   it("passes every change through the governor and the 48 h timelock", function () {
-    expect(report.proposals).to.have.length(3);
+    expect(report.proposals).to.have.length(4);
     for (const p of report.proposals) expect(BigInt(p.timeTravelledSeconds)).to.be.greaterThan(48n * 3600n);
     expect(report.proposals[0]?.description).to.contain("Settlement.acceptOwnership()");
   });
 
   it("verifies the registry's and the settlement's audit chains and writes the report and deployment", function () {
     expect(report.chainVerified).to.equal(true);
-    expect(report.auditChains.map((c) => c.contract)).to.deep.equal(["ModelRegistry", "Settlement"]);
+    expect(report.auditChains.map((c) => c.contract)).to.deep.equal(["ModelRegistry", "Settlement", "PortfolioVault"]);
     for (const chain of report.auditChains) expect(chain.entries).to.be.greaterThan(0);
     const written = JSON.parse(readFileSync(join(outDir, "demo-report.json"), "utf8")) as DemoReport;
     expect(written.rebalances.map((r) => r.txHash)).to.deep.equal(report.rebalances.map((r) => r.txHash));

@@ -50,7 +50,7 @@ describe("npm run demo -- --rpc (against hardhat node)", function () {
   it("settles three rebalances and records the deployment in deployments/<network>.json", function () {
     expect(demo.status, demo.out).to.equal(0);
     const report = JSON.parse(readFileSync(join(outDir, "demo-report.json"), "utf8")) as DemoReport;
-    expect(report.rebalances.map((r) => r.status)).to.deep.equal(["settled", "settled", "settled"]);
+    expect(report.rebalances.map((r) => r.status)).to.deep.equal(["settled", "settled", "settled", "settled"]);
     expect(report.chainVerified).to.equal(true);
     const deployment = parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath);
     expect(deployment.contracts.ModelRegistry).to.equal(report.deployment.contracts.ModelRegistry);
