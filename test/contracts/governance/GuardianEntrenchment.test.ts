@@ -16,12 +16,12 @@ describe("Governance: the guardian Safe cannot keep itself in office", () => {
     f = await networkHelpers.loadFixture(deployFixture);
     const timelock = await f.timelock.getAddress();
     const oracle = await ethers.deployContract("ChainlinkPriceOracle", [timelock]);
-    settlement = await ethers.deployContract("Settlement", [
-      await f.registry.getAddress(),
-      await oracle.getAddress(),
-      timelock,
-      await f.safe.getAddress(),
-    ]);
+    const rfqEscrow = await ethers.deployContract("RfqEscrow");
+    settlement = await ethers.deployContract(
+      "Settlement",
+      [await f.registry.getAddress(), await oracle.getAddress(), timelock, await f.safe.getAddress()],
+      { libraries: { RfqEscrow: await rfqEscrow.getAddress() } },
+    );
     newGuardian = f.outsider.address;
   });
 

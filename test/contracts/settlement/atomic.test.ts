@@ -25,7 +25,7 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     sys = await networkHelpers.loadFixture(fixture);
   });
 
-  it("settles in one transaction: every lifecycle event in order, holdings recorded, escrow empty", async () => {
+  it("settles in one transaction: every lifecycle event in order, holdings recorded, no escrow hop", async () => {
     const leg = await uniLeg(sys, USDC, WBTC, usdc(200_000));
     const ins = await makeInstruction(sys, TARGETS, [leg]);
     const before = await vaultBalances(sys);
@@ -36,13 +36,7 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
       .filter((l) => l.address === sys.settlement.target)
       .map((l) => sys.settlement.interface.parseLog(l)?.name)
       .filter((n) => n !== "AuditRecorded");
-    expect(names).to.deep.equal([
-      "PortfolioOptimized",
-      "RebalanceInstructionIssued",
-      "EscrowLocked",
-      "PendingFinality",
-      "SettlementFinalized",
-    ]);
+    expect(names).to.deep.equal(["PortfolioOptimized", "RebalanceInstructionIssued", "SettlementFinalized"]);
 
     const after = await vaultBalances(sys);
     expect(after[USDC]).to.equal(before[USDC]! - usdc(200_000));
@@ -77,18 +71,20 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
       })),
     );
     expect(fold.firstBreak).to.equal(null);
-    // GuardianUpdated (constructor), then PortfolioOptimized, Issued, EscrowLocked, SettlementFinalized.
-    expect(fold.count).to.equal(5);
+    // GuardianUpdated (constructor); governance's PortfolioSet, PortfolioPolicySet, MakerSet, VenueSet;
+    // then PortfolioOptimized, RebalanceInstructionIssued, SettlementFinalized.
+    expect(fold.count).to.equal(8);
     expect(fold.head).to.equal(await sys.settlement.auditHead());
     const optimized = sys.settlement.interface.getEvent("PortfolioOptimized").topicHash;
-    expect(logs[1]!.args.eventType).to.equal(optimized);
+    const at = logs.findIndex((l) => l.args.eventType === optimized);
+    expect(at).to.equal(5);
     const expectedPayload = ethers.keccak256(
       ethers.AbiCoder.defaultAbiCoder().encode(
         ["bytes32", "address", "uint256[]", "bytes32", "bytes32"],
         [ins.id, ins.portfolio, ins.targetWeights, ins.inputsHash, ins.optimiserBuildHash],
       ),
     );
-    expect(logs[1]!.args.payloadHash).to.equal(expectedPayload);
+    expect(logs[at]!.args.payloadHash).to.equal(expectedPayload);
   });
 
   it("settles several legs across pairs, including selling the bought token's pair in reverse", async () => {
@@ -103,7 +99,7 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
   });
 
-  it("funds escrow with one vault transfer per distinct sell token, while EscrowLocked lists every leg", async () => {
+  it("pays each leg from the vault straight to its pair, in order, with no escrow hop or EscrowLocked", async () => {
     const targets = [(35n * WAD) / 100n, (40n * WAD) / 100n, (25n * WAD) / 100n];
     const legs = [
       await uniLeg(sys, USDC, WBTC, usdc(100_000)),
@@ -114,18 +110,47 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     const ins = await makeInstruction(sys, targets, legs);
     const receipt = await (await sys.settlement.connect(sys.keeper).settle(ins)).wait();
     const transfer = sys.tokens[0]!.interface.getEvent("Transfer");
-    const funded = receipt!.logs
+    const paid = receipt!.logs
       .filter((l) => l.topics[0] === transfer.topicHash)
       .map((l) => sys.tokens[0]!.interface.parseLog(l)!)
-      .filter((l) => l.args.from === sys.vault.target && l.args.to === sys.settlement.target);
-    expect(funded.map((l) => l.args.value)).to.deep.equal([usdc(250_000), 25n * 10n ** 18n]);
-    const locked = receipt!.logs
+      .filter((l) => l.args.from === sys.vault.target);
+    expect(paid.map((l) => l.args.value)).to.deep.equal(legs.map((l) => l.amountIn));
+    for (const l of paid) expect(l.args.to).to.not.equal(sys.settlement.target);
+    const names = receipt!.logs
       .filter((l) => l.address === sys.settlement.target)
-      .map((l) => sys.settlement.interface.parseLog(l)!)
-      .find((l) => l.name === "EscrowLocked")!;
-    expect(locked.args.tokens).to.deep.equal(legs.map((l) => l.sellToken));
-    expect(locked.args.amounts).to.deep.equal(legs.map((l) => l.amountIn));
+      .map((l) => sys.settlement.interface.parseLog(l)!.name);
+    expect(names).to.not.include("EscrowLocked");
     expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
+  });
+
+  it("rotates in one transaction: a sell's measured proceeds fund the buy after it", async () => {
+    // Loose weight limits: this test is about funding, not the weight checks.
+    await (await sys.registry.setLimits(200, WAD, WAD, WAD)).wait();
+    // Spend all USDC first, so the vault holds no base token at all.
+    const all = (await vaultBalances(sys))[USDC]!;
+    const first = await makeInstruction(
+      sys,
+      [WAD / 10n, (45n * WAD) / 100n, (45n * WAD) / 100n],
+      [await uniLeg(sys, USDC, WBTC, all)],
+    );
+    await (await sys.settlement.connect(sys.keeper).settle(first)).wait();
+    expect((await vaultBalances(sys))[USDC]).to.equal(0n);
+    // The vault bought WBTC above the oracle price, so selling some back clears its floor easily.
+    const wbtc = (await vaultBalances(sys))[WBTC]!;
+    const sell = await uniLeg(sys, WBTC, USDC, wbtc / 20n);
+    const buy = await uniLeg(sys, USDC, WETH, sell.minAmountOut);
+    const ins = await makeInstruction(sys, [WAD / 10n, (45n * WAD) / 100n, (45n * WAD) / 100n], [sell, buy]);
+    await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.emit(sys.settlement, "SettlementFinalized");
+    const small = await uniLeg(sys, WBTC, USDC, wbtc / 100n);
+    const greedy = await makeInstruction(
+      sys,
+      [WAD / 10n, (45n * WAD) / 100n, (45n * WAD) / 100n],
+      [small, await uniLeg(sys, USDC, WETH, 3n * small.minAmountOut)],
+    );
+    await expect(sys.settlement.connect(sys.keeper).settle(greedy)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__InsufficientBalance",
+    );
   });
 
   it("accepts an EIP-712 instruction signed by a keeper and relayed by anyone", async () => {
@@ -200,7 +225,7 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
       .withArgs("0x" + "ab".repeat(32), other);
   });
 
-  it("settles an id at most once and refuses a stale nonce, before any transfer", async () => {
+  it("settles an id at most once and refuses any nonce but the next, before any transfer", async () => {
     const leg = await uniLeg(sys, USDC, WBTC, usdc(200_000));
     const ins = await makeInstruction(sys, TARGETS, [leg]);
     await (await sys.settlement.connect(sys.keeper).settle(ins)).wait();
@@ -211,8 +236,12 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
       .withArgs(ins.id, 2n);
     const replayNonce = await makeInstruction(sys, TARGETS, [leg], { nonce: ins.nonce });
     await expect(sys.settlement.connect(sys.keeper).settle(replayNonce))
-      .to.be.revertedWithCustomError(sys.settlement, "Settlement__StaleNonce")
-      .withArgs(ins.portfolio, ins.nonce, ins.nonce);
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__NonceNotNext")
+      .withArgs(ins.portfolio, ins.nonce, ins.nonce + 1n);
+    const huge = await makeInstruction(sys, TARGETS, [leg], { nonce: 2n ** 64n - 1n });
+    await expect(sys.settlement.connect(sys.keeper).settle(huge))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__NonceNotNext")
+      .withArgs(ins.portfolio, 2n ** 64n - 1n, ins.nonce + 1n);
     expect(await vaultBalances(sys)).to.deep.equal(balances);
   });
 
@@ -296,15 +325,19 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__PostTradeCheckFailed")
       .withArgs(3, 0, (drift: bigint) => drift > (9n * WAD) / 100n, (2n * WAD) / 100n); // WeightTolerance, USDC
     expect(await vaultBalances(sys)).to.deep.equal(before);
-    expect(await sys.settlement.haltedBy()).to.equal(ethers.ZeroHash);
+    expect(await sys.settlement.haltedBy(ins.portfolio)).to.equal(ethers.ZeroHash);
   });
 
-  it("reverts when the NAV loss exceeds the registry's max slippage", async () => {
-    await (await sys.registry.setLimits(1, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait(); // 1 bp
+  it("refuses at admission a leg whose limit would lose more than the registry's max slippage", async () => {
+    // 1 bp: the pool's fee alone exceeds it, so the quote-based limit is below the leg's oracle floor;
+    // the per-leg floor now stops what the post-trade NAV-loss check used to catch after the swaps.
+    await (await sys.registry.setLimits(1, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait();
     const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
+    const before = await vaultBalances(sys);
     await expect(sys.settlement.connect(sys.keeper).settle(ins))
-      .to.be.revertedWithCustomError(sys.settlement, "Settlement__PostTradeCheckFailed")
-      .withArgs(1, ethers.MaxUint256, (bps: bigint) => bps > 1n, 1); // NavLoss, portfolio-wide
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__LimitBelowOracleFloor")
+      .withArgs(0, (200_000n * WAD * 9_999n) / 10_000n, (value: bigint) => value < (200_000n * WAD * 9_999n) / 10_000n);
+    expect(await vaultBalances(sys)).to.deep.equal(before);
   });
 
   it("halts on a pre-trade risk threshold: ConstraintBreached, RolledBack, nothing moves, later instructions refused", async () => {
@@ -320,24 +353,27 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     await expect(tx).to.emit(sys.settlement, "RolledBack").withArgs(ins.id, ins.portfolio, 2, [], []);
     expect(await vaultBalances(sys)).to.deep.equal(before);
     expect(await sys.settlement.statusOf(ins.id)).to.equal(3n); // RolledBack
-    expect(await sys.settlement.haltedBy()).to.equal(ins.id);
+    expect(await sys.settlement.haltedBy(ins.portfolio)).to.equal(ins.id);
+    await expect(tx).to.emit(sys.settlement, "PortfolioHalted").withArgs(ins.portfolio, ins.id);
 
     const next = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
     await expect(sys.settlement.connect(sys.keeper).settle(next))
-      .to.be.revertedWithCustomError(sys.settlement, "Settlement__IsHalted")
-      .withArgs(ins.id);
-    expect(await sys.settlement.paused()).to.equal(true);
-    await expect(sys.settlement.connect(sys.guardian).unpause()).to.be.revertedWithCustomError(
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__PortfolioHalted")
+      .withArgs(ins.portfolio, ins.id);
+    expect(await sys.settlement.paused()).to.equal(false); // only this portfolio stops
+    await expect(sys.settlement.connect(sys.guardian).resume(ins.portfolio)).to.be.revertedWithCustomError(
       sys.settlement,
       "OwnableUnauthorizedAccount",
     );
-    await expect(sys.settlement.connect(sys.governance).unpause()).to.emit(sys.settlement, "Unpaused");
-    expect(await sys.settlement.haltedBy()).to.equal(ethers.ZeroHash);
+    await expect(sys.settlement.connect(sys.governance).resume(ins.portfolio))
+      .to.emit(sys.settlement, "PortfolioResumed")
+      .withArgs(ins.portfolio, ins.id);
+    expect(await sys.settlement.haltedBy(ins.portfolio)).to.equal(ethers.ZeroHash);
     await expect(sys.settlement.connect(sys.keeper).settle(next)).to.emit(sys.settlement, "SettlementFinalized");
   });
 
   it("halts when the projected turnover exceeds the constraint set's maximum", async () => {
-    await (await sys.registry.setLimits(100, (2n * WAD) / 100n, (60n * WAD) / 100n, WAD / 10n)).wait(); // 10%
+    await (await sys.registry.setLimits(200, (2n * WAD) / 100n, (60n * WAD) / 100n, WAD / 10n)).wait(); // 10%
     const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
     await expect(sys.settlement.connect(sys.keeper).settle(ins))
       .to.emit(sys.settlement, "ConstraintBreached")

@@ -52,7 +52,10 @@ describe("Settlement: audited events extend the audit chain with the exact event
     seen.push(
       ...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).settle(tooHeavy)).wait())!),
     );
-    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.governance).unpause()).wait())!));
+    const vault = sys.vault.target as string;
+    seen.push(
+      ...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.governance).resume(vault)).wait())!),
+    );
 
     const maker = await sys.maker.getAddress();
     await (await sys.tokens[WETH]!.mint(maker, 1_000n * WAD)).wait();
@@ -62,20 +65,31 @@ describe("Settlement: audited events extend the audit chain with the exact event
       sellToken: sys.addresses[USDC]!,
       buyToken: sys.addresses[WETH]!,
       amountIn: usdc(10_000),
-      minAmountOut: 4n * WAD, // $8k: a 20% haircut, 20 bps of NAV — within 100 bps
+      minAmountOut: 5n * WAD, // $10k at the oracle: an RFQ fill is exactly the limit
       venue: maker,
     };
     const [, balances] = await sys.vault.holdings();
     expect(balances[USDC]).to.equal(usdc(400_000));
     const rfq = await makeInstruction(sys, TARGETS, [leg]);
     seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).lock(rfq)).wait())!));
-    await (await sys.settlement.connect(sys.maker).fill(rfq.id, 0, 4n * WAD)).wait();
-    await (await sys.registry.setLimits(1, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait(); // 1 bp
-    const breach = checkAuditedPayloads(sys, (await (await sys.settlement.finalize(rfq.id)).wait())!);
-    expect(breach).to.deep.equal(["ConstraintBreached", "Paused", "RolledBack"]);
+    await (await sys.settlement.connect(sys.maker).fill(rfq.id, 0, 5n * WAD)).wait();
+    // A 1-wei weight tolerance: no executed weight can meet it, so finalize rolls back and halts.
+    await (await sys.registry.setLimits(200, 1n, (60n * WAD) / 100n, WAD / 2n)).wait();
+    const breach = checkAuditedPayloads(
+      sys,
+      (await (await sys.settlement.connect(sys.maker).finalize(rfq.id)).wait())!,
+    );
+    expect(breach).to.deep.equal(["ConstraintBreached", "PortfolioHalted", "RolledBack"]);
     seen.push(...breach);
-    await (await sys.settlement.connect(sys.governance).unpause()).wait();
-    await (await sys.registry.setLimits(100, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait();
+    await (await sys.settlement.connect(sys.governance).resume(vault)).wait();
+    await (await sys.registry.setLimits(200, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait();
+    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.guardian).pause()).wait())!));
+    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.governance).unpause()).wait())!));
+    const policy = { lossBudget: WAD, lossWindow: 86_400n, minInterval: 0n };
+    const setPolicy = sys.settlement.connect(sys.governance).setPortfolioPolicy(vault, policy);
+    seen.push(...checkAuditedPayloads(sys, (await (await setPolicy).wait())!));
+    const setMaker = sys.settlement.connect(sys.governance).setMaker(maker, true);
+    seen.push(...checkAuditedPayloads(sys, (await (await setMaker).wait())!));
 
     const cancelled = await makeInstruction(sys, TARGETS, [leg]);
     await (await sys.settlement.connect(sys.keeper).lock(cancelled)).wait();
@@ -90,9 +104,13 @@ describe("Settlement: audited events extend the audit chain with the exact event
         "EscrowLocked",
         "SettlementFinalized",
         "ConstraintBreached",
+        "PortfolioHalted",
+        "PortfolioResumed",
         "Paused",
         "Unpaused",
         "RolledBack",
+        "PortfolioPolicySet",
+        "MakerSet",
       ]),
     );
     const logs = await sys.settlement.queryFilter(sys.settlement.filters.AuditRecorded());

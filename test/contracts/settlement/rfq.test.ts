@@ -4,6 +4,7 @@ import {
   escrowBalances,
   makeInstruction,
   signInstruction,
+  signRfqInstruction,
   vaultBalances,
   WAD,
   type Leg,
@@ -16,11 +17,14 @@ const fixture = standardSystem(ethers);
 
 const BTC = 10n ** 8n;
 
+/** What every RFQ leg here fills: exactly its limit. */
+const FILL = (499n * BTC) / 100n;
+
 describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () => {
   let sys: System;
   let maker: string;
 
-  /** Sell $200k USDC for at least 4.99 WBTC, reserved for `counterparty` (zero: anyone). */
+  /** Sell $200k USDC for exactly 4.99 WBTC (an RFQ fill is the limit), reserved for `counterparty`. */
   function rfqLeg(counterparty: string, minAmountOut = (499n * BTC) / 100n): Leg {
     return {
       sellToken: sys.addresses[USDC]!,
@@ -50,15 +54,17 @@ describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () =
     expect(await sys.settlement.pendingOf(ins.portfolio)).to.equal(ins.id);
     expect((await escrowBalances(sys))[USDC]).to.equal(usdc(200_000));
 
-    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC))
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, FILL))
       .to.emit(sys.settlement, "LegFilled")
-      .withArgs(ins.id, 0, maker, 5n * BTC);
-    expect(await sys.settlement.fillOf(ins.id, 0)).to.deep.equal([maker, 5n * BTC]);
+      .withArgs(ins.id, 0, maker, FILL);
 
-    await expect(sys.settlement.connect(sys.outsider).finalize(ins.id)).to.emit(sys.settlement, "SettlementFinalized");
+    await expect(sys.settlement.connect(sys.outsider).finalize(ins.id))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__NotFinalizer")
+      .withArgs(ins.id, await sys.outsider.getAddress());
+    await expect(sys.settlement.connect(sys.maker).finalize(ins.id)).to.emit(sys.settlement, "SettlementFinalized");
     const after = await vaultBalances(sys);
     expect(after[USDC]).to.equal(before[USDC]! - usdc(200_000));
-    expect(after[WBTC]).to.equal(5n * BTC);
+    expect(after[WBTC]).to.equal(FILL);
     expect(await sys.tokens[USDC]!.balanceOf(maker)).to.equal(usdc(200_000));
     expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
     expect(await sys.settlement.statusOf(ins.id)).to.equal(2n);
@@ -68,14 +74,23 @@ describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () =
       .withArgs(ins.id, 2);
   });
 
-  it("locks a keeper-signed instruction relayed by anyone; an open leg takes any counterparty", async () => {
-    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(ethers.ZeroAddress)]);
-    const signature = await signInstruction(sys, sys.keeper, ins);
+  it("locks a keeper-signed RFQ instruction relayed by anyone; refuses open legs and atomic signatures", async () => {
+    const open = await makeInstruction(sys, TARGETS, [rfqLeg(ethers.ZeroAddress)]);
+    await expect(sys.settlement.connect(sys.keeper).lock(open))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__MakerNotAllowed")
+      .withArgs(0, ethers.ZeroAddress);
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
+    const atomicSignature = await signInstruction(sys, sys.keeper, ins);
+    await expect(sys.settlement.connect(sys.outsider).lockSigned(ins, atomicSignature)).to.be.revertedWithCustomError(
+      sys.settlement,
+      "Settlement__NotKeeper",
+    );
+    const signature = await signRfqInstruction(sys, sys.keeper, ins);
     await expect(sys.settlement.connect(sys.outsider).lockSigned(ins, signature)).to.emit(
       sys.settlement,
       "PendingFinality",
     );
-    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).to.emit(sys.settlement, "LegFilled");
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, FILL)).to.emit(sys.settlement, "LegFilled");
   });
 
   it("freezes the vault's deposits, withdrawals and asset list while an instruction is pending", async () => {
@@ -108,13 +123,13 @@ describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () =
     const vaultBefore = await vaultBalances(sys);
     const makerBefore = await sys.tokens[WBTC]!.balanceOf(maker);
     await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
-    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).wait();
+    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, FILL)).wait();
     await expect(sys.settlement.connect(sys.outsider).rollback(ins.id))
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__RollbackTooEarly")
       .withArgs(ins.id, ins.deadline);
 
     await networkHelpers.time.increaseTo(ins.deadline + 1n);
-    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).to.be.revertedWithCustomError(
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, FILL)).to.be.revertedWithCustomError(
       sys.settlement,
       "Settlement__Expired",
     );
@@ -143,28 +158,37 @@ describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () =
     expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
   });
 
-  it("on a failed post-trade check, finalize rolls back, halts and records the breach instead of reverting", async () => {
-    // The maker fills at its 4.5 BTC floor ($180k for $200k): a 2% NAV loss on the $1M portfolio (> 1%).
-    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker, (45n * BTC) / 10n)]);
+  it("on a failed post-trade check, finalize rolls back, halts the portfolio and records the breach instead of reverting", async () => {
+    const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
     const vaultBefore = await vaultBalances(sys);
     const makerBefore = await sys.tokens[WBTC]!.balanceOf(maker);
     await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
-    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, (45n * BTC) / 10n)).wait();
+    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, FILL)).wait();
+    // Governance tightens the weight tolerance to 1 wei while the instruction is pending.
+    await (await sys.registry.setLimits(200, 1n, (60n * WAD) / 100n, WAD / 2n)).wait();
 
-    expect(await sys.settlement.finalize.staticCall(ins.id)).to.equal(false);
-    const tx = sys.settlement.finalize(ins.id);
+    expect(await sys.settlement.connect(sys.maker).finalize.staticCall(ins.id)).to.equal(false);
+    const tx = sys.settlement.connect(sys.maker).finalize(ins.id);
     await expect(tx)
       .to.emit(sys.settlement, "ConstraintBreached")
-      .withArgs(ins.id, ins.portfolio, 1, ethers.MaxUint256, 200, 100); // NavLoss: 200 bps > 100 bps
+      .withArgs(
+        ins.id,
+        ins.portfolio,
+        3,
+        (i: bigint) => i < 3n,
+        (drift: bigint) => drift > 1n,
+        1n,
+      ); // WeightTolerance
     await expect(tx).to.emit(sys.settlement, "RolledBack");
     expect(await vaultBalances(sys)).to.deep.equal(vaultBefore);
     expect(await sys.tokens[WBTC]!.balanceOf(maker)).to.equal(makerBefore);
     expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
-    expect(await sys.settlement.haltedBy()).to.equal(ins.id);
+    expect(await sys.settlement.haltedBy(ins.portfolio)).to.equal(ins.id);
+    expect(await sys.settlement.paused()).to.equal(false);
     const next = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
     await expect(sys.settlement.connect(sys.keeper).lock(next))
-      .to.be.revertedWithCustomError(sys.settlement, "Settlement__IsHalted")
-      .withArgs(ins.id);
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__PortfolioHalted")
+      .withArgs(ins.portfolio, ins.id);
   });
 
   it("halts on a pre-trade threshold at lock too: returns false, escrows nothing", async () => {
@@ -183,23 +207,26 @@ describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () =
     const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
     await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
     const outsider = await sys.outsider.getAddress();
-    await expect(sys.settlement.connect(sys.outsider).fill(ins.id, 0, 5n * BTC))
+    await expect(sys.settlement.connect(sys.outsider).fill(ins.id, 0, FILL))
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__NotCounterparty")
       .withArgs(0, outsider, maker);
     await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 4n * BTC))
-      .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegBelowLimit")
-      .withArgs(0, 4n * BTC, (499n * BTC) / 100n);
-    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 1, 5n * BTC))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__FillAmount")
+      .withArgs(0, 4n * BTC, FILL);
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)) // an overfill
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__FillAmount")
+      .withArgs(0, 5n * BTC, FILL);
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 1, FILL))
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegOutOfRange")
       .withArgs(ins.id, 1);
     await expect(sys.settlement.finalize(ins.id))
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegsUnfilled")
       .withArgs(ins.id, 0, 1);
-    await expect(sys.settlement.connect(sys.maker).fill(ethers.ZeroHash, 0, 5n * BTC))
+    await expect(sys.settlement.connect(sys.maker).fill(ethers.ZeroHash, 0, FILL))
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__NotPending")
       .withArgs(ethers.ZeroHash, 0);
-    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).wait();
-    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC))
+    await (await sys.settlement.connect(sys.maker).fill(ins.id, 0, FILL)).wait();
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, FILL))
       .to.be.revertedWithCustomError(sys.settlement, "Settlement__LegAlreadyFilled")
       .withArgs(ins.id, 0);
   });
@@ -208,7 +235,7 @@ describe("Settlement: two-step RFQ path (lock, fill, finalize | rollback)", () =
     const ins = await makeInstruction(sys, TARGETS, [rfqLeg(maker)]);
     await (await sys.settlement.connect(sys.keeper).lock(ins)).wait();
     await (await sys.settlement.connect(sys.guardian).pause()).wait();
-    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, 5n * BTC)).to.be.revertedWithCustomError(
+    await expect(sys.settlement.connect(sys.maker).fill(ins.id, 0, FILL)).to.be.revertedWithCustomError(
       sys.settlement,
       "GuardianPausable__UnexpectedPauseState",
     );

@@ -31,14 +31,14 @@ describe("Settlement: token handling", () => {
     sys = await networkHelpers.loadFixture(fixture);
   });
 
-  it("refuses a fee-on-transfer token at escrow with the shortfall, before any swap", async () => {
+  it("refuses a fee-on-transfer sell token on the atomic path: the pair gets less and the whole settle reverts", async () => {
     const fee = await ethers.deployContract("FeeOnTransferToken", [100]); // 1%
     const s = await addDollarAsset(sys, fee, 18, 100_000n);
     const before = await vaultBalances(s);
     const ins = await makeInstruction(s, TARGETS4, [await uniLeg(s, 3, USDC, 50_000n * WAD)]);
-    await expect(s.settlement.connect(s.keeper).settle(ins))
-      .to.be.revertedWithCustomError(s.settlement, "Settlement__FeeOnTransfer")
-      .withArgs(await fee.getAddress(), 50_000n * WAD, 49_500n * WAD);
+    // The vault pays the pair directly; the pair receives 1 % less than the adapter priced, and its
+    // constant-product check refuses the swap.
+    await expect(s.settlement.connect(s.keeper).settle(ins)).to.be.revertedWith("UniswapV2: K");
     expect(await vaultBalances(s)).to.deep.equal(before);
   });
 
@@ -54,7 +54,7 @@ describe("Settlement: token handling", () => {
       sellToken: s.addresses[USDC]!,
       buyToken: await fee.getAddress(),
       amountIn: usdc(50_000),
-      minAmountOut: 49_000n * WAD,
+      minAmountOut: 50_000n * WAD,
       venue: maker,
     };
     const ins = await makeInstruction(s, targets, [leg]);
@@ -94,9 +94,9 @@ describe("Settlement: token handling", () => {
     };
     const ins = await makeInstruction(s, targets, [leg]);
     await (await s.settlement.connect(s.keeper).lock(ins)).wait();
-    await (await s.settlement.connect(s.maker).fill(ins.id, 0, usdc(50_000))).wait();
-    await expect(s.settlement.finalize(ins.id)).to.emit(s.settlement, "SettlementFinalized");
-    expect(await usdt.balanceOf(await s.vault.getAddress())).to.equal(usdc(150_000));
+    await (await s.settlement.connect(s.maker).fill(ins.id, 0, usdc(49_900))).wait();
+    await expect(s.settlement.connect(s.keeper).finalize(ins.id)).to.emit(s.settlement, "SettlementFinalized");
+    expect(await usdt.balanceOf(await s.vault.getAddress())).to.equal(usdc(149_900));
   });
 
   it("defers a counterparty payment the token refuses, so rollback still returns the vault's escrow", async () => {
@@ -117,14 +117,14 @@ describe("Settlement: token handling", () => {
     const before = await vaultBalances(s);
     const ins = await makeInstruction(s, targets, [leg]);
     await (await s.settlement.connect(s.keeper).lock(ins)).wait();
-    await (await s.settlement.connect(s.maker).fill(ins.id, 0, 50_000n * WAD)).wait();
+    await (await s.settlement.connect(s.maker).fill(ins.id, 0, 49_900n * WAD)).wait();
     await (await busd.setBlocked(maker, true)).wait();
 
     await expect(s.settlement.connect(s.keeper).rollback(ins.id))
       .to.emit(s.settlement, "PaymentDeferred")
-      .withArgs(maker, busd.target, 50_000n * WAD);
+      .withArgs(maker, busd.target, 49_900n * WAD);
     expect(await vaultBalances(s)).to.deep.equal(before);
-    expect(await s.settlement.owed(maker, busd.target)).to.equal(50_000n * WAD);
+    expect(await s.settlement.owed(maker, busd.target)).to.equal(49_900n * WAD);
     await expect(s.settlement.connect(s.maker).claim(busd.target)).to.be.revertedWithCustomError(
       busd,
       "BlocklistToken__Blocked",
@@ -133,7 +133,7 @@ describe("Settlement: token handling", () => {
     await (await busd.setBlocked(maker, false)).wait();
     await expect(s.settlement.connect(s.maker).claim(busd.target))
       .to.emit(s.settlement, "PaymentClaimed")
-      .withArgs(maker, busd.target, 50_000n * WAD);
+      .withArgs(maker, busd.target, 49_900n * WAD);
     expect(await busd.balanceOf(maker)).to.equal(100_000n * WAD);
     expect(await busd.balanceOf(s.settlement.target)).to.equal(0n);
     expect(await s.settlement.owed(maker, busd.target)).to.equal(0n);
