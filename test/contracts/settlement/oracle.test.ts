@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { Hex } from "viem";
+import { foldAuditChain } from "../../../src/audit/chain.ts";
 import type { ChainlinkPriceOracle, MockAggregator, MockERC20 } from "../../../types/ethers-contracts/index.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -83,5 +85,94 @@ describe("ChainlinkPriceOracle", () => {
     await expect(oracle.setFeed(token.target, wide.target, 1))
       .to.be.revertedWithCustomError(oracle, "Oracle__UnsupportedDecimals")
       .withArgs(token.target, 8, 30);
+  });
+
+  it("refuses answers outside the feed's bounds (a feed stuck at its floor or cap), accepts the bounds themselves", async () => {
+    const lo = 10_000n * 10n ** 8n;
+    const hi = 100_000n * 10n ** 8n;
+    const [, other] = await ethers.getSigners();
+    await expect(oracle.connect(other!).setFeedBounds(token.target, lo, hi)).to.be.revertedWithCustomError(
+      oracle,
+      "OwnableUnauthorizedAccount",
+    );
+    await expect(oracle.setFeedBounds(token.target, hi, lo))
+      .to.be.revertedWithCustomError(oracle, "Oracle__InvalidBounds")
+      .withArgs(token.target, hi, lo);
+    await expect(oracle.setFeedBounds(token.target, 0, hi)).to.be.revertedWithCustomError(
+      oracle,
+      "Oracle__InvalidBounds",
+    );
+    await expect(oracle.setFeedBounds(feed.target, lo, hi)).to.be.revertedWithCustomError(
+      oracle,
+      "Oracle__InvalidBounds",
+    ); // no feed for that address
+    await expect(oracle.setFeedBounds(token.target, lo, hi))
+      .to.emit(oracle, "FeedBoundsSet")
+      .withArgs(token.target, lo, hi);
+    for (const answer of [lo - 1n, hi + 1n]) {
+      await (await feed.setAnswer(answer)).wait();
+      await expect(oracle.priceOf(token.target))
+        .to.be.revertedWithCustomError(oracle, "Oracle__AnswerOutOfBounds")
+        .withArgs(token.target, answer, lo, hi);
+    }
+    for (const answer of [lo, hi]) {
+      await (await feed.setAnswer(answer)).wait();
+      expect(await oracle.priceOf(token.target)).to.equal(answer * 10n ** 20n); // 36 − 8 − 8
+    }
+    // Setting the feed again clears its bounds.
+    await (await oracle.setFeed(token.target, feed.target, 3600)).wait();
+    await (await feed.setAnswer(hi + 1n)).wait();
+    expect(await oracle.priceOf(token.target)).to.equal((hi + 1n) * 10n ** 20n);
+  });
+
+  it("refuses every price while the L2 sequencer is down and within its grace period, and after it is set only", async () => {
+    const uptime = await ethers.deployContract("MockAggregator", [0, 0]);
+    const now = BigInt(await networkHelpers.time.latest());
+    await (await uptime.setRound(1, 1, now, 1)).wait(); // down since now
+    await expect(oracle.setSequencerFeed(uptime.target, 3600))
+      .to.emit(oracle, "SequencerFeedSet")
+      .withArgs(uptime.target, 3600);
+    await expect(oracle.priceOf(token.target))
+      .to.be.revertedWithCustomError(oracle, "Oracle__SequencerDown")
+      .withArgs(now);
+    await expect(oracle.pricesOf([token.target])).to.be.revertedWithCustomError(oracle, "Oracle__SequencerDown");
+    const back = BigInt(await networkHelpers.time.latest());
+    await (await uptime.setRound(2, 0, back, 2)).wait(); // up again
+    await expect(oracle.priceOf(token.target))
+      .to.be.revertedWithCustomError(oracle, "Oracle__GracePeriodNotOver")
+      .withArgs(back, 3600);
+    await (await uptime.setRound(3, 0, 0, 3)).wait(); // an uninitialised round counts as not over
+    await expect(oracle.priceOf(token.target)).to.be.revertedWithCustomError(oracle, "Oracle__GracePeriodNotOver");
+    await (await uptime.setRound(4, 0, back, 4)).wait();
+    await networkHelpers.time.increase(3601);
+    await (await feed.setAnswer(40_000n * 10n ** 8n)).wait();
+    expect(await oracle.priceOf(token.target)).to.equal(40_000n * 10n ** 28n);
+    await (await oracle.setSequencerFeed(ethers.ZeroAddress, 0)).wait();
+    expect(await oracle.priceOf(token.target)).to.equal(40_000n * 10n ** 28n);
+  });
+
+  it("audits every governance change: the fold of its logs equals auditHead(), payloads included", async () => {
+    await (await oracle.setFeedBounds(token.target, 1n, 10n ** 20n)).wait();
+    await (await oracle.setSequencerFeed(feed.target, 60)).wait();
+    const logs = await oracle.queryFilter(oracle.filters.AuditRecorded());
+    const fold = foldAuditChain(
+      logs.map((log) => ({
+        index: log.args.index,
+        eventType: log.args.eventType as Hex,
+        prevHead: log.args.prevHead as Hex,
+        payloadHash: log.args.payloadHash as Hex,
+        head: log.args.head as Hex,
+      })),
+    );
+    expect(fold.firstBreak).to.equal(null);
+    expect(fold.count).to.equal(3); // FeedSet, FeedBoundsSet, SequencerFeedSet
+    expect(fold.head).to.equal(await oracle.auditHead());
+    const coder = ethers.AbiCoder.defaultAbiCoder();
+    expect(logs[1]!.args.payloadHash).to.equal(
+      ethers.keccak256(coder.encode(["address", "int256", "int256"], [token.target, 1n, 10n ** 20n])),
+    );
+    expect(logs[2]!.args.payloadHash).to.equal(
+      ethers.keccak256(coder.encode(["address", "uint32"], [feed.target, 60])),
+    );
   });
 });
