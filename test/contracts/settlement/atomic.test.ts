@@ -112,9 +112,15 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     const transfer = sys.tokens[0]!.interface.getEvent("Transfer");
     const paid = receipt!.logs
       .filter((l) => l.topics[0] === transfer.topicHash)
-      .map((l) => sys.tokens[0]!.interface.parseLog(l)!)
+      .map((l) => ({ address: l.address, args: sys.tokens[0]!.interface.parseLog(l)!.args }))
       .filter((l) => l.args.from === sys.vault.target);
     expect(paid.map((l) => l.args.value)).to.deep.equal(legs.map((l) => l.amountIn));
+    // Each payment goes to that leg's own pair (the adapter's funding address), in leg order.
+    const pairs = await Promise.all(legs.map((l) => sys.adapter.fundingAddress(l.sellToken, l.buyToken)));
+    const getPair = sys.uni.factory.getFunction("getPair");
+    expect(pairs).to.deep.equal(await Promise.all(legs.map((l) => getPair(l.sellToken, l.buyToken))));
+    expect(paid.map((l) => l.args.to)).to.deep.equal(pairs);
+    expect(paid.map((l) => l.address)).to.deep.equal(legs.map((l) => l.sellToken));
     for (const l of paid) expect(l.args.to).to.not.equal(sys.settlement.target);
     const names = receipt!.logs
       .filter((l) => l.address === sys.settlement.target)
@@ -141,16 +147,24 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     const buy = await uniLeg(sys, USDC, WETH, sell.minAmountOut);
     const ins = await makeInstruction(sys, [WAD / 10n, (45n * WAD) / 100n, (45n * WAD) / 100n], [sell, buy]);
     await expect(sys.settlement.connect(sys.keeper).settle(ins)).to.emit(sys.settlement, "SettlementFinalized");
+    // A buy that wants more than the vault holds at its turn (leftover + the sell's proceeds) is refused.
     const small = await uniLeg(sys, WBTC, USDC, wbtc / 100n);
+    const greedyIn = 3n * small.minAmountOut;
     const greedy = await makeInstruction(
       sys,
       [WAD / 10n, (45n * WAD) / 100n, (45n * WAD) / 100n],
-      [small, await uniLeg(sys, USDC, WETH, 3n * small.minAmountOut)],
+      [small, await uniLeg(sys, USDC, WETH, greedyIn)],
     );
-    await expect(sys.settlement.connect(sys.keeper).settle(greedy)).to.be.revertedWithCustomError(
-      sys.settlement,
-      "Settlement__InsufficientBalance",
-    );
+    const beforeGreedy = await vaultBalances(sys);
+    await expect(sys.settlement.connect(sys.keeper).settle(greedy))
+      .to.be.revertedWithCustomError(sys.settlement, "Settlement__InsufficientBalance")
+      .withArgs(
+        1,
+        sys.addresses[USDC]!,
+        (available: bigint) => available >= small.minAmountOut && available < greedyIn,
+        greedyIn,
+      );
+    expect(await vaultBalances(sys)).to.deep.equal(beforeGreedy);
   });
 
   it("accepts an EIP-712 instruction signed by a keeper and relayed by anyone", async () => {
