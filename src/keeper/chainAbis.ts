@@ -42,7 +42,7 @@ export const settlementAbi = parseAbi([
   "error Oracle__NoFeed(address token)",
   "error Oracle__InvalidPrice(address token, int256 answer)",
   "error Oracle__StalePrice(address token, uint256 updatedAt, uint256 maxAge)",
-  "error Oracle__IncompleteRound(uint80 roundId, uint80 answeredInRound)",
+  "error Oracle__IncompleteRound(address token, uint80 roundId, uint80 answeredInRound)",
   "error Oracle__AnswerOutOfBounds(address token, int256 answer, int256 minAnswer, int256 maxAnswer)",
   "error Oracle__SequencerDown(uint256 startedAt)",
   "error Oracle__GracePeriodNotOver(uint256 startedAt, uint256 gracePeriod)",
