@@ -14,12 +14,7 @@ contract SettlementRfqTest is SettlementTestBase {
 
     function setUp() public {
         _deploySystem();
-        settlement.setMaker(maker, true);
-        for (uint256 i; i < N; ++i) {
-            tokens[i].mint(maker, HOLDING);
-            vm.prank(maker);
-            tokens[i].approve(address(settlement), type(uint256).max);
-        }
+        _addMaker(maker);
     }
 
     /// @dev A leg may only name an allow-listed maker; `address(0)` ("anyone") is not one.

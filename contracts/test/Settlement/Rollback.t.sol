@@ -10,12 +10,7 @@ contract SettlementRollbackTest is SettlementTestBase {
 
     function setUp() public {
         _deploySystem();
-        settlement.setMaker(maker, true);
-        for (uint256 i; i < N; ++i) {
-            tokens[i].mint(maker, HOLDING);
-            vm.prank(maker);
-            tokens[i].approve(address(settlement), type(uint256).max);
-        }
+        _addMaker(maker);
     }
 
     function _rfq(

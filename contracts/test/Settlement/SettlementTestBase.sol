@@ -68,6 +68,16 @@ abstract contract SettlementTestBase is TestBase {
         settlement.setPortfolioPolicy(address(vault), ISettlement.PortfolioPolicy(1e18, 1 days, 0));
     }
 
+    /// @dev Allows `maker` on the RFQ path and gives it `HOLDING` of every token, approved to the settlement.
+    function _addMaker(address maker) internal {
+        settlement.setMaker(maker, true);
+        for (uint256 i; i < N; ++i) {
+            tokens[i].mint(maker, HOLDING);
+            vm.prank(maker);
+            tokens[i].approve(address(settlement), type(uint256).max);
+        }
+    }
+
     function _targets() internal pure returns (uint256[] memory targets) {
         targets = new uint256[](N);
         targets[0] = 333_333_333_333_333_333;

@@ -1,7 +1,5 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { Hex } from "viem";
-import { foldAuditChain } from "../../../src/audit/chain.ts";
 import {
   domainOf,
   escrowBalances,
@@ -14,6 +12,7 @@ import {
   type System,
 } from "../../helpers/settlement.ts";
 import { standardSystem, TARGETS, USDC, usdc, WBTC, WETH } from "./system.ts";
+import { foldAuditLogs } from "../../helpers/auditLogs.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const fixture = standardSystem(ethers);
@@ -61,15 +60,7 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     const ins = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
     await (await sys.settlement.connect(sys.keeper).settle(ins)).wait();
     const logs = await sys.settlement.queryFilter(sys.settlement.filters.AuditRecorded());
-    const fold = foldAuditChain(
-      logs.map((log) => ({
-        index: log.args.index,
-        eventType: log.args.eventType as Hex,
-        prevHead: log.args.prevHead as Hex,
-        payloadHash: log.args.payloadHash as Hex,
-        head: log.args.head as Hex,
-      })),
-    );
+    const fold = foldAuditLogs(logs);
     expect(fold.firstBreak).to.equal(null);
     // GuardianUpdated (constructor); governance's PortfolioSet, PortfolioPolicySet, MakerSet, VenueSet;
     // then PortfolioOptimized, RebalanceInstructionIssued, SettlementFinalized.

@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { Log, TransactionReceipt } from "ethers";
-import type { Hex } from "viem";
-import { foldAuditChain } from "../../../src/audit/chain.ts";
 import { makeInstruction, uniLeg, WAD, type System } from "../../helpers/settlement.ts";
 import { standardSystem, TARGETS, USDC, usdc, WBTC, WETH } from "./system.ts";
+import { foldAuditLogs } from "../../helpers/auditLogs.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const fixture = standardSystem(ethers);
@@ -114,15 +113,7 @@ describe("Settlement: audited events extend the audit chain with the exact event
       ]),
     );
     const logs = await sys.settlement.queryFilter(sys.settlement.filters.AuditRecorded());
-    const fold = foldAuditChain(
-      logs.map((log) => ({
-        index: log.args.index,
-        eventType: log.args.eventType as Hex,
-        prevHead: log.args.prevHead as Hex,
-        payloadHash: log.args.payloadHash as Hex,
-        head: log.args.head as Hex,
-      })),
-    );
+    const fold = foldAuditLogs(logs);
     expect(fold.firstBreak).to.equal(null);
     expect(fold.head).to.equal(await sys.settlement.auditHead());
     expect(BigInt(fold.count)).to.equal(await sys.settlement.auditCount());

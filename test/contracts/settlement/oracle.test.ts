@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { Hex } from "viem";
-import { foldAuditChain } from "../../../src/audit/chain.ts";
 import type { ChainlinkPriceOracle, MockAggregator, MockERC20 } from "../../../types/ethers-contracts/index.ts";
+import { foldAuditLogs } from "../../helpers/auditLogs.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -155,15 +154,7 @@ describe("ChainlinkPriceOracle", () => {
     await (await oracle.setFeedBounds(token.target, 1n, 10n ** 20n)).wait();
     await (await oracle.setSequencerFeed(feed.target, 60)).wait();
     const logs = await oracle.queryFilter(oracle.filters.AuditRecorded());
-    const fold = foldAuditChain(
-      logs.map((log) => ({
-        index: log.args.index,
-        eventType: log.args.eventType as Hex,
-        prevHead: log.args.prevHead as Hex,
-        payloadHash: log.args.payloadHash as Hex,
-        head: log.args.head as Hex,
-      })),
-    );
+    const fold = foldAuditLogs(logs);
     expect(fold.firstBreak).to.equal(null);
     expect(fold.count).to.equal(3); // FeedSet, FeedBoundsSet, SequencerFeedSet
     expect(fold.head).to.equal(await oracle.auditHead());
