@@ -116,7 +116,7 @@ library RfqEscrow {
 
     /// @notice Adds each leg's fill to `balances` (in `assets` order): the holdings a finalisation
     /// would leave.
-    function addFills(Pending storage p, address[] memory assets, uint256[] memory balances) public view {
+    function addFills(Pending storage p, address[] memory assets, uint256[] memory balances) internal view {
         uint256 n = p.legs.length;
         for (uint256 i; i < n; ++i) {
             address buy = p.legs[i].buyToken;

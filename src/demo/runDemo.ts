@@ -12,7 +12,7 @@ import { InProcessBus } from "../bus/inProcessBus.ts";
 import { buildRegistryProposal } from "../chain/governance/buildRegistryProposal.ts";
 import { delegateVotes } from "../chain/governance/actions.ts";
 import type { OptimizerTypeName } from "../chain/governance/types.ts";
-import { deploySystem, type DeploymentConnection } from "../chain/deploySystem.ts";
+import { deploySystem, type DeploymentConnection, type SystemDeployment } from "../chain/deploySystem.ts";
 import { runKeeperCycle, type CycleReport } from "../keeper/cycle.ts";
 import { parseKeeperDeployment } from "../keeper/deployment.ts";
 import { estimateCovariance } from "../optimizer/estimators/covariance.ts";
@@ -271,7 +271,7 @@ function writeConstraintSet(work: string, name: string, content: Record<string, 
 
 /** The governance call that withdraws all of the vault's base token to the timelock (the treasury). */
 async function cashOut(
-  system: Awaited<ReturnType<typeof deploySystem>>,
+  system: SystemDeployment,
 ): Promise<{ target: `0x${string}`; data: `0x${string}`; description: string }[]> {
   const base = system.assets[0];
   if (base === undefined) return [];
