@@ -2,7 +2,6 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { IgnitionModule, IgnitionModuleResult } from "@nomicfoundation/ignition-core";
 import { DEMO_MARKET, FEED_DECIMALS, marketAssets, type DemoMarket } from "../../src/chain/demoMarket.ts";
 import { UNISWAP_ARTIFACTS } from "../../src/chain/externalArtifacts.ts";
-import SettlementModule from "./Settlement.ts";
 import UniswapV2Module from "./UniswapV2.ts";
 
 /** The module of {@link buildDemoMarketModule}: results `<SYMBOL>Token`, `<SYMBOL>Feed`, `<SYMBOL>Pair`. */
@@ -10,10 +9,10 @@ export type DemoMarketModule = IgnitionModule<"DemoMarket", string, IgnitionModu
 
 /**
  * The demo market of `market` (src/chain/demoMarket.ts): per asset a `MockERC20` (open mint) and a
- * `MockAggregator` feed at its price, registered with the oracle; per risky asset a Uniswap V2 pair
- * with the base asset, seeded at the feed price by minting both sides into the pair and calling
- * `pair.mint` (what the router does after its transfers). Mocks: local chains only. Parameters
- * (module `DemoMarket`): `feedMaxAgeSeconds` (oldest acceptable feed answer, default 3600).
+ * `MockAggregator` feed at its price; per risky asset a Uniswap V2 pair with the base asset, seeded
+ * at the feed price by minting both sides into the pair and calling `pair.mint` (what the router
+ * does after its transfers). The oracle learns the feeds in the DAO's first proposal
+ * (src/chain/genesisCalls.ts). Mocks: local chains only. No parameters.
  *
  * @example
  * ```ts
@@ -25,16 +24,13 @@ export function buildDemoMarketModule(market: DemoMarket): DemoMarketModule {
   if (base === undefined) throw new Error("unreachable: a market always has its base asset");
   return buildModule("DemoMarket", (m) => {
     const deployer = m.getAccount(0);
-    const { oracle } = m.useModule(SettlementModule);
     const { uniswapV2Factory } = m.useModule(UniswapV2Module);
-    const feedMaxAge = m.getParameter("feedMaxAgeSeconds", 3600n);
     const results: IgnitionModuleResult<string> = {};
 
     const listed = [base, ...risky].map((asset) => {
       const name = asset.isBase ? "USD Coin (demo)" : `${asset.symbol} (tokenised, demo)`;
       const token = m.contract("MockERC20", [name, asset.symbol, asset.decimals], { id: `${asset.symbol}Token` });
       const feed = m.contract("MockAggregator", [FEED_DECIMALS, asset.feedAnswer], { id: `${asset.symbol}Feed` });
-      m.call(oracle, "setFeed", [token, feed, feedMaxAge], { id: `SetFeed_${asset.symbol}` });
       results[`${asset.symbol}Token`] = token;
       results[`${asset.symbol}Feed`] = feed;
       return { asset, token };

@@ -18,6 +18,7 @@ import { DEMO_MARKET, marketAssets, type DemoAsset, type DemoMarket } from "./de
 import { SAFE_ARTIFACTS, UNISWAP_ARTIFACTS } from "./externalArtifacts.ts";
 import { assertGovernanceRoles } from "./governance/assertRoles.ts";
 import { governanceDeployment, type GovernanceDeployment } from "./governance/deployment.ts";
+import { genesisCalls, type PortfolioPolicy } from "./genesisCalls.ts";
 import type { SafeInfrastructure } from "./safe.ts";
 import { systemParameters, type SystemParametersOptions } from "./systemParameters.ts";
 import { systemDeploymentJson, type GovernanceCall, type SystemDeploymentJson } from "./systemRecord.ts";
@@ -27,6 +28,7 @@ export { DEMO_ASSETS, DEMO_BASE_ASSET, FEED_DECIMALS, parsePriceUsd, unitsForUsd
 export type { DemoAsset } from "./demoMarket.ts";
 export { DEMO_GENESIS_CONSTRAINTS, DEMO_GENESIS_PARAMETERS } from "./systemParameters.ts";
 export type { GovernanceCall, SystemDeploymentJson } from "./systemRecord.ts";
+export { DEFAULT_PORTFOLIO_POLICY, type PortfolioPolicy } from "./genesisCalls.ts";
 
 /** What {@link deploySystem} needs of a Hardhat network connection (`await network.create()`). */
 export type DeploymentConnection = Pick<NetworkConnection, "ethers" | "ignition">;
@@ -44,6 +46,10 @@ export interface DeploySystemOptions extends SystemParametersOptions {
    * keep no journal.
    */
   readonly deploymentId?: string;
+  /** Oldest acceptable feed answer, seconds, in the genesis `setFeed` calls; default 3600. */
+  readonly feedMaxAgeSeconds?: number;
+  /** The vault's loss budget and pacing in the genesis calls; default `DEFAULT_PORTFOLIO_POLICY`. */
+  readonly policy?: PortfolioPolicy;
 }
 
 /** One deployed asset: token, feed and its pool against the base asset. */
@@ -80,10 +86,11 @@ export interface SystemDeployment {
   /** Base asset first, then the risky assets, in vault order. */
   readonly assets: readonly DeployedAsset[];
   /**
-   * `acceptOwnership()` on the oracle, settlement and vault: they are pending transfer to the
-   * timelock, which takes them over in the first executed proposal.
+   * The DAO's first proposal's calls (src/chain/genesisCalls.ts): the oracle's feeds, the vault
+   * with its loss budget and pacing, the adapter. The timelock owns every contract from its
+   * constructor, so nothing is priced or settles until they execute.
    */
-  readonly ownershipHandover: readonly GovernanceCall[];
+  readonly genesisCalls: readonly GovernanceCall[];
   /** The governance record (what `portfolio gov --deployment` reads). */
   readonly governance: GovernanceDeployment;
   toDeploymentJson(): SystemDeploymentJson;
@@ -94,9 +101,10 @@ export interface SystemDeployment {
  * guardian Safe; governance (token, 48 h timelock, governor, registry with the genesis parameters,
  * keepers, view signers and the pinned optimiser build hash); oracle and settlement; real Uniswap V2
  * (factory, Router02, WETH9); the market's tokens, feeds and seeded pools; one vault with its initial
- * holdings; the Uniswap V2 adapter; then a two-step ownership transfer of oracle, settlement and
- * vault to the timelock ({@link SystemDeployment.ownershipHandover} holds the calls the first
- * proposal makes). Checks the timelock's roles before returning. Account 0 of the connection deploys.
+ * holdings; the Uniswap V2 adapter. The timelock owns every contract from its constructor; the
+ * wiring is the first proposal's ({@link SystemDeployment.genesisCalls}). Checks, before returning,
+ * the timelock's roles and that the timelock owns registry, oracle, settlement and vault with no
+ * transfer pending: the deployer (account 0 of the connection) holds nothing.
  *
  * Demo assets are `MockERC20` (open mint) and feeds `MockAggregator`: local chains only.
  *
@@ -177,17 +185,23 @@ export async function deploySystem(
   const oracle = await at<ChainlinkPriceOracle>("ChainlinkPriceOracle", a.oracle);
   const settlement = await at<Settlement>("Settlement", a.settlement);
   const vault = await at<PortfolioVault>("PortfolioVault", a.vault);
-  const ownershipHandover: GovernanceCall[] = (
-    [
-      ["ChainlinkPriceOracle", oracle],
-      ["Settlement", settlement],
-      ["PortfolioVault", vault],
-    ] as const
-  ).map(([name, contract]) => ({
-    target: getAddress(contract.target as string),
-    data: contract.interface.encodeFunctionData("acceptOwnership") as Hex,
-    description: `${name}.acceptOwnership()`,
-  }));
+  const registry = await at<ModelRegistry>("ModelRegistry", a.registry);
+  await assertOwnedBy(a.timelock, {
+    ModelRegistry: registry,
+    ChainlinkPriceOracle: oracle,
+    Settlement: settlement,
+    PortfolioVault: vault,
+  });
+  const adapter = await at<UniswapV2Adapter>("UniswapV2Adapter", a.adapter);
+  const calls = genesisCalls({
+    oracle,
+    settlement,
+    vault,
+    adapter,
+    feeds: assets.map((x) => ({ symbol: x.symbol, token: x.address, feed: x.feedAddress })),
+    ...(options.feedMaxAgeSeconds === undefined ? {} : { feedMaxAgeSeconds: options.feedMaxAgeSeconds }),
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
+  });
 
   const governance = governanceDeployment(Number(chainId), a, blockNumber, options.optimizerBuildHash);
   const json = systemDeploymentJson({ governance, network: options.network, addresses: a, assets, options });
@@ -200,13 +214,13 @@ export async function deploySystem(
     token: await at<PortfolioToken>("PortfolioToken", a.token),
     timelock,
     governor: await at<PortfolioGovernor>("PortfolioGovernor", a.governor),
-    registry: await at<ModelRegistry>("ModelRegistry", a.registry),
+    registry,
     safe: new Contract(a.safe, SAFE_ARTIFACTS.Safe.abi, deployer),
     safeInfra: { singleton: a.safeSingleton, factory: a.safeProxyFactory, multiSendCallOnly: a.multiSendCallOnly },
     oracle,
     settlement,
     vault,
-    adapter: await at<UniswapV2Adapter>("UniswapV2Adapter", a.adapter),
+    adapter,
     uniswap: {
       factory: new Contract(a.factory, UNISWAP_ARTIFACTS.UniswapV2Factory.abi, deployer),
       router: new Contract(a.router, UNISWAP_ARTIFACTS.UniswapV2Router02.abi, deployer),
@@ -214,8 +228,23 @@ export async function deploySystem(
       initCodeHash: PAIR_INIT_CODE_HASH,
     },
     assets,
-    ownershipHandover,
+    genesisCalls: calls,
     governance,
     toDeploymentJson: () => json,
   };
+}
+
+/** Fails loudly unless `timelock` owns each contract outright, with no ownership transfer pending. */
+async function assertOwnedBy(
+  timelock: Address,
+  contracts: Record<string, { owner(): Promise<string>; pendingOwner(): Promise<string> }>,
+): Promise<void> {
+  for (const [name, contract] of Object.entries(contracts)) {
+    const [owner, pending] = await Promise.all([contract.owner(), contract.pendingOwner()]);
+    if (getAddress(owner) !== timelock || BigInt(pending) !== 0n) {
+      throw new Error(
+        `deployment: ${name} should be owned by the timelock ${timelock} (owner ${owner}, pending ${pending})`,
+      );
+    }
+  }
 }

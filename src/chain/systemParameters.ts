@@ -42,8 +42,6 @@ export interface SystemParametersOptions {
   readonly tokenHolder?: Address;
   readonly parameters?: StrategyParameters;
   readonly constraints?: ConstraintSet;
-  /** Oldest acceptable feed answer, seconds; default 3600. */
-  readonly feedMaxAgeSeconds?: number;
 }
 
 /** A registry genesis as an Ignition parameter value (plain objects and mutable arrays). */
@@ -84,6 +82,5 @@ export function systemParameters(options: SystemParametersOptions): DeploymentPa
       }),
       ...(options.tokenHolder === undefined ? {} : { tokenHolder: options.tokenHolder }),
     },
-    DemoMarket: { feedMaxAgeSeconds: options.feedMaxAgeSeconds ?? 3600 },
   };
 }

@@ -1,7 +1,7 @@
 import { getAddress, type Address, type Hex } from "viem";
 import type { GovernanceDeployment } from "./governance/deployment.ts";
 
-/** A call the timelock must make (through a governance proposal) to complete the ownership handover. */
+/** A call the timelock makes through a governance proposal (e.g. the genesis wiring, src/chain/genesisCalls.ts). */
 export interface GovernanceCall {
   readonly target: Address;
   readonly data: Hex;

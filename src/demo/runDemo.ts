@@ -178,8 +178,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
           parametersFile,
           ...(index === 0 ? { constraintsFile } : index === rotationIndex ? { constraintsFile: investedFile } : {}),
         });
-        // The first proposal also takes over the oracle, settlement and vault (two-step ownership).
-        const extra = index === 0 ? system.ownershipHandover : index === rotationIndex ? await cashOut(system) : [];
+        // The first proposal also wires what the deployer never could: feeds, vault, policy, venue.
+        const extra = index === 0 ? system.genesisCalls : index === rotationIndex ? await cashOut(system) : [];
         const proposal = withExtraCalls(built, extra);
         for (const line of proposal.diff.trimEnd().split("\n")) say(`    ${line}`);
         return passProposal(clients, system.governance, proposal);

@@ -1,11 +1,13 @@
 import { expect } from "chai";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 import { parseDeployment } from "../../src/chain/governance/deployment.ts";
 import { parseKeeperDeployment } from "../../src/keeper/deployment.ts";
 import { DEMO_BASE_ASSET, DEMO_MARKET, marketAssets } from "../../src/chain/demoMarket.ts";
 import {
+  DEFAULT_PORTFOLIO_POLICY,
   DEMO_ASSETS,
   deploySystem,
   parsePriceUsd,
@@ -27,6 +29,17 @@ async function deployed(): Promise<SystemDeployment> {
     keepers: [keeper!.address as Address],
     viewSigners: [signer!.address as Address],
   });
+}
+
+/** Runs the genesis calls from the timelock itself (impersonated): what the first proposal executes. */
+async function executeAsTimelock(sys: SystemDeployment): Promise<void> {
+  const timelock = await sys.timelock.getAddress();
+  await networkHelpers.impersonateAccount(timelock);
+  await networkHelpers.setBalance(timelock, 10n ** 18n);
+  const signer = await ethers.getSigner(timelock);
+  for (const call of sys.genesisCalls)
+    await (await signer.sendTransaction({ to: call.target, data: call.data })).wait();
+  await networkHelpers.stopImpersonatingAccount(timelock);
 }
 
 describe("deploySystem", function () {
@@ -64,14 +77,38 @@ describe("deploySystem", function () {
     expect(await sys.timelock.hasRole(await sys.timelock.CANCELLER_ROLE(), safe)).to.equal(true);
     expect(await sys.timelock.getMinDelay()).to.equal(48n * 3600n);
 
-    // Two-step handover: pending until the timelock accepts in a proposal.
-    for (const contract of [sys.oracle, sys.settlement, sys.vault]) {
-      expect(await contract.pendingOwner()).to.equal(timelock);
+    // The timelock owns everything from construction; the deployer holds nothing at any point.
+    const [deployer] = await ethers.getSigners();
+    for (const contract of [sys.registry, sys.oracle, sys.settlement, sys.vault]) {
+      expect(await contract.owner()).to.equal(timelock);
+      expect(await contract.pendingOwner()).to.equal(ZeroAddress);
     }
-    expect(sys.ownershipHandover.map((c) => c.description)).to.deep.equal([
-      "ChainlinkPriceOracle.acceptOwnership()",
-      "Settlement.acceptOwnership()",
-      "PortfolioVault.acceptOwnership()",
+    await expect(sys.settlement.connect(deployer!).setVenue(deployer!.address, true))
+      .to.be.revertedWithCustomError(sys.settlement, "OwnableUnauthorizedAccount")
+      .withArgs(deployer!.address);
+    await expect(sys.vault.connect(deployer!).withdraw(sys.assets[0]!.address, deployer!.address, 1n))
+      .to.be.revertedWithCustomError(sys.vault, "OwnableUnauthorizedAccount")
+      .withArgs(deployer!.address);
+    // Nothing is wired before the DAO's first proposal: no price, no portfolio, no venue.
+    await expect(sys.oracle.priceOf(sys.assets[0]!.address)).to.be.revertedWithCustomError(
+      sys.oracle,
+      "Oracle__NoFeed",
+    );
+    expect(await sys.settlement.isPortfolio(await sys.vault.getAddress())).to.equal(false);
+    expect(sys.genesisCalls.map((c) => c.description.split("(")[0])).to.deep.equal([
+      ...sys.assets.map(() => "ChainlinkPriceOracle.setFeed"),
+      "Settlement.setPortfolio",
+      "Settlement.setPortfolioPolicy",
+      "Settlement.setVenue",
+    ]);
+    await executeAsTimelock(sys);
+    expect(await sys.settlement.isPortfolio(await sys.vault.getAddress())).to.equal(true);
+    expect(await sys.settlement.isVenue(await sys.adapter.getAddress())).to.equal(true);
+    const policy = await sys.settlement.portfolioPolicy(await sys.vault.getAddress());
+    expect([policy.lossBudget, policy.lossWindow, policy.minInterval]).to.deep.equal([
+      DEFAULT_PORTFOLIO_POLICY.lossBudget,
+      DEFAULT_PORTFOLIO_POLICY.lossWindow,
+      DEFAULT_PORTFOLIO_POLICY.minInterval,
     ]);
 
     const [tokens, balances] = await sys.vault.holdings();

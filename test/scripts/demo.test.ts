@@ -73,7 +73,7 @@ describe("npm run demo (runDemo in-process)", function () {
   it("passes every change through the governor and the 48 h timelock", function () {
     expect(report.proposals).to.have.length(4);
     for (const p of report.proposals) expect(BigInt(p.timeTravelledSeconds)).to.be.greaterThan(48n * 3600n);
-    expect(report.proposals[0]?.description).to.contain("Settlement.acceptOwnership()");
+    expect(report.proposals[0]?.description).to.contain("Settlement.setVenue(");
   });
 
   it("verifies the registry's and the settlement's audit chains and writes the report and deployment", function () {
