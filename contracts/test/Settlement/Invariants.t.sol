@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {SettlementTestBase} from "./SettlementTestBase.sol";
 import {SettlementHandler} from "./SettlementHandler.sol";
 import {ISettlement} from "../../interfaces/ISettlement.sol";
+import {Vm} from "../utils/Vm.sol";
+import {AuditFoldProbe} from "./AuditFoldProbe.sol";
 
 /// @notice Invariants over random sequences of atomic settles, RFQ locks, fills, finalisations,
 /// rollbacks and replays.
@@ -26,6 +28,7 @@ contract SettlementInvariantsTest is SettlementTestBase {
 
     /// @dev The handler reaches every path the invariants speak about (guards against vacuous runs).
     function test_HandlerExercisesEveryPath() public {
+        uint256 entriesBefore = settlement.auditCount();
         handler.settleAtomic(1, 3);
         vm.assertEq(handler.settled(), 1, "atomic settled");
         handler.lock(2, 2); // _bound(2, 1, 4) = 3 legs
@@ -49,6 +52,8 @@ contract SettlementInvariantsTest is SettlementTestBase {
         invariant_RollbackRestoresHoldings();
         invariant_LossWithinBudget();
         invariant_FillsExactlyAtLimit();
+        invariant_AuditHeadIsFoldOfEventsWithPayloads();
+        vm.assertGe(handler.ghostCount() - entriesBefore, 10, "the fold saw the lifecycle's audited events");
     }
 
     /// @dev The bad paths are reached too: a failed finalisation halts the portfolio, a guardian
@@ -69,6 +74,7 @@ contract SettlementInvariantsTest is SettlementTestBase {
         vm.assertGt(handler.halts(), 1, "the loss budget ran out");
         invariant_LossWithinBudget();
         invariant_RollbackRestoresHoldings();
+        invariant_AuditHeadIsFoldOfEventsWithPayloads();
     }
 
     /// @dev Each invariant fails once the property it states is violated (so none is vacuous): escrow
@@ -93,6 +99,74 @@ contract SettlementInvariantsTest is SettlementTestBase {
         settlement.setPortfolioPolicy(address(vault), ISettlement.PortfolioPolicy(0, 1 days, 0));
         vm.expectRevert();
         this.invariant_LossWithinBudget();
+    }
+
+    /// @dev A terminal id that moves again, a fill other than the limit accepted, an audit entry
+    /// that does not match its event, a head that is not the fold: each fails its invariant. The
+    /// settlement refuses all four, so the harness breaks its storage to stand for a broken one.
+    function test_InvariantsCanFailBrokenHarness() public {
+        handler.settleAtomic(8, 2);
+        bytes32 id = handler.terminalIds()[0];
+        vm.store(address(settlement), _statusSlot(id), bytes32(uint256(ISettlement.Status.PendingFinality)));
+        handler.replay(0); // the "pending" id rolls back: a terminal id moved
+        vm.expectRevert();
+        this.invariant_TerminalIsFinal();
+
+        handler.lock(9, 1);
+        bytes32 pending = settlement.pendingOf(address(vault));
+        bytes32 limitSlot = bytes32(uint256(keccak256(abi.encode(_legsSlot(pending)))) + 3); // leg 0's minAmountOut
+        vm.store(address(settlement), limitSlot, bytes32(uint256(vm.load(address(settlement), limitSlot)) + 1));
+        handler.fill(0, 0, 1); // an overfill by one unit, now "exactly the limit" to the broken escrow
+        vm.expectRevert();
+        this.invariant_FillsExactlyAtLimit();
+
+        // The fold on its own: a real entry folds cleanly; the same entry with its event's data
+        // changed does not.
+        (bytes32 head, uint256 count) = (settlement.auditHead(), settlement.auditCount());
+        vm.recordLogs();
+        vm.prank(address(handler));
+        settlement.setMaker(address(0xABC), true);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        AuditFoldProbe clean = new AuditFoldProbe(address(settlement), head, count);
+        clean.fold(logs);
+        vm.assertEq(clean.ghostMismatches(), 0, "a real entry folds cleanly");
+        vm.assertEq(clean.ghostHead(), settlement.auditHead(), "and reaches the head");
+        logs[0].data = abi.encode(false); // MakerSet(maker, allowed): the event now says "disallowed"
+        AuditFoldProbe tampered = new AuditFoldProbe(address(settlement), head, count);
+        tampered.fold(logs);
+        vm.assertEq(tampered.ghostMismatches(), 1, "the payload no longer matches its event");
+        // The handler never saw that entry (the test took the logs): its fold is behind the chain.
+        vm.expectRevert();
+        this.invariant_AuditHeadIsFoldOfEventsWithPayloads();
+    }
+
+    /// @dev `_status[id]`'s slot, found by its value (storage layouts are not part of the ABI).
+    function _statusSlot(bytes32 id) private view returns (bytes32) {
+        for (uint256 s; s < 64; ++s) {
+            bytes32 slot = keccak256(abi.encode(id, s));
+            if (uint256(vm.load(address(settlement), slot)) == uint256(ISettlement.Status.Finalized)) return slot;
+        }
+        revert("status slot not found");
+    }
+
+    /// @dev The slot of `_pending[id].legs` (the array's length), found by the struct's first word,
+    /// which holds the portfolio; `legs` is the struct's fourth slot.
+    function _legsSlot(bytes32 id) private view returns (bytes32) {
+        for (uint256 s; s < 64; ++s) {
+            bytes32 base = keccak256(abi.encode(id, s));
+            if (address(uint160(uint256(vm.load(address(settlement), base)))) == address(vault)) {
+                return bytes32(uint256(base) + 3);
+            }
+        }
+        revert("pending slot not found");
+    }
+
+    /// @dev The settlement's audit head and count are the fold of its logs, each entry's payload hash
+    /// recomputed from its event (docs/audit-chain.md), with no entry out of place.
+    function invariant_AuditHeadIsFoldOfEventsWithPayloads() public view {
+        vm.assertEq(handler.ghostMismatches(), 0, "an audit entry does not match its event");
+        vm.assertEq(settlement.auditCount(), handler.ghostCount(), "audit count = entries folded");
+        vm.assertEq(settlement.auditHead(), handler.ghostHead(), "audit head = fold of the events");
     }
 
     /// @dev The portfolio's charged loss never exceeds its budget, and every settlement charges at

@@ -10,14 +10,16 @@ import {RebalanceInstructionLib} from "../../libraries/RebalanceInstructionLib.s
 import {ConstantProductVenue} from "../../mocks/ConstantProductVenue.sol";
 import {MockERC20} from "../../mocks/MockERC20.sol";
 import {MockModelRegistry} from "../../mocks/MockModelRegistry.sol";
+import {SettlementAuditFold} from "./SettlementAuditFold.sol";
 
 /// @notice Drives random settlement lifecycles (atomic settles, RFQ lock/fill/finalize/rollback,
 /// replays) as keeper, market maker, guardian and governance, and tries the bad actions too: double
 /// fills, over- and underfills, fills below the limit, post-trade checks made to fail, early cancels,
-/// budget exhaustion. Keeps ghost books the invariants compare against.
+/// budget exhaustion. Keeps ghost books the invariants compare against, and folds every log the
+/// settlement emits into a ghost audit chain, payloads recomputed from the events themselves.
 /// @dev Many state variables on purpose: they are the ghost books the invariants read.
 // solhint-disable-next-line max-states-count
-contract SettlementHandler is TestBase {
+contract SettlementHandler is TestBase, SettlementAuditFold {
     Settlement private immutable _SETTLEMENT;
     PortfolioVault private immutable _VAULT;
     ConstantProductVenue private immutable _VENUE;
@@ -58,7 +60,10 @@ contract SettlementHandler is TestBase {
         MockERC20[] memory tokens_,
         MockModelRegistry registry_,
         address guardian_
-    ) {
+    ) SettlementAuditFold(address(settlement_), settlement_.auditHead(), settlement_.auditCount()) {
+        // Recording stays on for the handler's life: every log, also of calls the tests make
+        // directly, is folded exactly once (by the next action).
+        vm.recordLogs();
         _REGISTRY = registry_;
         _GUARDIAN = guardian_;
         _SETTLEMENT = settlement_;
@@ -71,18 +76,26 @@ contract SettlementHandler is TestBase {
         }
     }
 
-    function settleAtomic(uint256 seed, uint8 legCount) external {
+    /// @dev Folds what was logged since the last action (calls the tests made directly), then what
+    /// this action logged, into the ghost chain.
+    modifier folds() {
+        _fold(vm.getRecordedLogs());
+        _;
+        _fold(vm.getRecordedLogs());
+    }
+
+    function settleAtomic(uint256 seed, uint8 legCount) external folds {
         if (_hasPending) return;
         RebalanceInstructionLib.RebalanceInstruction memory ins = _make(seed, _bound(legCount, 1, 5), true);
         uint256[3] memory before = _vaultBalances();
         uint256 usedBefore = _SETTLEMENT.lossUsed(address(_VAULT));
-        vm.recordLogs();
         try _SETTLEMENT.settle(ins) returns (bool ok) {
             if (!ok) return _resumeHalted();
         } catch {
-            return;
+            return _dropReverted();
         }
         Vm.Log[] memory logs = vm.getRecordedLogs();
+        _fold(logs);
         int256[3] memory delta;
         uint256 seen;
         for (uint256 k; k < logs.length; ++k) {
@@ -113,14 +126,14 @@ contract SettlementHandler is TestBase {
         settled += 1;
     }
 
-    function lock(uint256 seed, uint8 legCount) external {
+    function lock(uint256 seed, uint8 legCount) external folds {
         if (_hasPending) return;
         RebalanceInstructionLib.RebalanceInstruction memory ins = _make(seed, _bound(legCount, 1, 4), false);
         uint256[3] memory before = _vaultBalances();
         try _SETTLEMENT.lock(ins) returns (bool ok) {
             if (!ok) return _resumeHalted();
         } catch {
-            return;
+            return _dropReverted();
         }
         _snapshot = before;
         _hasPending = true;
@@ -137,7 +150,7 @@ contract SettlementHandler is TestBase {
 
     /// @dev `mode % 4`: 0 fills exactly the limit; 1 overfills, 2 underfills (below the limit), 3 fills
     /// a leg again. Only the first, on an unfilled leg, may be accepted.
-    function fill(uint8 legSeed, uint256 bonus, uint8 mode) external {
+    function fill(uint8 legSeed, uint256 bonus, uint8 mode) external folds {
         if (!_hasPending) return;
         uint256 leg = legSeed % _pending.legs.length;
         RebalanceInstructionLib.Leg memory target = _pending.legs[leg];
@@ -152,17 +165,19 @@ contract SettlementHandler is TestBase {
             if (mode != 0) badFillAccepted = true;
             _filled[leg] = true;
             pendingFill[_index(target.buyToken)] += out;
-        } catch {}
+        } catch {
+            _dropReverted();
+        }
     }
 
     /// @dev Tightens (or loosens) the weight tolerance so that some finalisations fail their
     /// post-trade checks, roll back and halt the portfolio.
-    function setTolerance(uint256 tolerance) external {
+    function setTolerance(uint256 tolerance) external folds {
         _REGISTRY.setLimits(10_000, _bound(tolerance, 1, 1e18), 1e18, 1e18);
     }
 
     /// @dev A keeper or the guardian cancels the pending instruction before its deadline.
-    function cancel(bool asGuardian) external {
+    function cancel(bool asGuardian) external folds {
         if (!_hasPending) return;
         if (asGuardian) vm.prank(_GUARDIAN);
         _SETTLEMENT.rollback(_pending.id);
@@ -171,7 +186,7 @@ contract SettlementHandler is TestBase {
         rolledBack += 1;
     }
 
-    function finalize() external {
+    function finalize() external folds {
         if (!_hasPending) return;
         bytes32 id = _pending.id;
         try _SETTLEMENT.finalize(id) returns (bool ok) {
@@ -186,10 +201,12 @@ contract SettlementHandler is TestBase {
                 _resumeHalted();
             }
             _clearPending();
-        } catch {}
+        } catch {
+            _dropReverted();
+        }
     }
 
-    function rollback(uint32 lateBy) external {
+    function rollback(uint32 lateBy) external folds {
         if (!_hasPending) return;
         vm.warp(uint256(_pending.deadline) + 1 + lateBy);
         _SETTLEMENT.rollback(_pending.id);
@@ -199,15 +216,30 @@ contract SettlementHandler is TestBase {
     }
 
     /// @dev Any replay of a terminal id through any entry point must fail.
-    function replay(uint256 which) external {
+    function replay(uint256 which) external folds {
         if (_terminal.length == 0) return;
         bytes32 id = _terminal[which % _terminal.length];
         try _SETTLEMENT.finalize(id) {
             finalizedTwice = true;
-        } catch {}
+        } catch {
+            _dropReverted();
+        }
         try _SETTLEMENT.rollback(id) {
             finalizedTwice = true;
-        } catch {}
+        } catch {
+            _dropReverted();
+        }
+    }
+
+    /// @dev The log recorder keeps the logs of reverted calls too; they never happened on chain, so
+    /// they must not reach the fold (each action folds what came before it first).
+    function _dropReverted() private {
+        vm.getRecordedLogs();
+    }
+
+    /// @notice Every id that reached a terminal status, in order.
+    function terminalIds() external view returns (bytes32[] memory) {
+        return _terminal;
     }
 
     /// @dev Governance (this handler owns the settlement) lifts a halt so the run goes on.
@@ -218,7 +250,7 @@ contract SettlementHandler is TestBase {
     }
 
     /// @notice Takes over the settlement's ownership (governance) offered by the test.
-    function acceptOwnership() external {
+    function acceptOwnership() external folds {
         _SETTLEMENT.acceptOwnership();
     }
 

@@ -11,6 +11,8 @@ interface Vm {
     function startPrank(address msgSender) external;
     function stopPrank() external;
     function deal(address account, uint256 newBalance) external;
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
+    function store(address target, bytes32 slot, bytes32 value) external;
     function assume(bool condition) external pure;
     function expectRevert() external;
     function expectRevert(bytes4 revertData) external;
