@@ -158,6 +158,9 @@ interface ISettlement is IAudited, IGuardianPausable {
     /// token refused) paid to the vault after all (audited).
     event PaymentRecovered(address indexed portfolio, address indexed token, uint256 amount);
 
+    /// @notice `counterparty` is owed nothing in `token`: there is nothing to claim or recover.
+    error Settlement__NothingOwed(address counterparty, address token);
+
     /// @notice The caller (or the instruction's signer) is not a registry keeper.
     error Settlement__NotKeeper(address account);
 

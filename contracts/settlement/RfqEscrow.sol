@@ -63,6 +63,20 @@ library RfqEscrow {
         if (received != amountOut) revert ISettlement.Settlement__FeeOnTransfer(address(buy), amountOut, received);
     }
 
+    /// @notice Pays `counterparty` everything it is owed in `token` (a payment a token refused
+    /// earlier) and clears the debt first. Nothing owed is refused, so that no caller can add empty
+    /// entries to the settlement's audit chain.
+    function payOwed(
+        mapping(address => mapping(address => uint256)) storage owed,
+        address counterparty,
+        address token
+    ) external returns (uint256 amount) {
+        amount = owed[counterparty][token];
+        if (amount == 0) revert ISettlement.Settlement__NothingOwed(counterparty, token);
+        owed[counterparty][token] = 0;
+        IERC20(token).safeTransfer(counterparty, amount);
+    }
+
     /// @notice Closes `p`'s escrow. Finalised: each fill to the vault, each sell amount to its maker.
     /// Rolled back: each sell amount to the vault, each fill to its maker. A payment the token refuses
     /// (a blocked maker, a paused token, a vault the token blocks) is returned in `refused` instead of

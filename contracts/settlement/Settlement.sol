@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
@@ -36,8 +35,6 @@ import {RfqEscrow} from "./RfqEscrow.sol";
 ///
 /// Finalized and RolledBack are terminal; an id never leaves them, and a nonce is consumed at issue.
 contract Settlement is SettlementCore, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
-
     mapping(bytes32 id => RfqEscrow.Pending) private _pending;
     mapping(address counterparty => mapping(address token => uint256)) private _owed;
 
@@ -129,18 +126,14 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     function claim(address token) external nonReentrant returns (uint256 amount) {
-        amount = _owed[msg.sender][token];
-        _owed[msg.sender][token] = 0;
+        amount = RfqEscrow.payOwed(_owed, msg.sender, token);
         _emitClaimed(msg.sender, token, amount);
-        IERC20(token).safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc ISettlement
     function recover(address portfolio, address token) external onlyOwner nonReentrant returns (uint256 amount) {
-        amount = _owed[portfolio][token];
-        _owed[portfolio][token] = 0;
+        amount = RfqEscrow.payOwed(_owed, portfolio, token);
         _emitRecovered(portfolio, token, amount);
-        IERC20(token).safeTransfer(portfolio, amount);
     }
 
     /// @inheritdoc ISettlement

@@ -1,35 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { Log, TransactionReceipt } from "ethers";
 import { makeInstruction, uniLeg, WAD, type System } from "../../helpers/settlement.ts";
 import { standardSystem, TARGETS, USDC, usdc, WBTC, WETH } from "./system.ts";
-import { foldAuditLogs } from "../../helpers/auditLogs.ts";
+import { checkAuditedPayloads, foldAuditLogs } from "../../helpers/auditLogs.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const fixture = standardSystem(ethers);
-
-/**
- * For every AuditRecorded log in `receipt`, checks that the log right before it is the audited event
- * it names and that its payloadHash is keccak256(abi.encode(all event fields in declaration order)).
- * Returns the audited event names in order.
- */
-function checkAuditedPayloads(sys: System, receipt: TransactionReceipt): string[] {
-  const iface = sys.settlement.interface;
-  const mine = receipt.logs.filter((l: Log) => l.address === sys.settlement.target);
-  const names: string[] = [];
-  for (let k = 0; k < mine.length; k++) {
-    const audit = iface.parseLog(mine[k]!);
-    if (audit?.name !== "AuditRecorded") continue;
-    const event = iface.parseLog(mine[k - 1]!);
-    expect(event, "an audited event precedes AuditRecorded").to.not.equal(null);
-    expect(audit.args.eventType).to.equal(event!.topic);
-    const types = event!.fragment.inputs.map((p) => p.type);
-    const payload = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(types, [...event!.args]));
-    expect(audit.args.payloadHash, `${event!.name} payload`).to.equal(payload);
-    names.push(event!.name);
-  }
-  return names;
-}
 
 describe("Settlement: audited events extend the audit chain with the exact event payloads", () => {
   let sys: System;
@@ -41,7 +17,12 @@ describe("Settlement: audited events extend the audit chain with the exact event
   it("covers every audited event across settle, pre-trade halt, RFQ breach and rollback; the fold matches", async () => {
     const seen: string[] = [];
     const settle = await makeInstruction(sys, TARGETS, [await uniLeg(sys, USDC, WBTC, usdc(200_000))]);
-    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).settle(settle)).wait())!));
+    seen.push(
+      ...checkAuditedPayloads(
+        sys.settlement,
+        (await (await sys.settlement.connect(sys.keeper).settle(settle)).wait())!,
+      ),
+    );
 
     const tooHeavy = await makeInstruction(
       sys,
@@ -49,11 +30,17 @@ describe("Settlement: audited events extend the audit chain with the exact event
       [await uniLeg(sys, USDC, WETH, usdc(100_000))],
     );
     seen.push(
-      ...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).settle(tooHeavy)).wait())!),
+      ...checkAuditedPayloads(
+        sys.settlement,
+        (await (await sys.settlement.connect(sys.keeper).settle(tooHeavy)).wait())!,
+      ),
     );
     const vault = sys.vault.target as string;
     seen.push(
-      ...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.governance).resume(vault)).wait())!),
+      ...checkAuditedPayloads(
+        sys.settlement,
+        (await (await sys.settlement.connect(sys.governance).resume(vault)).wait())!,
+      ),
     );
 
     const maker = await sys.maker.getAddress();
@@ -70,30 +57,39 @@ describe("Settlement: audited events extend the audit chain with the exact event
     const [, balances] = await sys.vault.holdings();
     expect(balances[USDC]).to.equal(usdc(400_000));
     const rfq = await makeInstruction(sys, TARGETS, [leg]);
-    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).lock(rfq)).wait())!));
+    seen.push(
+      ...checkAuditedPayloads(sys.settlement, (await (await sys.settlement.connect(sys.keeper).lock(rfq)).wait())!),
+    );
     await (await sys.settlement.connect(sys.maker).fill(rfq.id, 0, 5n * WAD)).wait();
     // A 1-wei weight tolerance: no executed weight can meet it, so finalize rolls back and halts.
     await (await sys.registry.setLimits(200, 1n, (60n * WAD) / 100n, WAD / 2n)).wait();
     const breach = checkAuditedPayloads(
-      sys,
+      sys.settlement,
       (await (await sys.settlement.connect(sys.maker).finalize(rfq.id)).wait())!,
     );
     expect(breach).to.deep.equal(["ConstraintBreached", "PortfolioHalted", "RolledBack"]);
     seen.push(...breach);
     await (await sys.settlement.connect(sys.governance).resume(vault)).wait();
     await (await sys.registry.setLimits(200, (5n * WAD) / 100n, (60n * WAD) / 100n, WAD / 2n)).wait();
-    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.guardian).pause()).wait())!));
-    seen.push(...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.governance).unpause()).wait())!));
+    seen.push(
+      ...checkAuditedPayloads(sys.settlement, (await (await sys.settlement.connect(sys.guardian).pause()).wait())!),
+    );
+    seen.push(
+      ...checkAuditedPayloads(sys.settlement, (await (await sys.settlement.connect(sys.governance).unpause()).wait())!),
+    );
     const policy = { lossBudget: WAD, lossWindow: 86_400n, minInterval: 0n };
     const setPolicy = sys.settlement.connect(sys.governance).setPortfolioPolicy(vault, policy);
-    seen.push(...checkAuditedPayloads(sys, (await (await setPolicy).wait())!));
+    seen.push(...checkAuditedPayloads(sys.settlement, (await (await setPolicy).wait())!));
     const setMaker = sys.settlement.connect(sys.governance).setMaker(maker, true);
-    seen.push(...checkAuditedPayloads(sys, (await (await setMaker).wait())!));
+    seen.push(...checkAuditedPayloads(sys.settlement, (await (await setMaker).wait())!));
 
     const cancelled = await makeInstruction(sys, TARGETS, [leg]);
     await (await sys.settlement.connect(sys.keeper).lock(cancelled)).wait();
     seen.push(
-      ...checkAuditedPayloads(sys, (await (await sys.settlement.connect(sys.keeper).rollback(cancelled.id)).wait())!),
+      ...checkAuditedPayloads(
+        sys.settlement,
+        (await (await sys.settlement.connect(sys.keeper).rollback(cancelled.id)).wait())!,
+      ),
     );
 
     expect(new Set(seen)).to.deep.equal(

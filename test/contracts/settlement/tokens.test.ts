@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { escrowBalances, makeInstruction, uniLeg, vaultBalances, WAD, type System } from "../../helpers/settlement.ts";
 import { seedPool, type MintableToken } from "../../../src/chain/uniswap.ts";
 import { standardSystem, USDC, usdc } from "./system.ts";
+import { checkAuditedPayloads } from "../../helpers/auditLogs.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const fixture = standardSystem(ethers);
@@ -137,6 +138,60 @@ describe("Settlement: token handling", () => {
     expect(await busd.balanceOf(maker)).to.equal(100_000n * WAD);
     expect(await busd.balanceOf(s.settlement.target)).to.equal(0n);
     expect(await s.settlement.owed(maker, busd.target)).to.equal(0n);
+  });
+
+  it("owes the vault a return its token refuses; governance recovers it; both are audited; nothing owed is refused", async () => {
+    const busd = await ethers.deployContract("BlocklistToken");
+    const s = await addDollarAsset(sys, busd, 18, 100_000n);
+    const maker = await s.maker.getAddress();
+    const vault = await s.vault.getAddress();
+    await (await s.tokens[USDC]!.mint(maker, usdc(100_000))).wait();
+    await (await s.tokens[USDC]!.connect(s.maker).approve(s.settlement.target, ethers.MaxUint256)).wait();
+    const targets = [near(650_000n), near(400_000n), 0n, 0n];
+    targets[3] = WAD - targets[0]! - targets[1]!;
+    const leg = {
+      sellToken: await busd.getAddress(),
+      buyToken: s.addresses[USDC]!,
+      amountIn: 50_000n * WAD,
+      minAmountOut: usdc(49_900),
+      venue: maker,
+    };
+    const before = await vaultBalances(s);
+    const ins = await makeInstruction(s, targets, [leg]);
+    await (await s.settlement.connect(s.keeper).lock(ins)).wait();
+    await (await busd.setBlocked(vault, true)).wait(); // e.g. the token paused or blocked the vault
+
+    const rollback = (await (await s.settlement.connect(s.keeper).rollback(ins.id)).wait())!;
+    expect(checkAuditedPayloads(s.settlement, rollback)).to.deep.equal(["RolledBack", "PaymentDeferred"]);
+    await expect(rollback)
+      .to.emit(s.settlement, "PaymentDeferred")
+      .withArgs(vault, busd.target, 50_000n * WAD);
+    expect(await s.settlement.pendingOf(vault)).to.equal(ethers.ZeroHash); // the vault is free again
+    expect(await s.settlement.owed(vault, busd.target)).to.equal(50_000n * WAD);
+
+    await expect(s.settlement.connect(s.outsider).recover(vault, busd.target))
+      .to.be.revertedWithCustomError(s.settlement, "OwnableUnauthorizedAccount")
+      .withArgs(await s.outsider.getAddress());
+    await expect(s.settlement.connect(s.governance).recover(vault, busd.target)).to.be.revertedWithCustomError(
+      busd,
+      "BlocklistToken__Blocked",
+    );
+    await (await busd.setBlocked(vault, false)).wait();
+    const recovered = (await (await s.settlement.connect(s.governance).recover(vault, busd.target)).wait())!;
+    expect(checkAuditedPayloads(s.settlement, recovered)).to.deep.equal(["PaymentRecovered"]);
+    await expect(recovered)
+      .to.emit(s.settlement, "PaymentRecovered")
+      .withArgs(vault, busd.target, 50_000n * WAD);
+    expect(await vaultBalances(s)).to.deep.equal(before);
+    expect(await busd.balanceOf(s.settlement.target)).to.equal(0n);
+
+    // Nothing owed any more: neither governance nor anyone else can add an empty entry to the chain.
+    await expect(s.settlement.connect(s.governance).recover(vault, busd.target))
+      .to.be.revertedWithCustomError(s.settlement, "Settlement__NothingOwed")
+      .withArgs(vault, busd.target);
+    await expect(s.settlement.connect(s.outsider).claim(busd.target))
+      .to.be.revertedWithCustomError(s.settlement, "Settlement__NothingOwed")
+      .withArgs(await s.outsider.getAddress(), busd.target);
   });
 
   it("stops a malicious token's reentry into settle with the reentrancy guard", async () => {
