@@ -227,6 +227,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
       ["ModelRegistry", record.contracts.ModelRegistry],
       ["Settlement", record.contracts.Settlement],
       ["PortfolioVault", record.contracts.PortfolioVault],
+      ["ChainlinkPriceOracle", record.contracts.ChainlinkPriceOracle],
     ] as const) {
       const r = await verifyAuditChain(publicClient, { address, fromBlock: BigInt(record.blockNumber) });
       out.push({ contract, address, entries: r.count, head: r.head, ok: r.ok });

@@ -78,7 +78,12 @@ describe("npm run demo (runDemo in-process)", function () {
 
   it("verifies the registry's and the settlement's audit chains and writes the report and deployment", function () {
     expect(report.chainVerified).to.equal(true);
-    expect(report.auditChains.map((c) => c.contract)).to.deep.equal(["ModelRegistry", "Settlement", "PortfolioVault"]);
+    expect(report.auditChains.map((c) => c.contract)).to.deep.equal([
+      "ModelRegistry",
+      "Settlement",
+      "PortfolioVault",
+      "ChainlinkPriceOracle",
+    ]);
     for (const chain of report.auditChains) expect(chain.entries).to.be.greaterThan(0);
     const written = JSON.parse(readFileSync(join(outDir, "demo-report.json"), "utf8")) as DemoReport;
     expect(written.rebalances.map((r) => r.txHash)).to.deep.equal(report.rebalances.map((r) => r.txHash));
