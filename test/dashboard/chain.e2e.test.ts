@@ -138,6 +138,7 @@ describe("dashboard on a local chain with settled rebalances (headless Chromium)
         { name: "ModelRegistry", address: d.contracts.ModelRegistry },
         { name: "Settlement", address: d.contracts.Settlement },
         { name: "PortfolioVault", address: d.contracts.PortfolioVault },
+        { name: "ChainlinkPriceOracle", address: d.contracts.ChainlinkPriceOracle },
       ],
       fromBlock,
       hooks: {
@@ -237,15 +238,17 @@ describe("dashboard on a local chain with settled rebalances (headless Chromium)
     expect(await page.locator("#chart-frontier svg circle").count()).to.equal(f.points.length + marked);
   });
 
-  it("shows the three audit chains intact with their entry counts, and the registry's parameters", async () => {
+  it("shows the four audit chains intact with their entry counts, and the registry's parameters", async () => {
     for (const chain of report.auditChains) {
       // The sector update adds one registry entry; the keeper's settlement adds the settlement's; a
-      // settlement changes nothing the vault audits (deposits, withdrawals, its asset list).
+      // settlement changes nothing the vault audits (deposits, withdrawals, its asset list) nor the
+      // oracle (its feeds).
       const count = Number(await text(`audit-count-${chain.contract}`));
       expect(await text(`audit-status-${chain.contract}`)).to.equal("✔ intact");
       if (chain.contract === "ModelRegistry") expect(count).to.equal(chain.entries + 1);
-      else if (chain.contract === "PortfolioVault") expect(count).to.equal(chain.entries);
-      else expect(count).to.be.greaterThan(chain.entries);
+      else if (chain.contract === "PortfolioVault" || chain.contract === "ChainlinkPriceOracle") {
+        expect(count).to.equal(chain.entries);
+      } else expect(count).to.be.greaterThan(chain.entries);
     }
     // The rotation proposal left MARKOWITZ as the registry's current optimiser.
     expect(await page.getByText("MARKOWITZ").count()).to.be.greaterThan(0);
