@@ -77,6 +77,21 @@ contract GuardianEntrenchmentTest is TestBase {
         vm.assertFalse(_timelock.isOperation(id), "cancelled");
     }
 
+    /// @dev "Every call is a guardian-office call" is vacuously true of an empty batch: it must not be
+    /// protected, or an empty proposal would be one the guardian cannot cancel.
+    function test_GuardianCancelsAnEmptyBatch() public {
+        address[] memory targets = new address[](0);
+        uint256[] memory values = new uint256[](0);
+        bytes[] memory payloads = new bytes[](0);
+        vm.prank(GOVERNOR);
+        _timelock.scheduleBatch(targets, values, payloads, bytes32(0), bytes32("empty"), DELAY);
+        bytes32 id = _timelock.hashOperationBatch(targets, values, payloads, bytes32(0), bytes32("empty"));
+        vm.assertFalse(_timelock.isGuardianProtected(id), "not protected");
+        vm.prank(GUARDIAN);
+        _timelock.cancel(id);
+        vm.assertFalse(_timelock.isOperation(id), "cancelled");
+    }
+
     /// @dev Other roles stay under the guardian's veto, e.g. a hostile majority handing PROPOSER_ROLE out.
     function test_GuardianStillCancelsAChangeOfAnotherRole() public {
         bytes32 proposer = _timelock.PROPOSER_ROLE();

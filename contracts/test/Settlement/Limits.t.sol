@@ -145,6 +145,53 @@ contract SettlementLimitsTest is SettlementTestBase {
         vm.assertTrue(settlement.settleSigned(ins, signature), "valid on its own path");
     }
 
+    /// @dev The executed weights are checked, not only the targets: a trade that lands a position
+    /// above the registry's cap reverts whole, though every target respects it.
+    function test_ExecutedPositionAboveCapReverts() public {
+        registry.setLimits(500, 1e18, 0.4e18, 1e18);
+        RebalanceInstructionLib.RebalanceInstruction memory ins = _oneLeg(
+            _leg(0, 1, 250_000e18, 237_500e18, address(venue))
+        );
+        ins.targetWeights[0] = 0.25e18;
+        ins.targetWeights[1] = 0.4e18;
+        ins.targetWeights[2] = 0.35e18;
+        uint256[] memory before = _vaultBalances();
+        // Token 1 ends at 41.5 % of NAV: 1M + the pool's constant-product output for 250k.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISettlement.Settlement__PostTradeCheckFailed.selector,
+                ISettlement.Check.PositionWeight,
+                1,
+                415_339_199_383_922_077,
+                0.4e18
+            )
+        );
+        settlement.settle(ins);
+        vm.assertEq(_vaultBalances()[1], before[1], "nothing moved");
+    }
+
+    /// @dev Likewise the executed turnover: targets at the current weights (no turnover) do not let
+    /// legs that trade more through.
+    function test_ExecutedTurnoverAboveCapReverts() public {
+        registry.setLimits(500, 1e18, 1e18, 0.01e18);
+        RebalanceInstructionLib.RebalanceInstruction memory ins = _oneLeg(
+            _leg(0, 1, 100_000e18, 95_000e18, address(venue))
+        );
+        uint256[] memory before = _vaultBalances();
+        // One-way turnover 3.3 %: the 100k sold of a $3M portfolio, at the post-trade NAV.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISettlement.Settlement__PostTradeCheckFailed.selector,
+                ISettlement.Check.Turnover,
+                type(uint256).max,
+                33_204_858_681_735_390,
+                0.01e18
+            )
+        );
+        settlement.settle(ins);
+        vm.assertEq(_vaultBalances()[0], before[0], "nothing moved");
+    }
+
     function _nav() private view returns (uint256 nav) {
         for (uint256 i; i < N; ++i) nav += tokens[i].balanceOf(address(vault));
     }

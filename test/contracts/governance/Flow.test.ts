@@ -101,4 +101,53 @@ describe("Governance: propose → vote → queue → 48 h → execute", () => {
     await time.increase(await f.governor.votingPeriod());
     expect(await f.governor.state(id)).to.equal(3n); // Defeated
   });
+
+  it("lets the proposer withdraw a proposal before voting starts; it can then never be queued", async () => {
+    await f.governor
+      .connect(f.voter)
+      .propose(proposal.targets, proposal.values, proposal.calldatas, proposal.description);
+    const id = await f.governor.hashProposal(
+      proposal.targets,
+      proposal.values,
+      proposal.calldatas,
+      descriptionHash(proposal),
+    );
+    await expect(
+      f.governor
+        .connect(f.voter)
+        .cancel(proposal.targets, proposal.values, proposal.calldatas, descriptionHash(proposal)),
+    )
+      .to.emit(f.governor, "ProposalCanceled")
+      .withArgs(id);
+    expect(await f.governor.state(id)).to.equal(2n); // Canceled
+    await expect(queue(f.governor, proposal)).to.be.revertedWithCustomError(
+      f.governor,
+      "GovernorUnexpectedProposalState",
+    );
+  });
+
+  it("counts ERC-2612 permits with the token's nonces (ERC20Permit and Votes share them)", async () => {
+    const owner = f.voter;
+    const spender = f.outsider.address;
+    const { chainId } = await ethers.provider.getNetwork();
+    const deadline = (await time.latest()) + 3600;
+    expect(await f.token.nonces(owner.address)).to.equal(0n);
+    const domain = { name: await f.token.name(), version: "1", chainId, verifyingContract: await f.token.getAddress() };
+    const types = {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    };
+    const value = 5n * WAD;
+    const signature = ethers.Signature.from(
+      await owner.signTypedData(domain, types, { owner: owner.address, spender, value, nonce: 0n, deadline }),
+    );
+    await f.token.permit(owner.address, spender, value, deadline, signature.v, signature.r, signature.s);
+    expect(await f.token.allowance(owner.address, spender)).to.equal(value);
+    expect(await f.token.nonces(owner.address)).to.equal(1n);
+  });
 });

@@ -65,6 +65,42 @@ describe("Settlement: token handling", () => {
       .withArgs(await fee.getAddress(), 50_000n * WAD, 49_500n * WAD);
   });
 
+  it("refuses a fee-on-transfer sell token at RFQ lock: the escrow must receive exactly what it locks", async () => {
+    const fee = await ethers.deployContract("FeeOnTransferToken", [100]);
+    const s = await addDollarAsset(sys, fee, 18, 100_000n);
+    const before = await vaultBalances(s);
+    const leg = {
+      sellToken: await fee.getAddress(),
+      buyToken: s.addresses[USDC]!,
+      amountIn: 50_000n * WAD,
+      minAmountOut: usdc(50_000),
+      venue: await s.maker.getAddress(),
+    };
+    const ins = await makeInstruction(s, TARGETS4, [leg]);
+    await expect(s.settlement.connect(s.keeper).lock(ins))
+      .to.be.revertedWithCustomError(s.settlement, "Settlement__FeeOnTransfer")
+      .withArgs(await fee.getAddress(), 50_000n * WAD, 49_500n * WAD);
+    expect(await vaultBalances(s)).to.deep.equal(before);
+  });
+
+  it("refuses a leg through a pair the factory never created, and nothing moves", async () => {
+    const lonely = await ethers.deployContract("MockERC20", ["Lonely", "LON", 18]);
+    const s = await addDollarAsset(sys, lonely, 18, 100_000n); // pooled against USDC only
+    const before = await vaultBalances(s);
+    const leg = {
+      sellToken: s.addresses[1]!, // WETH ($2,000): no WETH/LON pair exists
+      buyToken: await lonely.getAddress(),
+      amountIn: WAD,
+      minAmountOut: 1_999n * WAD,
+      venue: await s.adapter.getAddress(),
+    };
+    const ins = await makeInstruction(s, TARGETS4, [leg]);
+    await expect(s.settlement.connect(s.keeper).settle(ins))
+      .to.be.revertedWithCustomError(s.adapter, "Venue__NoMarket")
+      .withArgs(s.addresses[1]!, await lonely.getAddress());
+    expect(await vaultBalances(s)).to.deep.equal(before);
+  });
+
   it("settles a USDT-style token (no return values) through its real Uniswap V2 pool, both directions", async () => {
     const usdt = await ethers.deployContract("NoReturnToken");
     const s = await addDollarAsset(sys, usdt, 6, 100_000n);
