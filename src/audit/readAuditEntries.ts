@@ -1,10 +1,9 @@
-import { parseAbiItem, type Address, type Hex, type PublicClient } from "viem";
+import { getAbiItem, type Address, type Hex, type PublicClient } from "viem";
+import { auditedAbi } from "../protocol/abi.ts";
 import type { AuditEntry } from "./chain.ts";
 
 /** The `AuditRecorded` event of `contracts/interfaces/IAudited.sol`. */
-export const auditRecordedEvent = parseAbiItem(
-  "event AuditRecorded(uint256 indexed index, bytes32 indexed eventType, bytes32 prevHead, bytes32 payloadHash, bytes32 head)",
-);
+export const auditRecordedEvent = getAbiItem({ abi: auditedAbi, name: "AuditRecorded" });
 
 /** Parameters of {@link readAuditEntries}. */
 export interface ReadAuditEntriesParameters {

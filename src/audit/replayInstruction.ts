@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { encodePacked, keccak256, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
 import { InputError, RejectedError } from "../errors.ts";
-import { registryAbi, settlementAbi } from "../keeper/chainAbis.ts";
+import { modelRegistryAbi, settlementAbi } from "../protocol/abi.ts";
 import { importBundle } from "../keeper/cycle.ts";
 import { wadToNumber } from "../keeper/cycle.ts";
 import {
@@ -85,13 +85,13 @@ export async function replayInstruction(client: PublicClient, p: ReplayInstructi
   const registry = await client.readContract({ address: p.settlement, abi: settlementAbi, functionName: "registry" });
   const params = await client.readContract({
     address: registry,
-    abi: registryAbi,
+    abi: modelRegistryAbi,
     functionName: "strategyParametersAt",
     args: [BigInt(manifest.parametersVersion)],
   });
   const limits = await client.readContract({
     address: registry,
-    abi: registryAbi,
+    abi: modelRegistryAbi,
     functionName: "constraintSetAt",
     args: [BigInt(manifest.constraintSetVersion)],
   });

@@ -1,11 +1,7 @@
-import { parseAbi, type Address, type Hex, type PublicClient } from "viem";
+import type { Address, Hex, PublicClient } from "viem";
+import { auditedAbi } from "../protocol/abi.ts";
 import { foldAuditChain, type AuditBreak } from "./chain.ts";
 import { readAuditEntries } from "./readAuditEntries.ts";
-
-const auditedAbi = parseAbi([
-  "function auditHead() view returns (bytes32)",
-  "function auditCount() view returns (uint256)",
-]);
 
 /** Parameters of {@link verifyAuditChain}. */
 export interface VerifyAuditChainParameters {

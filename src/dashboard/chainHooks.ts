@@ -1,19 +1,10 @@
-import { formatUnits, parseAbi, type Address, type Hex, type PublicClient } from "viem";
+import { erc20Abi, formatUnits, type Address, type Hex, type PublicClient } from "viem";
 import type { GovernanceDeployment } from "../chain/governance/deployment.ts";
 import { OPEN_STATES, listProposals } from "../chain/governance/proposals.ts";
+import { chainlinkPriceOracleAbi, portfolioVaultAbi, settlementAbi } from "../protocol/abi.ts";
 import type { SnapshotHooks } from "./chainSource.ts";
 import type { AssetWeight, ProposalView, SettlementRecord } from "./snapshot.ts";
 
-const settlementEventsAbi = parseAbi([
-  "event PortfolioOptimized(bytes32 indexed id, address indexed portfolio, uint256[] targetWeights, bytes32 inputsHash, bytes32 optimiserBuildHash)",
-  "event RebalanceInstructionIssued(bytes32 indexed id, address indexed portfolio, address indexed keeper, bytes32 instructionHash, uint256 nonce, uint64 deadline)",
-  "event EscrowLocked(bytes32 indexed id, address indexed portfolio, address[] tokens, uint256[] amounts)",
-  "event SettlementFinalized(bytes32 indexed id, address indexed portfolio, uint256 navBefore, uint256 navAfter, uint256[] holdings, uint256[] amountsOut)",
-  "event RolledBack(bytes32 indexed id, address indexed portfolio, uint8 reason, address[] tokens, uint256[] amounts)",
-]);
-const vaultAbi = parseAbi(["function holdings() view returns (address[] tokens, uint256[] balances)"]);
-const oracleAbi = parseAbi(["function priceOf(address token) view returns (uint256)"]);
-const erc20Abi = parseAbi(["function symbol() view returns (string)"]);
 const ROLLBACK_REASONS = ["Expired", "Cancelled", "ConstraintBreached"] as const;
 
 /** Parameters of {@link chainHooks}. */
@@ -49,14 +40,20 @@ const wad = (v: bigint): number => Number(formatUnits(v, 18));
  */
 export function chainHooks(p: ChainHooksParameters): SnapshotHooks {
   const { client, vault, settlement, oracle, fromBlock } = p;
-  const events = { address: settlement, abi: settlementEventsAbi, fromBlock, toBlock: "latest", strict: true } as const;
+  const events = { address: settlement, abi: settlementAbi, fromBlock, toBlock: "latest", strict: true } as const;
 
   async function weights(): Promise<AssetWeight[] | null> {
-    const [tokens, balances] = await client.readContract({ address: vault, abi: vaultAbi, functionName: "holdings" });
+    const [tokens, balances] = await client.readContract({
+      address: vault,
+      abi: portfolioVaultAbi,
+      functionName: "holdings",
+    });
     if (tokens.length === 0) return null;
     const [prices, symbols, optimized] = await Promise.all([
       Promise.all(
-        tokens.map((t) => client.readContract({ address: oracle, abi: oracleAbi, functionName: "priceOf", args: [t] })),
+        tokens.map((t) =>
+          client.readContract({ address: oracle, abi: chainlinkPriceOracleAbi, functionName: "priceOf", args: [t] }),
+        ),
       ),
       Promise.all(tokens.map((t) => client.readContract({ address: t, abi: erc20Abi, functionName: "symbol" }))),
       client.getContractEvents({ ...events, eventName: "PortfolioOptimized", args: { portfolio: vault } }),

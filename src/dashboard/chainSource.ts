@@ -1,5 +1,6 @@
-import { formatUnits, parseAbi, type Address, type PublicClient } from "viem";
+import { formatUnits, type Address, type PublicClient } from "viem";
 import { verifyAuditChain } from "../audit/verifyAuditChain.ts";
+import { modelRegistryAbi } from "../protocol/abi.ts";
 import {
   SNAPSHOT_SCHEMA_VERSION,
   type AuditChainView,
@@ -9,18 +10,6 @@ import {
   type PortfolioIdentity,
   type SnapshotSource,
 } from "./snapshot.ts";
-
-/** The read side of `contracts/interfaces/IModelRegistry.sol` that the dashboard uses. */
-export const modelRegistryReadAbi = parseAbi([
-  "struct StrategyParameters { uint8 optimizerType; uint256 riskAversion; uint256 tau; bytes32 riskBudgetsHash; uint256 driftThreshold; uint256 volatilityBudget; string rebalanceCalendar; uint16 maxSlippageBps; }",
-  "struct ConstraintSet { bytes32 contentHash; string uri; uint256 maxPositionWeight; uint256 maxTurnover; }",
-  "function strategyParameters() view returns (StrategyParameters)",
-  "function parametersVersion() view returns (uint256)",
-  "function constraintSet() view returns (ConstraintSet)",
-  "function constraintSetVersion() view returns (uint256)",
-  "function optimizerVersion() view returns (string)",
-  "function optimizerBuildHash() view returns (bytes32)",
-]);
 
 const OPTIMIZER_TYPES: readonly OptimizerTypeName[] = ["MARKOWITZ", "BLACK_LITTERMAN", "ERC"];
 
@@ -75,7 +64,7 @@ function fromWad(value: bigint): number {
  * ```
  */
 export async function readRegistryParameters(client: PublicClient, registry: Address): Promise<ParametersView> {
-  const read = { address: registry, abi: modelRegistryReadAbi } as const;
+  const read = { address: registry, abi: modelRegistryAbi } as const;
   const [params, parametersVersion, constraints, constraintSetVersion, optimizerVersion, optimizerBuildHash] =
     await Promise.all([
       client.readContract({ ...read, functionName: "strategyParameters" }),

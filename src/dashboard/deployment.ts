@@ -1,8 +1,9 @@
-import { getAddress, isAddress, parseAbi, type Address, type PublicClient } from "viem";
+import { getAddress, isAddress, type Address, type PublicClient } from "viem";
 import { z } from "zod";
 import { deploymentFileErrors } from "../chain/governance/deployment.ts";
 import { InputError } from "../errors.ts";
 import { readJsonFileAsync } from "../jsonFile.ts";
+import { auditedAbi } from "../protocol/abi.ts";
 import type { AuditedContract } from "./chainSource.ts";
 
 /**
@@ -48,8 +49,6 @@ export async function readDashboardDeployment(path: string): Promise<DashboardDe
   return result.data;
 }
 
-const auditCountAbi = parseAbi(["function auditCount() view returns (uint256)"]);
-
 /**
  * The contracts of a deployment that keep an audit chain: those whose `auditCount()` answers.
  * Governor, timelock, token and Safe do not, and are left out.
@@ -66,7 +65,7 @@ export async function findAuditedContracts(
   const probes = await Promise.all(
     Object.entries(contracts).map(async ([name, address]) => {
       try {
-        await client.readContract({ address, abi: auditCountAbi, functionName: "auditCount" });
+        await client.readContract({ address, abi: auditedAbi, functionName: "auditCount" });
         return { name, address };
       } catch {
         return null;

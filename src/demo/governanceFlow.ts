@@ -1,6 +1,6 @@
 import type { Address, Hex, PublicClient, TestClient, WalletClient } from "viem";
 import { castVote, executeProposal, proposeRegistryChange, queueProposal } from "../chain/governance/actions.ts";
-import { governorAbi, timelockAbi } from "../chain/governance/abi.ts";
+import { portfolioGovernorAbi, portfolioTimelockAbi } from "../protocol/abi.ts";
 import type { RegistryProposal } from "../chain/governance/buildRegistryProposal.ts";
 import type { GovernanceDeployment } from "../chain/governance/deployment.ts";
 
@@ -48,11 +48,11 @@ export async function passProposal(
   const { publicClient, testClient } = clients;
   const governor: Address = deployment.contracts.PortfolioGovernor;
   const [votingDelay, votingPeriod, timelockDelay] = await Promise.all([
-    publicClient.readContract({ address: governor, abi: governorAbi, functionName: "votingDelay" }),
-    publicClient.readContract({ address: governor, abi: governorAbi, functionName: "votingPeriod" }),
+    publicClient.readContract({ address: governor, abi: portfolioGovernorAbi, functionName: "votingDelay" }),
+    publicClient.readContract({ address: governor, abi: portfolioGovernorAbi, functionName: "votingPeriod" }),
     publicClient.readContract({
       address: deployment.contracts.TimelockController,
-      abi: timelockAbi,
+      abi: portfolioTimelockAbi,
       functionName: "getMinDelay",
     }),
   ]);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { InputError, RejectedError } from "../errors.ts";
 import { acceptedViewsToBlackLittermanViews } from "../views/toBlackLittermanViews.ts";
 import { importBundle, readBundle, type OptimizerModule } from "./bundle.ts";
-import { settlementAbi } from "./chainAbis.ts";
+import { settlementAbi } from "../protocol/abi.ts";
 import { readConstraintSet } from "./constraintSetFile.ts";
 import { readRegistryState, readVaultState } from "./cycleChainState.ts";
 import { settledExecution } from "./cycleExecution.ts";

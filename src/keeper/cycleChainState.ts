@@ -2,7 +2,8 @@
 // and the vault's holdings at the oracle's prices (src/keeper/cycle.ts, steps 1 and 3).
 import type { Address, Hex, LocalAccount, PublicClient } from "viem";
 import { PortfolioError, RejectedError } from "../errors.ts";
-import { erc20MetadataAbi, oracleAbi, registryAbi, settlementAbi, vaultAbi } from "./chainAbis.ts";
+import { erc20Abi } from "viem";
+import { chainlinkPriceOracleAbi, modelRegistryAbi, portfolioVaultAbi, settlementAbi } from "../protocol/abi.ts";
 import { OPTIMIZER_TYPES, type CycleConstraintLimits, type CycleParameters } from "./cycleInputs.ts";
 import { WAD, type Holding } from "./planLegs.ts";
 
@@ -49,7 +50,7 @@ export async function readRegistryState(
   const oracle = await read(() =>
     client.readContract({ address: settlement, abi: settlementAbi, functionName: "oracle" }),
   );
-  const readRegistry = { address: registry, abi: registryAbi } as const;
+  const readRegistry = { address: registry, abi: modelRegistryAbi } as const;
   const [pinned, rawParams, parametersVersion, rawConstraints, constraintSetVersion] = await Promise.all([
     read(() => client.readContract({ ...readRegistry, functionName: "optimizerBuildHash" })),
     read(() => client.readContract({ ...readRegistry, functionName: "strategyParameters" })),
@@ -115,15 +116,17 @@ export async function readVaultState(
   read: CycleRead,
 ): Promise<VaultState> {
   const [tokens, balances] = await read(() =>
-    client.readContract({ address: vault, abi: vaultAbi, functionName: "holdings" }),
+    client.readContract({ address: vault, abi: portfolioVaultAbi, functionName: "holdings" }),
   );
   const holdings: Holding[] = [];
   const prices: bigint[] = [];
   for (const [i, token] of tokens.entries()) {
     const [symbol, decimals, unitPrice] = await Promise.all([
-      read(() => client.readContract({ address: token, abi: erc20MetadataAbi, functionName: "symbol" })),
-      read(() => client.readContract({ address: token, abi: erc20MetadataAbi, functionName: "decimals" })),
-      read(() => client.readContract({ address: oracle, abi: oracleAbi, functionName: "priceOf", args: [token] })),
+      read(() => client.readContract({ address: token, abi: erc20Abi, functionName: "symbol" })),
+      read(() => client.readContract({ address: token, abi: erc20Abi, functionName: "decimals" })),
+      read(() =>
+        client.readContract({ address: oracle, abi: chainlinkPriceOracleAbi, functionName: "priceOf", args: [token] }),
+      ),
     ]);
     holdings.push({ token, symbol, decimals, balance: balances[i] ?? 0n });
     // priceOf: WAD value of one raw unit × 1e18 → per whole token: × 10^decimals / 1e18.

@@ -1,5 +1,5 @@
 import { parseEventLogs, type Hex, type PublicClient, type TransactionReceipt } from "viem";
-import { settlementAbi } from "./chainAbis.ts";
+import { settlementAbi } from "../protocol/abi.ts";
 import { valueWeights } from "./cycleChainState.ts";
 import type { CycleExecution } from "./cycleMetrics.ts";
 import type { Holding, Leg } from "./planLegs.ts";

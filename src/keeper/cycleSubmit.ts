@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { BaseError, ContractFunctionRevertedError, type Hex, type TransactionReceipt } from "viem";
 import { PortfolioError } from "../errors.ts";
-import { settlementAbi } from "./chainAbis.ts";
+import { settlementAbi } from "../protocol/abi.ts";
 import type { CycleRead } from "./cycleChainState.ts";
 import type { KeeperCycleContext } from "./cycleTypes.ts";
 import type { Leg } from "./planLegs.ts";

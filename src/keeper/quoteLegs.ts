@@ -1,11 +1,7 @@
-import { parseAbi, type Address, type PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
+import { uniswapV2RouterAbi } from "../protocol/abi.ts";
 import type { Leg } from "./planLegs.ts";
 import { isContractRevert, withRetry, type WithRetryOptions } from "./retry.ts";
-
-/** The read side of a Uniswap V2 router (`UniswapV2Router02`). */
-export const uniswapV2RouterAbi = parseAbi([
-  "function getAmountsOut(uint256 amountIn, address[] path) view returns (uint256[] amounts)",
-]);
 
 /** Parameters of {@link quoteLegsUniswapV2}. */
 export interface QuoteLegsUniswapV2Parameters {

@@ -2,12 +2,7 @@
 export { decryptKeystore } from "./keystore.ts";
 export { FileNonceStore, MemoryNonceStore, type NonceStore } from "./nonceStore.ts";
 export { readSignedViewSet } from "./readSignedViewSet.ts";
-export {
-  AllowlistSignerAuthority,
-  IS_VIEW_SIGNER_ABI,
-  RegistrySignerAuthority,
-  type SignerAuthority,
-} from "./signerAuthority.ts";
+export { AllowlistSignerAuthority, RegistrySignerAuthority, type SignerAuthority } from "./signerAuthority.ts";
 export {
   checkInvestorView,
   investorViewToJson,

@@ -1,6 +1,7 @@
 // Who may sign investor views. The ModelRegistry decides on-chain (`isViewSigner`); an allowlist
 // stands in where no registry is deployed (research runs, tests).
-import { getAddress, parseAbi, type Address, type PublicClient } from "viem";
+import { getAddress, type Address, type PublicClient } from "viem";
+import { modelRegistryAbi } from "../protocol/abi.ts";
 
 /** Decides whether an address may sign investor views. */
 export interface SignerAuthority {
@@ -27,9 +28,6 @@ export class AllowlistSignerAuthority implements SignerAuthority {
   }
 }
 
-/** The registry function this authority reads (contracts/interfaces/IModelRegistry.sol). */
-export const IS_VIEW_SIGNER_ABI = parseAbi(["function isViewSigner(address signer) view returns (bool)"]);
-
 /**
  * Reads `IModelRegistry.isViewSigner(signer)` at the latest block on every call, so a signer the
  * DAO removes is refused from the next verification on.
@@ -51,7 +49,7 @@ export class RegistrySignerAuthority implements SignerAuthority {
   async isViewSigner(signer: Address): Promise<boolean> {
     return this.client.readContract({
       address: this.registry,
-      abi: IS_VIEW_SIGNER_ABI,
+      abi: modelRegistryAbi,
       functionName: "isViewSigner",
       args: [signer],
     });

@@ -15,7 +15,7 @@ import { createPublicClient, createWalletClient, custom, type Address, type Hex,
 import { mnemonicToAccount } from "viem/accounts";
 import type { PortfolioMetrics } from "../../src/analytics/portfolioMetrics.ts";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
-import { modelRegistryAbi } from "../../src/chain/governance/abi.ts";
+import { modelRegistryAbi } from "../../src/protocol/abi.ts";
 import { parseDeployment } from "../../src/chain/governance/deployment.ts";
 import { busHooks, type BusHooks } from "../../src/dashboard/busHooks.ts";
 import { chainHooks } from "../../src/dashboard/chainHooks.ts";

@@ -11,7 +11,8 @@ import {
   type Hex,
   type PublicClient,
 } from "viem";
-import { ChainSnapshotSource, modelRegistryReadAbi, readRegistryParameters } from "../../src/dashboard/chainSource.ts";
+import { ChainSnapshotSource, readRegistryParameters } from "../../src/dashboard/chainSource.ts";
+import { modelRegistryAbi } from "../../src/protocol/abi.ts";
 import { findAuditedContracts } from "../../src/dashboard/deployment.ts";
 import { parseSnapshot } from "../../src/dashboard/parseSnapshot.ts";
 import { DRIFT_ALERT, loadFixture } from "./helpers.ts";
@@ -59,11 +60,11 @@ function registryClient(): PublicClient {
     if (method !== "eth_call") throw new Error(`unexpected ${method}`);
     const [{ to, data }] = params as [{ to: Address; data: Hex }];
     expect(getAddress(to)).to.equal(REGISTRY);
-    const { functionName } = decodeFunctionData({ abi: modelRegistryReadAbi, data });
+    const { functionName } = decodeFunctionData({ abi: modelRegistryAbi, data });
     return encodeFunctionResult({
-      abi: modelRegistryReadAbi,
+      abi: modelRegistryAbi,
       functionName,
-      result: results[functionName],
+      result: results[functionName as keyof typeof results],
     } as Parameters<typeof encodeFunctionResult>[0]);
   };
   return createPublicClient({ transport: custom({ request }) }) as PublicClient;

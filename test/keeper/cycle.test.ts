@@ -9,7 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { replayInstruction } from "../../src/audit/replayInstruction.ts";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import { PortfolioError } from "../../src/errors.ts";
-import { settlementAbi } from "../../src/keeper/chainAbis.ts";
+import { settlementAbi } from "../../src/protocol/abi.ts";
 import { runKeeperCycle, type KeeperCycleContext } from "../../src/keeper/cycle.ts";
 import { EMPTY_VIEW_SET_COMMITMENT, loadInputs, sha256Hex } from "../../src/keeper/cycleInputs.ts";
 import { signViewSet } from "../../src/views/signedViewSet.ts";

@@ -1,6 +1,6 @@
 import { keccak256, toHex, type Account, type Hex, type PublicClient, type WalletClient } from "viem";
 import { InputError, RejectedError } from "../../errors.ts";
-import { governorAbi, tokenAbi } from "./abi.ts";
+import { portfolioGovernorAbi, portfolioTokenAbi } from "../../protocol/abi.ts";
 import type { RegistryProposal } from "./buildRegistryProposal.ts";
 import type { GovernanceDeployment } from "./deployment.ts";
 import { findProposal, type ProposalInfo } from "./proposals.ts";
@@ -37,7 +37,7 @@ async function sendGovernor(
   try {
     hash = await wallet.writeContract({
       address: deployment.contracts.PortfolioGovernor,
-      abi: governorAbi,
+      abi: portfolioGovernorAbi,
       functionName,
       args: args as never,
       account,
@@ -70,11 +70,11 @@ export async function proposeRegistryChange(
   const [votes, threshold] = await Promise.all([
     client.readContract({
       address: deployment.contracts.PortfolioToken,
-      abi: tokenAbi,
+      abi: portfolioTokenAbi,
       functionName: "getVotes",
       args: [account.address],
     }),
-    client.readContract({ address: governor, abi: governorAbi, functionName: "proposalThreshold" }),
+    client.readContract({ address: governor, abi: portfolioGovernorAbi, functionName: "proposalThreshold" }),
   ]);
   if (votes < threshold) {
     throw new RejectedError(
@@ -90,7 +90,7 @@ export async function proposeRegistryChange(
   ]);
   const id = await client.readContract({
     address: governor,
-    abi: governorAbi,
+    abi: portfolioGovernorAbi,
     functionName: "hashProposal",
     args: [proposal.targets, proposal.values, proposal.calldatas, keccak256(toHex(proposal.description))],
   });
@@ -138,7 +138,7 @@ export async function queueProposal(
   const hash = await sendGovernor(clients, deployment, "queue", [p.targets, p.values, p.calldatas, p.descriptionHash]);
   const eta = await clients.publicClient.readContract({
     address: deployment.contracts.PortfolioGovernor,
-    abi: governorAbi,
+    abi: portfolioGovernorAbi,
     functionName: "proposalEta",
     args: [id],
   });
@@ -175,7 +175,7 @@ export async function delegateVotes(
   try {
     hash = await wallet.writeContract({
       address: deployment.contracts.PortfolioToken,
-      abi: tokenAbi,
+      abi: portfolioTokenAbi,
       functionName: "delegate",
       args: [delegatee],
       account,

@@ -1,6 +1,6 @@
 import { decodeFunctionData, encodeFunctionData, type Address, type Hex, type PublicClient } from "viem";
 import { InputError } from "../../errors.ts";
-import { modelRegistryAbi } from "./abi.ts";
+import { modelRegistryAbi } from "../../protocol/abi.ts";
 import type { GovernanceDeployment } from "./deployment.ts";
 import { formatChanges } from "./format.ts";
 import {

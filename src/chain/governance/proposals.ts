@@ -8,7 +8,8 @@ import {
   type Hex,
   type PublicClient,
 } from "viem";
-import { governorAbi, modelRegistryAbi, PROPOSAL_STATES, type ProposalStateName } from "./abi.ts";
+import { modelRegistryAbi, portfolioGovernorAbi } from "../../protocol/abi.ts";
+import { PROPOSAL_STATES, type ProposalStateName } from "./abi.ts";
 import type { GovernanceDeployment } from "./deployment.ts";
 
 /** A proposal as the governor's `ProposalCreated` log and its current state describe it. */
@@ -86,7 +87,7 @@ export async function listProposals(client: PublicClient, deployment: Governance
   const governor = deployment.contracts.PortfolioGovernor;
   const logs = await client.getContractEvents({
     address: governor,
-    abi: governorAbi,
+    abi: portfolioGovernorAbi,
     eventName: "ProposalCreated",
     fromBlock: BigInt(deployment.blockNumber),
     toBlock: "latest",
@@ -96,11 +97,21 @@ export async function listProposals(client: PublicClient, deployment: Governance
     logs.map(async (log): Promise<ProposalInfo> => {
       const a = log.args;
       const [state, eta, [against, forVotes, abstain]] = await Promise.all([
-        client.readContract({ address: governor, abi: governorAbi, functionName: "state", args: [a.proposalId] }),
-        client.readContract({ address: governor, abi: governorAbi, functionName: "proposalEta", args: [a.proposalId] }),
         client.readContract({
           address: governor,
-          abi: governorAbi,
+          abi: portfolioGovernorAbi,
+          functionName: "state",
+          args: [a.proposalId],
+        }),
+        client.readContract({
+          address: governor,
+          abi: portfolioGovernorAbi,
+          functionName: "proposalEta",
+          args: [a.proposalId],
+        }),
+        client.readContract({
+          address: governor,
+          abi: portfolioGovernorAbi,
           functionName: "proposalVotes",
           args: [a.proposalId],
         }),

@@ -1,5 +1,5 @@
 import type { Address, Hex, PublicClient } from "viem";
-import { governorAbi, modelRegistryAbi, timelockAbi } from "./abi.ts";
+import { modelRegistryAbi, portfolioGovernorAbi, portfolioTimelockAbi } from "../../protocol/abi.ts";
 import type { GovernanceDeployment } from "./deployment.ts";
 import { listProposals, OPEN_STATES, type ProposalInfo } from "./proposals.ts";
 import type { ConstraintSet, StrategyParameters } from "./types.ts";
@@ -93,12 +93,12 @@ export async function readGovernanceStatus(
   const [timelockDelay, votingDelay, votingPeriod, proposalThreshold, block, proposals] = await Promise.all([
     client.readContract({
       address: deployment.contracts.TimelockController,
-      abi: timelockAbi,
+      abi: portfolioTimelockAbi,
       functionName: "getMinDelay",
     }),
-    client.readContract({ address: governor, abi: governorAbi, functionName: "votingDelay" }),
-    client.readContract({ address: governor, abi: governorAbi, functionName: "votingPeriod" }),
-    client.readContract({ address: governor, abi: governorAbi, functionName: "proposalThreshold" }),
+    client.readContract({ address: governor, abi: portfolioGovernorAbi, functionName: "votingDelay" }),
+    client.readContract({ address: governor, abi: portfolioGovernorAbi, functionName: "votingPeriod" }),
+    client.readContract({ address: governor, abi: portfolioGovernorAbi, functionName: "proposalThreshold" }),
     client.getBlock({ blockTag: "latest" }),
     listProposals(client, deployment),
   ]);

@@ -11,7 +11,7 @@ import {
   type GovernanceClients,
 } from "../../chain/governance/actions.ts";
 import { buildRegistryProposal, type RegistryChanges } from "../../chain/governance/buildRegistryProposal.ts";
-import { modelRegistryAbi } from "../../chain/governance/abi.ts";
+import { modelRegistryAbi } from "../../protocol/abi.ts";
 import { readDeployment, type GovernanceDeployment } from "../../chain/governance/deployment.ts";
 import { formatGovernanceStatus, formatTime, toJson } from "../../chain/governance/format.ts";
 import { readGovernanceStatus } from "../../chain/governance/readStatus.ts";

@@ -8,7 +8,8 @@ import { createBus } from "../../bus/createBus.ts";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import { InputError, PortfolioError } from "../../errors.ts";
 import { loadKeeperAccount } from "../../keeper/account.ts";
-import { erc20MetadataAbi, oracleAbi, registryAbi, settlementAbi, vaultAbi } from "../../keeper/chainAbis.ts";
+import { erc20Abi } from "viem";
+import { chainlinkPriceOracleAbi, modelRegistryAbi, portfolioVaultAbi, settlementAbi } from "../../protocol/abi.ts";
 import { runKeeperCycle, wadToNumber, type CycleReport, type KeeperCycleContext } from "../../keeper/cycle.ts";
 import { DEFAULT_POST_TRADE_DRIFT_THRESHOLD } from "../../keeper/cyclePublish.ts";
 import { loadKeeperDeployment } from "../../keeper/deployment.ts";
@@ -157,10 +158,14 @@ async function triggerInputs(ctx: KeeperCycleContext): Promise<{
     abi: settlementAbi,
     functionName: "oracle",
   });
-  const params = await client.readContract({ address: registry, abi: registryAbi, functionName: "strategyParameters" });
+  const params = await client.readContract({
+    address: registry,
+    abi: modelRegistryAbi,
+    functionName: "strategyParameters",
+  });
   const [tokens, balances] = await client.readContract({
     address: deployment.vault,
-    abi: vaultAbi,
+    abi: portfolioVaultAbi,
     functionName: "holdings",
   });
   const values: bigint[] = [];
@@ -168,11 +173,11 @@ async function triggerInputs(ctx: KeeperCycleContext): Promise<{
   for (const [i, token] of tokens.entries()) {
     const price = await client.readContract({
       address: oracle,
-      abi: oracleAbi,
+      abi: chainlinkPriceOracleAbi,
       functionName: "priceOf",
       args: [token],
     });
-    assets.push(await client.readContract({ address: token, abi: erc20MetadataAbi, functionName: "symbol" }));
+    assets.push(await client.readContract({ address: token, abi: erc20Abi, functionName: "symbol" }));
     values.push(((balances[i] ?? 0n) * price) / WAD);
   }
   const nav = values.reduce((a, b) => a + b, 0n);

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPublicClient, http, parseEventLogs } from "viem";
-import { settlementAbi } from "../../../src/keeper/chainAbis.ts";
+import { settlementAbi } from "../../../src/protocol/abi.ts";
 import { hardhatNode, type HardhatNode } from "../../helpers/hardhatNode.ts";
 import { deployKeeperSystem, type KeeperSystem } from "../../helpers/keeperSystem.ts";
 
