@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { OPTIMIZER_BUNDLE_PATH, buildOptimizerBundle } from "../src/audit/optimizerBundle.ts";
+import { OPTIMIZER_BUNDLE_PATH, buildOptimizerBundle } from "../src/protocol/optimizerBundle.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = await buildOptimizerBundle({ root });

@@ -5,24 +5,23 @@ import { join } from "node:path";
 import { encodePacked, keccak256, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
 import { InputError, RejectedError } from "../errors.ts";
 import { modelRegistryAbi, settlementAbi } from "../protocol/abi.ts";
-import { importBundle } from "../keeper/cycle.ts";
-import { wadToNumber } from "../keeper/cycle.ts";
+import { importBundle } from "../protocol/bundle.ts";
+import { wadToNumber, weightsToWad } from "../protocol/fixedPoint.ts";
 import {
   EMPTY_VIEW_SET_COMMITMENT,
   INPUT_FILES,
-  OPTIMIZER_TYPES,
   buildProblem,
   loadInputs,
   parseConstraintSetJson,
   sha256Hex,
-} from "../keeper/cycleInputs.ts";
-import { weightsToWad } from "../keeper/planLegs.ts";
+} from "../protocol/inputs.ts";
 import { MemoryNonceStore } from "../views/nonceStore.ts";
 import { parseSignedViewSetFile } from "../views/signedViewSet.ts";
 import { RegistrySignerAuthority } from "../views/signerAuthority.ts";
 import { acceptedViewsToBlackLittermanViews } from "../views/toBlackLittermanViews.ts";
 import { verifyViews } from "../views/verifyViews.ts";
-import { OPTIMIZER_BUNDLE_PATH } from "./optimizerBundle.ts";
+import { OPTIMIZER_BUNDLE_PATH } from "../protocol/optimizerBundle.ts";
+import { enumName, OPTIMIZER_TYPES } from "../protocol/enums.ts";
 
 /** Parameters of {@link replayInstruction}. */
 export interface ReplayInstructionParameters {
@@ -140,7 +139,7 @@ export async function replayInstruction(client: PublicClient, p: ReplayInstructi
   const rebuilt = buildProblem({
     assets: manifest.assets,
     parameters: {
-      optimizerType: OPTIMIZER_TYPES[params.optimizerType] ?? "MARKOWITZ",
+      optimizerType: enumName(OPTIMIZER_TYPES, params.optimizerType, "strategyParameters.optimizerType"),
       riskAversion: wadToNumber(params.riskAversion),
       tau: wadToNumber(params.tau),
       volatilityBudget: wadToNumber(params.volatilityBudget),

@@ -4,8 +4,7 @@ import { OPEN_STATES, listProposals } from "../chain/governance/proposals.ts";
 import { chainlinkPriceOracleAbi, portfolioVaultAbi, settlementAbi } from "../protocol/abi.ts";
 import type { SnapshotHooks } from "./chainSource.ts";
 import type { AssetWeight, ProposalView, SettlementRecord } from "./snapshot.ts";
-
-const ROLLBACK_REASONS = ["Expired", "Cancelled", "ConstraintBreached"] as const;
+import { ROLLBACK_REASONS } from "../protocol/enums.ts";
 
 /** Parameters of {@link chainHooks}. */
 export interface ChainHooksParameters {

@@ -5,13 +5,11 @@ import {
   SNAPSHOT_SCHEMA_VERSION,
   type AuditChainView,
   type DashboardSnapshot,
-  type OptimizerTypeName,
   type ParametersView,
   type PortfolioIdentity,
   type SnapshotSource,
 } from "./snapshot.ts";
-
-const OPTIMIZER_TYPES: readonly OptimizerTypeName[] = ["MARKOWITZ", "BLACK_LITTERMAN", "ERC"];
+import { enumName, OPTIMIZER_TYPES } from "../protocol/enums.ts";
 
 /** Sections that the chain alone cannot give and that the keeper, settlement and analytics fill. */
 export type HookSection =
@@ -74,9 +72,7 @@ export async function readRegistryParameters(client: PublicClient, registry: Add
       client.readContract({ ...read, functionName: "optimizerVersion" }),
       client.readContract({ ...read, functionName: "optimizerBuildHash" }),
     ]);
-  const optimizerType = OPTIMIZER_TYPES[params.optimizerType];
-  if (optimizerType === undefined)
-    throw new Error(`registry ${registry}: unknown optimizerType ${params.optimizerType}`);
+  const optimizerType = enumName(OPTIMIZER_TYPES, params.optimizerType, `registry ${registry}: optimizerType`);
   return {
     optimizerType,
     riskAversion: fromWad(params.riskAversion),

@@ -12,6 +12,7 @@
  * A section that is `null` has no data yet: the page says so instead of showing zeros.
  */
 import type { Address, Hex } from "viem";
+import type { OptimizerTypeName } from "../protocol/enums.ts";
 
 /** Version of the snapshot format; bumped on any incompatible change. */
 export const SNAPSHOT_SCHEMA_VERSION = 1;
@@ -157,7 +158,7 @@ export interface ProposalView {
 }
 
 /** Optimiser types of `IModelRegistry.OptimizerType`, by name. */
-export type OptimizerTypeName = "MARKOWITZ" | "BLACK_LITTERMAN" | "ERC";
+export type { OptimizerTypeName };
 
 /** The registry's current strategy parameters and constraint set, converted from WAD. */
 export interface ParametersView {

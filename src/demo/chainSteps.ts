@@ -6,8 +6,7 @@ import type { InProcessBus } from "../bus/inProcessBus.ts";
 import type { SystemDeployment } from "../chain/deploySystem.ts";
 import { signViewSet, viewSetRequestToInvestorViews } from "../views/signedViewSet.ts";
 import { investorViewDomain } from "../views/typedData.ts";
-
-const CHECKS = ["None", "NavLoss", "PositionWeight", "WeightTolerance", "Turnover"] as const;
+import { SETTLEMENT_CHECKS } from "../protocol/enums.ts";
 
 /** The settlement's ConstraintBreached event in a transaction, as text ("" without one). */
 export async function breachOf(system: SystemDeployment, client: PublicClient, txHash: Hex | null): Promise<string> {
@@ -25,7 +24,7 @@ export async function breachOf(system: SystemDeployment, client: PublicClient, t
         bigint,
       ];
       const who = asset === 2n ** 256n - 1n ? "portfolio" : (system.assets[Number(asset)]?.symbol ?? `asset ${asset}`);
-      return `: ${CHECKS[Number(check)] ?? `check ${check}`} breached on ${who} (observed ${observed}, limit ${limit})`;
+      return `: ${SETTLEMENT_CHECKS[Number(check)] ?? `check ${check}`} breached on ${who} (observed ${observed}, limit ${limit})`;
     }
   }
   return "";

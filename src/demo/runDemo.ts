@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { createPublicClient, createTestClient, createWalletClient, type PublicClient, type Transport } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
-import { buildOptimizerBundle } from "../audit/optimizerBundle.ts";
+import { buildOptimizerBundle } from "../protocol/optimizerBundle.ts";
 import { verifyAuditChain } from "../audit/verifyAuditChain.ts";
 import { InProcessBus } from "../bus/inProcessBus.ts";
 import { buildRegistryProposal } from "../chain/governance/buildRegistryProposal.ts";

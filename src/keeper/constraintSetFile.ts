@@ -3,7 +3,7 @@ import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hex } from "viem";
 import { InputError, RejectedError } from "../errors.ts";
-import { sha256Hex } from "./cycleInputs.ts";
+import { sha256Hex } from "../protocol/inputs.ts";
 
 /**
  * The constraint-set JSON at `uri` (`file:` URL, absolute path, or a path relative to `baseDir`),

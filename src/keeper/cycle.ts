@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError, RejectedError } from "../errors.ts";
 import { acceptedViewsToBlackLittermanViews } from "../views/toBlackLittermanViews.ts";
-import { importBundle, readBundle, type OptimizerModule } from "./bundle.ts";
+import { importBundle, readBundle, type OptimizerModule } from "../protocol/bundle.ts";
 import { settlementAbi } from "../protocol/abi.ts";
 import { readConstraintSet } from "./constraintSetFile.ts";
 import { readRegistryState, readVaultState } from "./cycleChainState.ts";
@@ -21,7 +21,7 @@ import {
   parseConstraintSetJson,
   sha256Hex,
   storeInputs,
-} from "./cycleInputs.ts";
+} from "../protocol/inputs.ts";
 import type { CycleExecution } from "./cycleMetrics.ts";
 import { optimizeCycle, planCycleLegs } from "./cyclePlan.ts";
 import { publishAlert, publishMetrics } from "./cyclePublish.ts";
@@ -32,7 +32,6 @@ import { withRetry, type WithRetryOptions } from "./retry.ts";
 import { verifyRiskBudgets } from "./riskBudgets.ts";
 
 export { importBundle, readConstraintSet, type OptimizerModule };
-export { wadToNumber } from "./cycleChainState.ts";
 export { revertName } from "./cycleSubmit.ts";
 export type { CycleReport, KeeperCycleContext } from "./cycleTypes.ts";
 

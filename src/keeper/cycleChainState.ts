@@ -4,8 +4,10 @@ import type { Address, Hex, LocalAccount, PublicClient } from "viem";
 import { PortfolioError, RejectedError } from "../errors.ts";
 import { erc20Abi } from "viem";
 import { chainlinkPriceOracleAbi, modelRegistryAbi, portfolioVaultAbi, settlementAbi } from "../protocol/abi.ts";
-import { OPTIMIZER_TYPES, type CycleConstraintLimits, type CycleParameters } from "./cycleInputs.ts";
+import { enumName, OPTIMIZER_TYPES } from "../protocol/enums.ts";
+import type { CycleConstraintLimits, CycleParameters } from "../protocol/inputs.ts";
 import { WAD, type Holding } from "./planLegs.ts";
+import { wadToNumber } from "../protocol/fixedPoint.ts";
 
 /** Runs one RPC read under the cycle's retry policy. */
 export type CycleRead = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -69,7 +71,7 @@ export async function readRegistryState(
     oracle,
     pinned,
     parameters: {
-      optimizerType: OPTIMIZER_TYPES[rawParams.optimizerType] ?? fail("optimizerType", rawParams.optimizerType),
+      optimizerType: enumName(OPTIMIZER_TYPES, rawParams.optimizerType, "optimizerType"),
       riskAversion: wadToNumber(rawParams.riskAversion),
       tau: wadToNumber(rawParams.tau),
       volatilityBudget: wadToNumber(rawParams.volatilityBudget),
@@ -160,11 +162,6 @@ export function valueWeights(
   const nav = values.reduce((a, b) => a + b, 0n);
   if (nav === 0n) return null;
   return values.map((v) => Number((v * 10n ** 12n) / nav) / 1e12);
-}
-
-/** A WAD fraction as a number (exact to ~1e-15 for values below 1e3). */
-export function wadToNumber(x: bigint): number {
-  return Number(x / 10n ** 6n) / 1e12;
 }
 
 /** Throws the internal error for a chain value outside what the contracts define (e.g. an unknown enum). */

@@ -6,7 +6,7 @@ import type { LegExecution, SettlementTimes } from "../analytics/executionMetric
 import { parsePricesCsv, type PriceTable } from "../optimizer/estimators/priceTable.ts";
 import { parseProblem } from "../optimizer/problem.ts";
 import { alignBenchmark } from "./benchmark.ts";
-import { INPUT_FILES } from "./cycleInputs.ts";
+import { INPUT_FILES } from "../protocol/inputs.ts";
 import { cycleFrontier } from "./cycleFrontier.ts";
 import type { CycleReport } from "./cycleTypes.ts";
 import { portfolioRiskMeasures } from "./riskMeasures.ts";

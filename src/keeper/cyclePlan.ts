@@ -2,9 +2,9 @@
 // critical alert on failure or a broken volatility budget), then plan legs checked against quotes.
 import type { Logger } from "pino";
 import { InfeasibleError, RejectedError } from "../errors.ts";
-import type { OptimizerModule } from "./bundle.ts";
+import type { OptimizerModule } from "../protocol/bundle.ts";
 import { fail } from "./cycleChainState.ts";
-import { INPUT_FILES, type ConstraintSetJson, type CycleParameters } from "./cycleInputs.ts";
+import { INPUT_FILES, type ConstraintSetJson, type CycleParameters } from "../protocol/inputs.ts";
 import { publishAlert } from "./cyclePublish.ts";
 import type { KeeperCycleContext } from "./cycleTypes.ts";
 import { planLegs, quoteCheck, type Holding, type PlanLegsReturnType } from "./planLegs.ts";

@@ -11,8 +11,9 @@ import type { KeeperCycleContext } from "./cycleTypes.ts";
 import type { Leg } from "./planLegs.ts";
 import { causeChain, type WithRetryOptions } from "./retry.ts";
 import { SimulationRevertedError, TransactionRevertedError, createTxSender } from "./txSender.ts";
+import { SETTLEMENT_STATUSES } from "../protocol/enums.ts";
 
-const STATUS_FINALIZED = 2;
+const STATUS_FINALIZED = SETTLEMENT_STATUSES.indexOf("Finalized");
 
 /** What {@link submitInstruction} needs besides the cycle's context. */
 export interface SubmitParameters {

@@ -6,7 +6,7 @@ import { verifyViews } from "../views/verifyViews.ts";
 import { RegistrySignerAuthority } from "../views/signerAuthority.ts";
 import type { NonceStore } from "../views/nonceStore.ts";
 import type { KeeperCycleContext } from "./cycle.ts";
-import { EMPTY_VIEW_SET_COMMITMENT } from "./cycleInputs.ts";
+import { EMPTY_VIEW_SET_COMMITMENT } from "../protocol/inputs.ts";
 
 /** The latest view set on `ai.bl_views`, verified against the registry (nonces not yet committed). */
 export async function gatherViews(

@@ -2,11 +2,11 @@ import { getAddress, isAddress, type Address } from "viem";
 import { InputError } from "../errors.ts";
 
 import { validatePlanLegsParameters } from "./planLegsValidate.ts";
-import { BPS, WAD, weightsToWad } from "./wad.ts";
-import { at, sameAddress } from "./indexing.ts";
+import { BPS, WAD, weightsToWad } from "../protocol/fixedPoint.ts";
+import { at, sameAddress } from "../protocol/indexing.ts";
 
 // The fixed-point helpers and the quote check predate their own modules; callers import them from here.
-export { BPS, WAD, priceToWad, weightsToWad } from "./wad.ts";
+export { BPS, WAD, priceToWad, weightsToWad } from "../protocol/fixedPoint.ts";
 export { quoteCheck, type FlaggedLeg } from "./quoteCheck.ts";
 
 /** One ERC-20 position of the vault. */

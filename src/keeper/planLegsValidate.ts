@@ -1,7 +1,7 @@
 import { getAddress, isAddress } from "viem";
 import { InputError } from "../errors.ts";
 import type { PlanLegsParameters } from "./planLegs.ts";
-import { at, sameAddress } from "./indexing.ts";
+import { at, sameAddress } from "../protocol/indexing.ts";
 
 /**
  * Checks {@link planLegs}' parameters and throws an {@link InputError} naming the first bad field.

@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import type { Leg } from "./planLegs.ts";
-import { BPS } from "./wad.ts";
-import { at } from "./indexing.ts";
+import { BPS } from "../protocol/fixedPoint.ts";
+import { at } from "../protocol/indexing.ts";
 
 /** Result of {@link quoteCheck} for one leg the venue would fill below its minAmountOut. */
 export interface FlaggedLeg {

@@ -42,4 +42,4 @@ export {
   type ViewRejection,
   type ViewRejectionCode,
 } from "./verifyViews.ts";
-export { WAD, fromWad, toWad } from "./wad.ts";
+export { WAD, fromWad, toWad } from "../protocol/fixedPoint.ts";

@@ -12,7 +12,7 @@ import {
   type InvestorView,
   type InvestorViewDomain,
 } from "./typedData.ts";
-import { toWad, WAD } from "./wad.ts";
+import { toWad, WAD } from "../protocol/fixedPoint.ts";
 
 /** A view with its signature, as stored in a signed view-set file. */
 export interface SignedInvestorView {

@@ -1,6 +1,6 @@
 import type { BlackLittermanView } from "../optimizer/blackLitterman/types.ts";
 import type { AcceptedView } from "./verifyViews.ts";
-import { fromWad } from "./wad.ts";
+import { fromWad } from "../protocol/fixedPoint.ts";
 
 /**
  * Converts verified views to the maths' view format: 1e18 fixed point → fractions; confidence 0

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { Contract, ContractFactory, JsonRpcProvider, type Signer } from "ethers";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { Hex } from "viem";
-import { buildOptimizerBundle } from "../../src/audit/optimizerBundle.ts";
-import { sha256Hex } from "../../src/keeper/cycleInputs.ts";
+import { buildOptimizerBundle } from "../../src/protocol/optimizerBundle.ts";
+import { sha256Hex } from "../../src/protocol/inputs.ts";
 import { readArtifact, type HardhatNode } from "./hardhatNode.ts";
 import { deployUniswapV2, seedPool, type MintableToken } from "../../src/chain/uniswap.ts";
 

@@ -11,7 +11,7 @@ import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import { PortfolioError } from "../../src/errors.ts";
 import { settlementAbi } from "../../src/protocol/abi.ts";
 import { runKeeperCycle, type KeeperCycleContext } from "../../src/keeper/cycle.ts";
-import { EMPTY_VIEW_SET_COMMITMENT, loadInputs, sha256Hex } from "../../src/keeper/cycleInputs.ts";
+import { EMPTY_VIEW_SET_COMMITMENT, loadInputs, sha256Hex } from "../../src/protocol/inputs.ts";
 import { signViewSet } from "../../src/views/signedViewSet.ts";
 import { investorViewDigest, investorViewDomain, viewSetCommitment } from "../../src/views/typedData.ts";
 import { loadKeeperDeployment } from "../../src/keeper/deployment.ts";

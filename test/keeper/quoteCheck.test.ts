@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Address } from "viem";
 import type { Leg } from "../../src/keeper/planLegs.ts";
 import { quoteCheck } from "../../src/keeper/quoteCheck.ts";
-import { WAD } from "../../src/keeper/wad.ts";
+import { WAD } from "../../src/protocol/fixedPoint.ts";
 import { expectInputError } from "../helpers/expect.ts";
 
 const USDC: Address = "0x00000000000000000000000000000000000000C0";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
 import { InputError, PortfolioError, RejectedError } from "../../src/errors.ts";
-import { buildProblem, parseConstraintSetJson } from "../../src/keeper/cycleInputs.ts";
+import { buildProblem, parseConstraintSetJson } from "../../src/protocol/inputs.ts";
 import { riskBudgetsHash, riskBudgetsToWad, verifyRiskBudgets, ZERO_HASH } from "../../src/keeper/riskBudgets.ts";
 
 const E17 = 10n ** 17n;

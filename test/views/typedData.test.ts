@@ -10,7 +10,7 @@ import {
   viewSetCommitment,
   type InvestorView,
 } from "../../src/views/typedData.ts";
-import { fromWad, toWad } from "../../src/views/wad.ts";
+import { fromWad, toWad } from "../../src/protocol/fixedPoint.ts";
 
 // The worked example of docs/eip712.md; contracts/test/InvestorView/Digest.t.sol hard-codes the same
 // hashes and checks that InvestorViewHash.sol computes them on-chain.

@@ -5,11 +5,10 @@ import type { Address, Hex } from "viem";
  * `portfolio gov` CLI (viem). Units: WAD (1e18 = 100%) unless the name ends in `Bps`.
  */
 
-/** Names of `IModelRegistry.OptimizerType`, indexed by the enum's on-chain value. */
-export const OPTIMIZER_TYPES = ["MARKOWITZ", "BLACK_LITTERMAN", "ERC"] as const;
-
-/** One of {@link OPTIMIZER_TYPES}. */
-export type OptimizerTypeName = (typeof OPTIMIZER_TYPES)[number];
+// The enum and the fixed-point scale are the protocol layer's (src/protocol); re-exported for the
+// governance modules that speak in these records.
+export { OPTIMIZER_TYPES, type OptimizerTypeName } from "../../protocol/enums.ts";
+export { WAD } from "../../protocol/fixedPoint.ts";
 
 /** `IModelRegistry.StrategyParameters`. */
 export interface StrategyParameters {
@@ -51,6 +50,3 @@ export interface RegistryGenesis {
   readonly viewSigners: readonly Address[];
   readonly keepers: readonly Address[];
 }
-
-/** Fixed-point scale of every WAD value: 1e18 = 1 = 100%. */
-export const WAD = 10n ** 18n;

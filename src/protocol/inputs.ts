@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { encodeAbiParameters, keccak256, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { InputError, RejectedError } from "../errors.ts";
+import type { OptimizerTypeName } from "./enums.ts";
 
 /** File names inside one inputs directory. */
 export const INPUT_FILES = {
@@ -16,10 +17,6 @@ export const INPUT_FILES = {
   viewSet: "view-set.json",
   constraintSet: "constraint-set.json",
 } as const;
-
-/** Optimiser types in the registry's enum order (IModelRegistry.OptimizerType). */
-export const OPTIMIZER_TYPES = ["MARKOWITZ", "BLACK_LITTERMAN", "ERC"] as const;
-export type OptimizerTypeName = (typeof OPTIMIZER_TYPES)[number];
 
 /** `0x` + sha256 of `bytes`. */
 export function sha256Hex(bytes: Uint8Array | string): Hex {

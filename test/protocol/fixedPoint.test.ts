@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { priceToWad, WAD, weightsToWad } from "../../src/keeper/wad.ts";
+import { priceToWad, WAD, weightsToWad } from "../../src/protocol/fixedPoint.ts";
 import { expectInputError, expectNear } from "../helpers/expect.ts";
 
 describe("keeper/wad", () => {

@@ -5,7 +5,7 @@ import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Hex } from "viem";
 import { InputError, RejectedError } from "../errors.ts";
-import { sha256Hex } from "./cycleInputs.ts";
+import { sha256Hex } from "./inputs.ts";
 
 /** What the hashed optimiser bundle must export (src/optimizer/optimize.ts). */
 export interface OptimizerModule {
