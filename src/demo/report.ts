@@ -4,7 +4,7 @@ import type { Address, Hex, PublicClient } from "viem";
 import { riskContributions } from "../analytics/weightMetrics.ts";
 import type { SystemDeployment, SystemDeploymentJson } from "../chain/deploySystem.ts";
 import type { OptimizerTypeName } from "../chain/governance/types.ts";
-import type { CycleReport } from "../keeper/cycle.ts";
+import type { CycleReport } from "../keeper/cycle/runCycle.ts";
 import type { PassedProposal } from "./governanceFlow.ts";
 
 /** One settled rebalance of the report. Weights and risk contributions are fractions keyed by symbol. */

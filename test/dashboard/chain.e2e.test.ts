@@ -23,7 +23,7 @@ import { ChainSnapshotSource } from "../../src/dashboard/chainSource.ts";
 import { formatNumber, formatPercent, testKey } from "../../src/dashboard/format.ts";
 import { startDashboard, type Dashboard } from "../../src/dashboard/server.ts";
 import { HARDHAT_MNEMONIC, runDemo, type DemoReport } from "../../src/demo/runDemo.ts";
-import { runKeeperCycle, type CycleReport } from "../../src/keeper/cycle.ts";
+import { runKeeperCycle, type CycleReport } from "../../src/keeper/cycle/runCycle.ts";
 import { parseKeeperDeployment } from "../../src/keeper/deployment.ts";
 import { MemoryNonceStore } from "../../src/views/nonceStore.ts";
 

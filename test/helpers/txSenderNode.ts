@@ -9,7 +9,7 @@ import {
   type PublicClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { createTxSender, type TxSender } from "../../src/keeper/txSender.ts";
+import { createTxSender, type TxSender } from "../../src/keeper/tx/sender.ts";
 import { HARDHAT_ACCOUNT_0_KEY, hardhatNode, readArtifact, type HardhatNode } from "./hardhatNode.ts";
 
 export const account = privateKeyToAccount(HARDHAT_ACCOUNT_0_KEY);

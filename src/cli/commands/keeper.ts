@@ -10,16 +10,16 @@ import { InputError, PortfolioError } from "../../errors.ts";
 import { loadKeeperAccount } from "../../keeper/account.ts";
 import { erc20Abi } from "viem";
 import { chainlinkPriceOracleAbi, modelRegistryAbi, portfolioVaultAbi, settlementAbi } from "../../protocol/abi.ts";
-import { runKeeperCycle, type CycleReport, type KeeperCycleContext } from "../../keeper/cycle.ts";
+import { runKeeperCycle, type CycleReport, type KeeperCycleContext } from "../../keeper/cycle/runCycle.ts";
 import { wadToNumber } from "../../protocol/fixedPoint.ts";
-import { DEFAULT_POST_TRADE_DRIFT_THRESHOLD } from "../../keeper/cyclePublish.ts";
+import { DEFAULT_POST_TRADE_DRIFT_THRESHOLD } from "../../keeper/cycle/publish.ts";
 import { loadKeeperDeployment } from "../../keeper/deployment.ts";
 import { createKeeperLogger } from "../../keeper/logger.ts";
-import { WAD } from "../../keeper/planLegs.ts";
-import { assembleTriggerState } from "../../keeper/riskMeasures.ts";
-import { evaluateTriggers, type TriggerDecision } from "../../keeper/triggers.ts";
+import { WAD } from "../../protocol/fixedPoint.ts";
+import { assembleTriggerState } from "../../keeper/triggers/riskMeasures.ts";
+import { evaluateTriggers, type TriggerDecision } from "../../keeper/triggers/triggers.ts";
 import { parsePricesCsv } from "../../optimizer/estimators/priceTable.ts";
-import { createTxSender } from "../../keeper/txSender.ts";
+import { createTxSender } from "../../keeper/tx/sender.ts";
 import { FileNonceStore } from "../../views/nonceStore.ts";
 
 interface KeeperOptions {

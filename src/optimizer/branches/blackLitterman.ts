@@ -3,7 +3,8 @@ import { blackLittermanInputs } from "../blackLitterman/index.ts";
 import { denseCovariance } from "../covariance.ts";
 import { marketImpliedRiskAversion } from "../estimators/index.ts";
 import { toRows } from "../matrix.ts";
-import { markowitzBranch, type BranchContext, type BranchOutcome } from "../optimize.ts";
+import { markowitzBranch } from "./markowitz.ts";
+import type { BranchContext, BranchOutcome } from "../optimizeTypes.ts";
 
 /**
  * `optimizerType: "BLACK_LITTERMAN"`: the problem's Σ (e.g. Ledoit-Wolf) and the `blackLitterman`

@@ -1,7 +1,7 @@
 import { InfeasibleError, InputError } from "../../errors.ts";
 import { denseCovariance } from "../covariance.ts";
 import type { PortfolioConstraints } from "../markowitz/constraints.ts";
-import type { BranchContext, BranchOutcome } from "../optimize.ts";
+import type { BranchContext, BranchOutcome } from "../optimizeTypes.ts";
 import { groupRiskContributions, solveRiskBudgeting } from "../riskParity/index.ts";
 import type { LinearConstraint, RiskBudgetingMethod } from "../riskParity/types.ts";
 
