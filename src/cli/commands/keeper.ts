@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { createPublicClient, http, type PublicClient } from "viem";
@@ -6,19 +5,13 @@ import type { Logger } from "pino";
 import { OPTIMIZER_BUNDLE_PATH } from "../../protocol/optimizerBundle.ts";
 import { createBus } from "../../bus/createBus.ts";
 import type { MessageBus } from "../../bus/messageBus.ts";
-import { InputError, PortfolioError } from "../../errors.ts";
+import { InputError } from "../../errors.ts";
 import { loadKeeperAccount } from "../../keeper/account.ts";
-import { erc20Abi } from "viem";
-import { chainlinkPriceOracleAbi, modelRegistryAbi, portfolioVaultAbi, settlementAbi } from "../../protocol/abi.ts";
 import { runKeeperCycle, type CycleReport, type KeeperCycleContext } from "../../keeper/cycle/runCycle.ts";
-import { wadToNumber } from "../../protocol/fixedPoint.ts";
+import { runKeeperLoop, type TriggeredReport } from "../../keeper/loop/runLoop.ts";
 import { DEFAULT_POST_TRADE_DRIFT_THRESHOLD } from "../../keeper/cycle/publish.ts";
 import { loadKeeperDeployment } from "../../keeper/deployment.ts";
 import { createKeeperLogger } from "../../keeper/logger.ts";
-import { WAD } from "../../protocol/fixedPoint.ts";
-import { assembleTriggerState } from "../../keeper/triggers/riskMeasures.ts";
-import { evaluateTriggers, type TriggerDecision } from "../../keeper/triggers/triggers.ts";
-import { parsePricesCsv } from "../../optimizer/estimators/priceTable.ts";
 import { createTxSender } from "../../keeper/tx/sender.ts";
 import { FileNonceStore } from "../../views/nonceStore.ts";
 
@@ -134,61 +127,8 @@ async function setup(
   return { ctx, bus };
 }
 
-function printReport(
-  report: CycleReport & { readonly triggers?: TriggerDecision[]; readonly riskMeasures?: unknown },
-): void {
+function printReport(report: CycleReport | TriggeredReport): void {
   process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`);
-}
-
-/** Current weights (fractions, vault order) and registry trigger settings, for the `run` loop. */
-async function triggerInputs(ctx: KeeperCycleContext): Promise<{
-  assets: string[];
-  currentWeights: number[];
-  rebalanceCalendar: string;
-  driftThreshold: number;
-  volatilityBudget: number;
-}> {
-  const { client, deployment } = ctx;
-  const registry = await client.readContract({
-    address: deployment.settlement,
-    abi: settlementAbi,
-    functionName: "registry",
-  });
-  const oracle = await client.readContract({
-    address: deployment.settlement,
-    abi: settlementAbi,
-    functionName: "oracle",
-  });
-  const params = await client.readContract({
-    address: registry,
-    abi: modelRegistryAbi,
-    functionName: "strategyParameters",
-  });
-  const [tokens, balances] = await client.readContract({
-    address: deployment.vault,
-    abi: portfolioVaultAbi,
-    functionName: "holdings",
-  });
-  const values: bigint[] = [];
-  const assets: string[] = [];
-  for (const [i, token] of tokens.entries()) {
-    const price = await client.readContract({
-      address: oracle,
-      abi: chainlinkPriceOracleAbi,
-      functionName: "priceOf",
-      args: [token],
-    });
-    assets.push(await client.readContract({ address: token, abi: erc20Abi, functionName: "symbol" }));
-    values.push(((balances[i] ?? 0n) * price) / WAD);
-  }
-  const nav = values.reduce((a, b) => a + b, 0n);
-  return {
-    assets,
-    currentWeights: values.map((v) => (nav === 0n ? 0 : Number((v * 10n ** 12n) / nav) / 1e12)),
-    rebalanceCalendar: params.rebalanceCalendar,
-    driftThreshold: wadToNumber(params.driftThreshold),
-    volatilityBudget: wadToNumber(params.volatilityBudget),
-  };
 }
 
 /** `portfolio keeper once|run`: the rebalancing keeper (docs/keeper.md). */
@@ -226,85 +166,10 @@ export function keeperCommand(): Command {
       process.once("SIGINT", () => stop("SIGINT"));
       const intervalMs = positiveInt(opts.interval, "--interval") * 1000;
       const { ctx, bus } = await setup(opts, log, shutdown.signal);
-      let pendingSignal: { id: string; reason: string } | undefined;
-      let wake: (() => void) | undefined;
-      const sub = await bus.subscribe(
-        "ai.rebalance",
-        (m) => {
-          const p = m.payload;
-          if (p.portfolio.toLowerCase() !== ctx.deployment.vault.toLowerCase()) return;
-          pendingSignal = { id: p.id, reason: p.reason };
-          log.info({ signalId: p.id, reason: p.reason }, "rebalance signal received");
-          wake?.();
-        },
-        { durable: "keepers" },
-      );
-      let lastRebalanceAt: Date | null = null;
-      let targetWeights: number[] | null = null;
-      log.info({ account: ctx.account.address, vault: ctx.deployment.vault, intervalMs }, "keeper started");
       try {
-        while (!shutdown.signal.aborted) {
-          try {
-            const chain = await triggerInputs(ctx);
-            const pricesText = await readFile(ctx.pricesPath, "utf8").catch((cause: unknown) => {
-              throw new InputError("PRICES_UNREADABLE", `cannot read ${ctx.pricesPath}`, "--prices", { cause });
-            });
-            const { state, risk } = assembleTriggerState({
-              now: new Date(),
-              chain,
-              prices: parsePricesCsv(pricesText, ctx.pricesPath),
-              lastRebalanceAt,
-              targetWeights,
-              signal: pendingSignal,
-            });
-            log.info(
-              { ...risk, volatilityBudget: chain.volatilityBudget, currentWeights: chain.currentWeights },
-              "triggers evaluated",
-            );
-            const fired: TriggerDecision[] = evaluateTriggers(state);
-            pendingSignal = undefined;
-            if (fired.length > 0) {
-              log.info({ triggers: fired }, "rebalance triggered");
-              const report = await runKeeperCycle(ctx);
-              // The volatilities that were compared with the budget go with the report they caused.
-              printReport({
-                ...report,
-                triggers: fired,
-                riskMeasures: { ...risk, volatilityBudget: chain.volatilityBudget },
-              });
-              if (
-                report.status === "settled" ||
-                report.status === "already-settled" ||
-                report.status === "nothing-to-do"
-              ) {
-                lastRebalanceAt = new Date();
-                if (report.weights.length > 0) targetWeights = [...report.weights];
-              }
-            }
-          } catch (error) {
-            if (shutdown.signal.aborted) break;
-            // A refused or failed cycle is logged (and alerted inside the cycle); the loop goes on.
-            const fields =
-              error instanceof PortfolioError ? { code: error.code, kind: error.kind } : { kind: "internal" };
-            log.error({ ...fields, err: error instanceof Error ? error.message : String(error) }, "cycle failed");
-          }
-          await new Promise<void>((resolveWait) => {
-            const done = (): void => {
-              clearTimeout(timer);
-              // One listener per wait, removed again: a long-running loop must not accumulate them.
-              shutdown.signal.removeEventListener("abort", done);
-              resolveWait();
-            };
-            const timer = setTimeout(done, intervalMs);
-            wake = done;
-            shutdown.signal.addEventListener("abort", done, { once: true });
-          });
-          wake = undefined;
-        }
+        await runKeeperLoop({ ctx, bus, intervalMs, onReport: printReport });
       } finally {
-        await sub.close();
         await bus.close();
-        log.info("keeper stopped");
       }
     });
   return keeper;
