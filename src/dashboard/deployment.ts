@@ -1,36 +1,17 @@
-import { getAddress, isAddress, type Address, type PublicClient } from "viem";
-import { z } from "zod";
-import { deploymentFileErrors } from "../chain/governance/deployment.ts";
-import { InputError } from "../errors.ts";
-import { readJsonFileAsync } from "../jsonFile.ts";
+import type { Address, PublicClient } from "viem";
 import { auditedAbi } from "../protocol/abi.ts";
+import { readDeploymentFileAsync, type Deployment } from "../protocol/deployment.ts";
 import type { AuditedContract } from "./chainSource.ts";
 
 /**
- * What the dashboard needs from `deployments/<network>.json`: contract addresses by name (the
- * governance, settlement and vault deploy helpers each add theirs) and the deployment block.
- * Other fields of the file are ignored.
+ * What the dashboard reads of `deployments/<network>.json`: the protocol layer's parse of the file
+ * (src/protocol/deployment.ts), of which it uses the contract addresses by name, the chain id and
+ * the deployment block.
  */
-export interface DashboardDeployment {
-  readonly chainId?: number;
-  readonly contracts: Readonly<Record<string, Address>>;
-  /** First block of the deployment: where log scans start. */
-  readonly blockNumber?: number;
-}
-
-const schema = z.object({
-  chainId: z.number().int().positive().optional(),
-  contracts: z.record(
-    z
-      .string()
-      .refine((a) => isAddress(a), "not an address")
-      .transform((a) => getAddress(a)),
-  ),
-  blockNumber: z.number().int().nonnegative().optional(),
-});
+export type DashboardDeployment = Deployment;
 
 /**
- * Reads and validates the addresses of a deployment file.
+ * Reads and validates a deployment file.
  *
  * @throws {InputError} `DEPLOYMENT_UNREADABLE` or `DEPLOYMENT_INVALID` naming the bad field.
  * @example
@@ -38,15 +19,8 @@ const schema = z.object({
  * const { contracts } = await readDashboardDeployment("deployments/localhost.json");
  * ```
  */
-export async function readDashboardDeployment(path: string): Promise<DashboardDeployment> {
-  const json = await readJsonFileAsync(path, deploymentFileErrors(path));
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue === undefined ? path : `${path}:${issue.path.join(".")}`;
-    throw new InputError("DEPLOYMENT_INVALID", issue?.message ?? "invalid deployment", where);
-  }
-  return result.data;
+export function readDashboardDeployment(path: string): Promise<DashboardDeployment> {
+  return readDeploymentFileAsync(path);
 }
 
 /**

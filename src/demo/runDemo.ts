@@ -14,7 +14,7 @@ import { delegateVotes } from "../chain/governance/actions.ts";
 import type { OptimizerTypeName } from "../chain/governance/types.ts";
 import { deploySystem, type DeploymentConnection, type SystemDeployment } from "../chain/deploySystem.ts";
 import { runKeeperCycle, type CycleReport } from "../keeper/cycle/runCycle.ts";
-import { parseKeeperDeployment } from "../keeper/deployment.ts";
+import { parseKeeperDeployment } from "../protocol/deployment.ts";
 import { estimateCovariance } from "../optimizer/estimators/covariance.ts";
 import { parsePricesCsv } from "../optimizer/estimators/priceTable.ts";
 import { MemoryNonceStore } from "../views/nonceStore.ts";

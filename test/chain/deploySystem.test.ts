@@ -4,7 +4,7 @@ import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 import { parseDeployment } from "../../src/chain/governance/deployment.ts";
-import { parseKeeperDeployment } from "../../src/keeper/deployment.ts";
+import { parseKeeperDeployment } from "../../src/protocol/deployment.ts";
 import { DEMO_BASE_ASSET, DEMO_MARKET, marketAssets } from "../../src/chain/demoMarket.ts";
 import {
   DEFAULT_PORTFOLIO_POLICY,

@@ -24,7 +24,7 @@ import { formatNumber, formatPercent, testKey } from "../../src/dashboard/format
 import { startDashboard, type Dashboard } from "../../src/dashboard/server.ts";
 import { HARDHAT_MNEMONIC, runDemo, type DemoReport } from "../../src/demo/runDemo.ts";
 import { runKeeperCycle, type CycleReport } from "../../src/keeper/cycle/runCycle.ts";
-import { parseKeeperDeployment } from "../../src/keeper/deployment.ts";
+import { parseKeeperDeployment } from "../../src/protocol/deployment.ts";
 import { MemoryNonceStore } from "../../src/views/nonceStore.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -276,15 +276,30 @@ export async function deployKeeperSystem(node: HardhatNode, options: KeeperSyste
   await (await tokens[0]!.getFunction("mint")(vaultAddress, units(0, 600_000))).wait();
   await (await tokens[1]!.getFunction("mint")(vaultAddress, units(1, 400_000))).wait();
 
-  const addresses: Record<string, string> = {
-    registry: await registry.getAddress(),
+  const router: { router?: string } = options.withoutRouter === true ? {} : { router: await uni.router.getAddress() };
+  const keeper = {
     settlement: await settlement.getAddress(),
     vault: vaultAddress,
     venue: await adapter.getAddress(),
-    ...(options.withoutRouter === true ? {} : { router: await uni.router.getAddress() }),
+    ...router,
   };
+  const contracts = {
+    ModelRegistry: await registry.getAddress(),
+    Settlement: keeper.settlement,
+    PortfolioVault: keeper.vault,
+    UniswapV2Adapter: keeper.venue,
+    ...(router.router === undefined ? {} : { UniswapV2Router02: router.router }),
+  };
+  const addresses: Record<string, string> = {
+    registry: contracts.ModelRegistry,
+    settlement: keeper.settlement,
+    vault: keeper.vault,
+    venue: keeper.venue,
+    ...router,
+  };
+  // The shape of deployments/<network>.json (src/protocol/deployment.ts).
   const deploymentPath = join(dir, "deployment.json");
-  writeFileSync(deploymentPath, `${JSON.stringify({ chainId: 31337, contracts: addresses }, null, 2)}\n`);
+  writeFileSync(deploymentPath, `${JSON.stringify({ chainId: 31337, contracts, keeper }, null, 2)}\n`);
   const pricesPath = join(dir, "prices.csv");
   writeFileSync(pricesPath, syntheticPricesCsv());
   return {

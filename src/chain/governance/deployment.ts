@@ -1,7 +1,9 @@
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
-import { InputError } from "../../errors.ts";
-import { readJsonFile, type JsonFileErrors } from "../../jsonFile.ts";
+import { readJsonFile } from "../../jsonFile.ts";
+import { check, deploymentFileErrors, deploymentSchema } from "../../protocol/deployment.ts";
+
+export { deploymentFileErrors };
 
 /**
  * Addresses of a governance deployment, as written to `deployments/<network>.json` by the deploy
@@ -53,28 +55,27 @@ export function governanceDeployment(
 
 const address = z
   .string()
-  .refine(isAddress, "not an address")
+  .refine((a) => isAddress(a), "not an address")
   .transform((a) => getAddress(a));
-const hex32 = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{64}$/, "expected 32 bytes of hex")
-  .transform((h) => h.toLowerCase() as Hex);
 
-const schema = z.object({
-  chainId: z.number().int().positive(),
-  contracts: z.object({
-    ModelRegistry: address,
-    PortfolioGovernor: address,
-    TimelockController: address,
-    PortfolioToken: address,
-    GuardianSafe: address.optional(),
-  }),
+/** What `portfolio gov` needs of the file on top of {@link deploymentSchema}. */
+const governanceSchema = deploymentSchema.extend({
+  contracts: z
+    .object({
+      ModelRegistry: address,
+      PortfolioGovernor: address,
+      TimelockController: address,
+      PortfolioToken: address,
+      GuardianSafe: address.optional(),
+    })
+    .catchall(address),
   blockNumber: z.number().int().nonnegative(),
-  optimizerBuildHash: hex32,
+  optimizerBuildHash: deploymentSchema.shape.optimizerBuildHash.unwrap(),
 });
 
 /**
- * Parses and validates a deployment record.
+ * Parses and validates a deployment record for governance (the protocol layer's schema, with the
+ * governance contracts, the deployment block and the pinned build hash required).
  *
  * @throws {InputError} `DEPLOYMENT_INVALID` naming the first bad field.
  * @example
@@ -83,22 +84,19 @@ const schema = z.object({
  * ```
  */
 export function parseDeployment(value: unknown, source: string): GovernanceDeployment {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue === undefined ? source : `${source}:${issue.path.join(".")}`;
-    throw new InputError("DEPLOYMENT_INVALID", issue?.message ?? "invalid deployment", path);
-  }
-  return result.data;
-}
-
-/** How a deployment file named by `--deployment` is reported when it cannot be read or parsed. */
-export function deploymentFileErrors(path: string): JsonFileErrors {
+  const d = check(governanceSchema, value, source);
+  const { ModelRegistry, PortfolioGovernor, TimelockController, PortfolioToken, GuardianSafe } = d.contracts;
   return {
-    field: "--deployment",
-    invalidPath: path,
-    unreadableCode: "DEPLOYMENT_UNREADABLE",
-    invalidCode: "DEPLOYMENT_INVALID",
+    chainId: d.chainId,
+    contracts: {
+      ModelRegistry,
+      PortfolioGovernor,
+      TimelockController,
+      PortfolioToken,
+      ...(GuardianSafe === undefined ? {} : { GuardianSafe }),
+    },
+    blockNumber: d.blockNumber,
+    optimizerBuildHash: d.optimizerBuildHash,
   };
 }
 

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { getAddress, isAddress, type Address } from "viem";
 import { replayInstruction } from "../../audit/replayInstruction.ts";
 import { verifyAuditChain } from "../../audit/verifyAuditChain.ts";
-import { loadKeeperDeployment } from "../../keeper/deployment.ts";
+import { readKeeperDeployment } from "../../protocol/deployment.ts";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError, RejectedError } from "../../errors.ts";
 import { parseBlockNumber } from "../parse.ts";
@@ -77,7 +77,7 @@ export function auditCommand(): Command {
           throw new InputError("INSTRUCTION_INVALID", "must be 0x followed by 64 hex digits", "--instruction");
         }
         const report = await replayInstruction(createReadClient(opts.rpc), {
-          settlement: loadKeeperDeployment(opts.deployment).settlement,
+          settlement: readKeeperDeployment(opts.deployment).settlement,
           instructionId: opts.instruction as `0x${string}`,
           inputsDir: opts.inputsDir,
           bundles: opts.bundle === undefined ? [] : [opts.bundle],

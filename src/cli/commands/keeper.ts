@@ -10,7 +10,7 @@ import { loadKeeperAccount } from "../../keeper/account.ts";
 import { runKeeperCycle, type CycleReport, type KeeperCycleContext } from "../../keeper/cycle/runCycle.ts";
 import { runKeeperLoop, type TriggeredReport } from "../../keeper/loop/runLoop.ts";
 import { DEFAULT_POST_TRADE_DRIFT_THRESHOLD } from "../../keeper/cycle/publish.ts";
-import { loadKeeperDeployment } from "../../keeper/deployment.ts";
+import { readKeeperDeployment } from "../../protocol/deployment.ts";
 import { createKeeperLogger } from "../../keeper/logger.ts";
 import { createTxSender } from "../../keeper/tx/sender.ts";
 import { FileNonceStore } from "../../views/nonceStore.ts";
@@ -99,7 +99,7 @@ async function setup(
   const client = createPublicClient({
     transport: http(url.toString(), { retryCount: 0, timeout: 15_000 }),
   }) as PublicClient;
-  const deployment = loadKeeperDeployment(opts.deployment);
+  const deployment = readKeeperDeployment(opts.deployment);
   const bus = await createBus(opts.bus);
   const retry = { retries: 8, baseMs: 250, maxMs: 10_000, signal };
   const confirmations = positiveInt(opts.confirmations, "--confirmations");

@@ -47,7 +47,7 @@ export type { CycleReport, KeeperCycleContext } from "./types.ts";
  * @example
  * ```ts
  * const report = await runKeeperCycle({
- *   client, account: loadKeeperAccount(), deployment: loadKeeperDeployment("deployments/localhost.json"),
+ *   client, account: loadKeeperAccount(), deployment: readKeeperDeployment("deployments/localhost.json"),
  *   pricesPath: "prices.csv", bundlePath: "dist/optimizer.mjs", inputsDir: "out/inputs",
  *   nonces: new FileNonceStore("state/view-nonces.json"), logger: cycleLogger(createKeeperLogger()),
  * });

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Address, Hex, LocalAccount, PublicClient } from "viem";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import type { NonceStore } from "../../views/nonceStore.ts";
-import type { KeeperDeployment } from "../deployment.ts";
+import type { KeeperDeployment } from "../../protocol/deployment.ts";
 import type { PlanLegsReturnType } from "../legs/planLegs.ts";
 import type { WithRetryOptions } from "../retry.ts";
 import type { TxSender } from "../tx/sender.ts";

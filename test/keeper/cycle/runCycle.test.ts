@@ -14,7 +14,7 @@ import { runKeeperCycle, type KeeperCycleContext } from "../../../src/keeper/cyc
 import { EMPTY_VIEW_SET_COMMITMENT, loadInputs, sha256Hex } from "../../../src/protocol/inputs.ts";
 import { signViewSet } from "../../../src/views/signedViewSet.ts";
 import { investorViewDigest, investorViewDomain, viewSetCommitment } from "../../../src/views/typedData.ts";
-import { loadKeeperDeployment } from "../../../src/keeper/deployment.ts";
+import { readKeeperDeployment } from "../../../src/protocol/deployment.ts";
 import { createKeeperLogger } from "../../../src/keeper/logger.ts";
 import { riskBudgetsHash, riskBudgetsToWad } from "../../../src/keeper/cycle/riskBudgets.ts";
 import { createTxSender } from "../../../src/keeper/tx/sender.ts";
@@ -35,7 +35,7 @@ function context(
   return {
     client,
     account,
-    deployment: loadKeeperDeployment(sys.deploymentPath),
+    deployment: readKeeperDeployment(sys.deploymentPath),
     pricesPath: sys.pricesPath,
     bundlePath: sys.bundlePath,
     inputsDir: join(sys.dir, "inputs"),
