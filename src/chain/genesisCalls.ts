@@ -8,6 +8,7 @@ import type {
   Settlement,
   UniswapV2Adapter,
 } from "../../types/ethers-contracts/index.ts";
+import { WAD } from "../protocol/fixedPoint.ts";
 import type { GovernanceCall } from "./systemRecord.ts";
 
 /** A portfolio's loss budget (WAD fraction of NAV), its refill window and pacing (seconds). */
@@ -64,7 +65,7 @@ export function genesisCalls(w: GenesisWiring): GovernanceCall[] {
     data: w.oracle.interface.encodeFunctionData("setFeed", [f.token, f.feed, maxAge]) as Hex,
     description: `ChainlinkPriceOracle.setFeed(${f.symbol}, ${f.feed}, ${maxAge} s)`,
   }));
-  const percent = Number((policy.lossBudget * 10_000n) / 10n ** 18n) / 100;
+  const percent = Number((policy.lossBudget * 10_000n) / WAD) / 100;
   calls.push(
     {
       target: settlement,

@@ -5,6 +5,7 @@ import { chainlinkPriceOracleAbi, portfolioVaultAbi, settlementAbi } from "../pr
 import type { SnapshotHooks } from "./chainSource.ts";
 import type { AssetWeight, ProposalView, SettlementRecord } from "./snapshot.ts";
 import { ROLLBACK_REASONS } from "../protocol/enums.ts";
+import { WAD } from "../protocol/fixedPoint.ts";
 
 /** Parameters of {@link chainHooks}. */
 export interface ChainHooksParameters {
@@ -58,14 +59,14 @@ export function chainHooks(p: ChainHooksParameters): SnapshotHooks {
       client.getContractEvents({ ...events, eventName: "PortfolioOptimized", args: { portfolio: vault } }),
     ]);
     // value (WAD) = raw amount × price / 1e18, as IPriceOracle defines it.
-    const values = tokens.map((_, i) => ((balances[i] ?? 0n) * (prices[i] ?? 0n)) / 10n ** 18n);
+    const values = tokens.map((_, i) => ((balances[i] ?? 0n) * (prices[i] ?? 0n)) / WAD);
     const nav = values.reduce((a, b) => a + b, 0n);
     const targets = optimized.at(-1)?.args.targetWeights;
     const sectors = typeof p.sectors === "function" ? p.sectors() : p.sectors;
     return tokens.map((_, i) => ({
       symbol: symbols[i] ?? tokens[i] ?? "",
       sector: sectors?.[symbols[i] ?? ""] ?? "other",
-      weight: nav === 0n ? 0 : Number(((values[i] ?? 0n) * 10n ** 18n) / nav) / 1e18,
+      weight: nav === 0n ? 0 : Number(((values[i] ?? 0n) * WAD) / nav) / 1e18,
       target: targets === undefined ? 0 : wad(targets[i] ?? 0n),
     }));
   }

@@ -2,8 +2,7 @@
 // them by `StrategyParameters.riskBudgetsHash` (contracts/interfaces/IModelRegistry.sol).
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
 import { InputError, RejectedError } from "../../errors.ts";
-
-const WAD = 10n ** 18n;
+import { WAD } from "../../protocol/fixedPoint.ts";
 
 /** `riskBudgetsHash` meaning "equal budgets". */
 export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
