@@ -6,7 +6,7 @@ import { encodePacked, keccak256, parseEventLogs, type Address, type Hex, type P
 import { InputError, RejectedError } from "../errors.ts";
 import { modelRegistryAbi, settlementAbi } from "../protocol/abi.ts";
 import { importBundle } from "../protocol/bundle.ts";
-import { wadToNumber, weightsToWad } from "../protocol/fixedPoint.ts";
+import { weightsToWad } from "../protocol/fixedPoint.ts";
 import {
   EMPTY_VIEW_SET_COMMITMENT,
   INPUT_FILES,
@@ -21,7 +21,7 @@ import { RegistrySignerAuthority } from "../views/signerAuthority.ts";
 import { acceptedViewsToBlackLittermanViews } from "../views/toBlackLittermanViews.ts";
 import { verifyViews } from "../views/verifyViews.ts";
 import { OPTIMIZER_BUNDLE_PATH } from "../protocol/optimizerBundle.ts";
-import { enumName, OPTIMIZER_TYPES } from "../protocol/enums.ts";
+import { decodeConstraintLimits, decodeStrategyParameters } from "../protocol/registry.ts";
 
 /** Parameters of {@link replayInstruction}. */
 export interface ReplayInstructionParameters {
@@ -138,16 +138,8 @@ export async function replayInstruction(client: PublicClient, p: ReplayInstructi
 
   const rebuilt = buildProblem({
     assets: manifest.assets,
-    parameters: {
-      optimizerType: enumName(OPTIMIZER_TYPES, params.optimizerType, "strategyParameters.optimizerType"),
-      riskAversion: wadToNumber(params.riskAversion),
-      tau: wadToNumber(params.tau),
-      volatilityBudget: wadToNumber(params.volatilityBudget),
-      driftThreshold: wadToNumber(params.driftThreshold),
-      maxSlippageBps: params.maxSlippageBps,
-      rebalanceCalendar: params.rebalanceCalendar,
-    },
-    limits: { maxPositionWeight: wadToNumber(limits.maxPositionWeight), maxTurnover: wadToNumber(limits.maxTurnover) },
+    parameters: decodeStrategyParameters(params),
+    limits: decodeConstraintLimits(limits),
     constraintSet: parseConstraintSetJson(inputs.constraintSet, INPUT_FILES.constraintSet),
     currentWeights: manifest.currentWeights,
     views,

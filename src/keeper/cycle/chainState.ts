@@ -1,14 +1,12 @@
 // The chain state a keeper cycle starts from: registry, oracle, strategy parameters, constraint set,
 // and the vault's holdings at the oracle's prices (src/keeper/cycle.ts, steps 1 and 3).
-import type { Address, Hex, LocalAccount, PublicClient } from "viem";
+import { erc20Abi, type Address, type Hex, type LocalAccount, type PublicClient } from "viem";
 import { PortfolioError, RejectedError } from "../../errors.ts";
-import { erc20Abi } from "viem";
 import { chainlinkPriceOracleAbi, modelRegistryAbi, portfolioVaultAbi, settlementAbi } from "../../protocol/abi.ts";
-import { enumName, OPTIMIZER_TYPES } from "../../protocol/enums.ts";
+import { decodeConstraintLimits, decodeStrategyParameters } from "../../protocol/registry.ts";
 import type { CycleConstraintLimits, CycleParameters } from "../../protocol/inputs.ts";
 import { WAD } from "../../protocol/fixedPoint.ts";
 import type { Holding } from "../legs/types.ts";
-import { wadToNumber } from "../../protocol/fixedPoint.ts";
 
 /** Runs one RPC read under the cycle's retry policy. */
 export type CycleRead = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -71,21 +69,10 @@ export async function readRegistryState(
     registry,
     oracle,
     pinned,
-    parameters: {
-      optimizerType: enumName(OPTIMIZER_TYPES, rawParams.optimizerType, "optimizerType"),
-      riskAversion: wadToNumber(rawParams.riskAversion),
-      tau: wadToNumber(rawParams.tau),
-      volatilityBudget: wadToNumber(rawParams.volatilityBudget),
-      driftThreshold: wadToNumber(rawParams.driftThreshold),
-      maxSlippageBps: rawParams.maxSlippageBps,
-      rebalanceCalendar: rawParams.rebalanceCalendar,
-    },
+    parameters: decodeStrategyParameters(rawParams),
     parametersVersion,
     riskBudgetsHash: rawParams.riskBudgetsHash,
-    limits: {
-      maxPositionWeight: wadToNumber(rawConstraints.maxPositionWeight),
-      maxTurnover: wadToNumber(rawConstraints.maxTurnover),
-    },
+    limits: decodeConstraintLimits(rawConstraints),
     constraintSetVersion,
     constraintSetUri: rawConstraints.uri,
     constraintSetHash: rawConstraints.contentHash,
