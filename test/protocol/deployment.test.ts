@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { PortfolioError } from "../../src/errors.ts";
 import { parseDeploymentFile, parseKeeperDeployment } from "../../src/protocol/deployment.ts";
+import { expectInputError } from "../helpers/expect.ts";
 
 const A = (n: number): string => `0x${n.toString(16).padStart(40, "0")}`;
 const RECORD = {
@@ -12,16 +12,6 @@ const RECORD = {
   keeper: { settlement: A(2), vault: A(3), venue: A(4), router: A(5), baseToken: A(6) },
 };
 
-function refusal(fn: () => unknown): PortfolioError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PortfolioError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
-
 describe("protocol/deployment", function () {
   it("parses deployments/<network>.json once; the keeper takes its section of it", function () {
     const parsed = parseDeploymentFile(RECORD, "d.json");
@@ -31,18 +21,16 @@ describe("protocol/deployment", function () {
 
   it("guesses no field names: a file without the keeper section is refused, naming it", function () {
     const flat = { chainId: 31337, contracts: {}, settlement: A(2), vault: A(3), venue: A(4) };
-    const error = refusal(() => parseKeeperDeployment(flat, "d.json"));
-    expect([error.code, error.path]).to.deep.equal(["DEPLOYMENT_INVALID", "d.json:keeper"]);
+    expectInputError(() => parseKeeperDeployment(flat, "d.json"), "DEPLOYMENT_INVALID", "d.json:keeper");
   });
 
   it("names the first bad field", function () {
     const bad = { ...RECORD, keeper: { ...RECORD.keeper, venue: "0x12" } };
-    const error = refusal(() => parseDeploymentFile(bad, "d.json"));
-    expect([error.code, error.path, error.kind]).to.deep.equal([
+    expectInputError(() => parseDeploymentFile(bad, "d.json"), "DEPLOYMENT_INVALID", "d.json:keeper.venue");
+    expectInputError(
+      () => parseDeploymentFile({ ...RECORD, chainId: 0 }, "d.json"),
       "DEPLOYMENT_INVALID",
-      "d.json:keeper.venue",
-      "bad-input",
-    ]);
-    expect(refusal(() => parseDeploymentFile({ ...RECORD, chainId: 0 }, "d.json")).path).to.equal("d.json:chainId");
+      "d.json:chainId",
+    );
   });
 });

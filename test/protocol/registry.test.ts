@@ -1,18 +1,11 @@
 import { expect } from "chai";
 import { PortfolioError } from "../../src/errors.ts";
+import { DEMO_GENESIS_PARAMETERS } from "../../src/chain/systemParameters.ts";
 import { decodeConstraintLimits, decodeStrategyParameters } from "../../src/protocol/registry.ts";
 
 const WAD = 10n ** 18n;
-const RAW = {
-  optimizerType: 1,
-  riskAversion: (5n * WAD) / 2n,
-  tau: WAD / 20n,
-  riskBudgetsHash: `0x${"00".repeat(32)}`,
-  driftThreshold: WAD / 50n,
-  volatilityBudget: WAD / 4n,
-  rebalanceCalendar: "0 0 * * 1",
-  maxSlippageBps: 100,
-} as const;
+// The demo's genesis parameters (MARKOWITZ, δ = 2.5, τ = 0.05, …) with the Black-Litterman type.
+const RAW = { ...DEMO_GENESIS_PARAMETERS, optimizerType: 1 };
 
 describe("protocol/registry", function () {
   it("decodes strategy parameters and limits as the keeper and the replay both use them", function () {
