@@ -308,12 +308,14 @@ interface ISettlement is IAudited, IGuardianPausable {
 
     /// @notice Pays the caller its deferred counterparty payments in `token`.
     /// @dev Counterparty payments are pushed, and deferred instead of reverting when the push fails, so
-    /// that one counterparty the token refuses cannot block a finalisation or a rollback.
+    /// that one counterparty the token refuses cannot block a finalisation or a rollback. Reverts with
+    /// {Settlement__NothingOwed} when nothing is owed.
     function claim(address token) external returns (uint256 amount);
 
     /// @notice Pays `portfolio` what it is owed in `token` (a transfer back to the vault that the token
     /// refused, e.g. while paused), once the token lets it through (governance). The amount only ever
-    /// goes home: governance withdraws from the vault as usual if it must go elsewhere.
+    /// goes home: governance withdraws from the vault as usual if it must go elsewhere. Reverts with
+    /// {Settlement__NothingOwed} when nothing is owed.
     function recover(address portfolio, address token) external returns (uint256 amount);
 
     /// @notice Lifts `portfolio`'s halt (governance).
