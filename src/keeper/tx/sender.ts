@@ -31,7 +31,9 @@ export { SimulationRevertedError, TransactionRevertedError } from "./errors.ts";
  * (a transaction with this nonce was mined: ours → its receipt; someone else's → before broadcast,
  * resync and try again with a fresh nonce, after it, {@link PortfolioError} `NONCE_CONSUMED`);
  * `replacement underpriced` (a pending transaction holds the nonce — e.g. one sent before a crash —
- * so offer a full bump over the last offer, up to `maxBumps` times).
+ * so offer a full bump over the last offer, up to `maxBumps` times); `nonce too high` (the chain's
+ * state moved back under the cached nonce: read the pending nonce again and retry). Any other
+ * refusal drops the cached nonce, so the next send reads it from the node.
  *
  * @example
  * ```ts
@@ -151,7 +153,14 @@ export function createTxSender(options: TxSenderOptions): TxSender {
         if (/already known|known transaction|already imported/.test(text)) return "sent";
         if (/nonce too low|nonce has already been used|nonce is too low/.test(text)) return "nonce-too-low";
         if (/underpriced/.test(text)) return "underpriced";
-        if (attempt > retries || !isRetryable(error)) throw error;
+        // The chain is behind our cached nonce: its state moved back (a reorg, a node restored from a
+        // snapshot). Hardhat says "Nonce too high", geth "nonce too high", some "nonce gap".
+        if (/nonce too high|nonce is too high|nonce gap/.test(text)) return "nonce-too-high";
+        if (attempt > retries || !isRetryable(error)) {
+          // Whatever the node refused, the next send reads the nonce afresh rather than trust ours.
+          nextNonce = undefined;
+          throw error;
+        }
         const delayMs = backoffDelay(
           attempt,
           { baseMs: retry.baseMs ?? 250, maxMs: retry.maxMs ?? 10_000, jitter: retry.jitter ?? "full" },
@@ -267,11 +276,17 @@ export function createTxSender(options: TxSenderOptions): TxSender {
         }
         continue;
       }
-      // Another transaction was mined with this nonce (another process, or one sent before a crash).
+      // Another transaction was mined with this nonce (another process, or one sent before a crash),
+      // or the chain is behind the nonce we kept: read the node's pending nonce again.
       nextNonce = undefined;
       outbid = undefined;
       nonceRounds += 1;
-      log?.warn({ tx: label(write), nonce, round: nonceRounds }, "nonce taken, reading the pending nonce again");
+      log?.warn(
+        { tx: label(write), nonce, round: nonceRounds },
+        outcome === "nonce-too-high"
+          ? "nonce ahead of the chain (its state moved back), reading the pending nonce again"
+          : "nonce taken, reading the pending nonce again",
+      );
       if (nonceRounds >= 3) {
         throw new PortfolioError(
           "internal",

@@ -5,7 +5,7 @@ import { label, SimulationRevertedError, TransactionRevertedError } from "./erro
 import type { ContractWrite, Fees, SendAttempt, SentTransaction } from "./senderTypes.ts";
 
 /** What the node said to a broadcast. */
-export type BroadcastOutcome = "sent" | "nonce-too-low" | "underpriced";
+export type BroadcastOutcome = "sent" | "nonce-too-low" | "nonce-too-high" | "underpriced";
 
 /** A broadcast transaction awaiting its receipt. */
 export interface Submitted {
@@ -160,6 +160,12 @@ export async function watchTransaction(
         } else if (outcome === "nonce-too-low") {
           // Some transaction with this nonce was mined; the receipt loop finds out whose.
           nonceGoneAt = Date.now();
+        } else if (outcome === "nonce-too-high") {
+          // The chain's state moved back (a reorg, a restored node): the original is gone with it.
+          log?.warn(
+            { tx: label(write), nonce: sent.nonce, bump: bumps },
+            "the node no longer knows this nonce's predecessor",
+          );
         } else {
           log?.warn(
             { tx: label(write), nonce: sent.nonce, bump: bumps },

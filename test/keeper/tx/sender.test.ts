@@ -151,6 +151,24 @@ describe("keeper/txSender (against a hardhat node)", function () {
     expect(lines.filter((l) => l.msg === "nonce taken, reading the pending nonce again")).to.have.length(1);
   });
 
+  it("recovers when the chain's state moves back under its cached nonce (nonce too high)", async function () {
+    const lines: { msg: string }[] = [];
+    const logger = createKeeperLogger({
+      level: "debug",
+      destination: { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) },
+    });
+    const s = f.sender({ logger });
+    const snapshot = (await f.node.rpc("evm_snapshot", [])) as string;
+    const first = await s.send({ address: f.target, abi, functionName: "record", args: [topic(20), 1n] });
+    // The node is restored from a snapshot: the first transaction never happened, its nonce is free.
+    await f.node.rpc("evm_revert", [snapshot]);
+    expect(await f.nonceNow()).to.equal(first.nonce);
+    const again = await s.send({ address: f.target, abi, functionName: "record", args: [topic(21), 2n] });
+    expect(again.nonce).to.equal(first.nonce);
+    expect(again.receipt.status).to.equal("success");
+    expect(lines.some((l) => l.msg.startsWith("nonce ahead of the chain"))).to.equal(true);
+  });
+
   it("after a restart, outbids its own stuck pre-crash transaction at the same nonce", async function () {
     await f.node.rpc("evm_setAutomine", [false]);
     const baseFee = parseGwei("20");
