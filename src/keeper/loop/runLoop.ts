@@ -55,7 +55,7 @@ export async function runKeeperLoop({ ctx, bus, intervalMs, onReport }: RunKeepe
       log.info({ signalId: p.id, reason: p.reason }, "rebalance signal received");
       wake?.();
     },
-    { durable: "keepers" },
+    { durable: keeperGroup(ctx.deployment.vault) },
   );
   let lastRebalanceAt: Date | null = null;
   let targetWeights: number[] | null = null;
@@ -112,6 +112,20 @@ export async function runKeeperLoop({ ctx, bus, intervalMs, onReport }: RunKeepe
     await sub.close();
     log.info("keeper stopped");
   }
+}
+
+/**
+ * The durable consumer group of the keepers of one vault on `ai.rebalance`: one group per vault,
+ * so a keeper serving another vault never takes (and drops) a signal meant for this one, and each
+ * signal goes to one keeper of its own vault.
+ *
+ * @example
+ * ```ts
+ * keeperGroup("0xAbC…"); // "keepers-0xabc…"
+ * ```
+ */
+export function keeperGroup(vault: string): string {
+  return `keepers-${vault.toLowerCase()}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { interruptibleDelay } from "../../../src/keeper/loop/runLoop.ts";
+import { InProcessBus } from "../../../src/bus/inProcessBus.ts";
+import { interruptibleDelay, keeperGroup } from "../../../src/keeper/loop/runLoop.ts";
 
 /** Milliseconds `promise` took to settle. */
 async function took(promise: Promise<void>): Promise<number> {
@@ -28,5 +29,34 @@ describe("keeper/loop/interruptibleDelay", function () {
 
   it("waits out its time otherwise", async function () {
     expect(await took(interruptibleDelay(50, new AbortController().signal).done)).to.be.at.least(45);
+  });
+});
+
+describe("keeper/loop/keeperGroup", function () {
+  const A = "0x00000000000000000000000000000000000000Aa";
+  const B = "0x00000000000000000000000000000000000000bB";
+
+  it("puts each vault's keepers in their own group: a keeper of another vault takes none of its signals", async function () {
+    const bus = new InProcessBus();
+    const forA: string[] = [];
+    const forB: string[] = [];
+    // A keeper of vault A and a keeper started with vault B's deployment, on one bus.
+    await bus.subscribe("ai.rebalance", (m) => void (m.payload.portfolio === A && forA.push(m.payload.id)), {
+      durable: keeperGroup(A),
+    });
+    await bus.subscribe("ai.rebalance", (m) => void (m.payload.portfolio === B && forB.push(m.payload.id)), {
+      durable: keeperGroup(B),
+    });
+    const ids = ["s1", "s2", "s3", "s4", "s5", "s6"];
+    for (const id of ids) {
+      await bus.publish("ai.rebalance", { portfolio: A, reason: "drift", requestedAt: new Date(0).toISOString(), id });
+    }
+    for (let waited = 0; forA.length < ids.length && waited < 2_000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await bus.close();
+    expect(forA).to.deep.equal(ids);
+    expect(forB).to.deep.equal([]);
+    expect(keeperGroup(A)).to.equal("keepers-0x00000000000000000000000000000000000000aa");
   });
 });
