@@ -8,6 +8,7 @@ import { readRegistryState, readVaultState } from "../cycle/chainState.ts";
 import { runKeeperCycle } from "../cycle/runCycle.ts";
 import type { CycleReport, KeeperCycleContext } from "../cycle/types.ts";
 import { withRetry } from "../retry.ts";
+import { SignalInbox } from "./signalInbox.ts";
 import { assembleTriggerState, type RiskMeasures } from "../triggers/riskMeasures.ts";
 import { evaluateTriggers, type TriggerDecision } from "../triggers/triggers.ts";
 
@@ -46,11 +47,17 @@ export async function runKeeperLoop({ ctx, bus, intervalMs, onReport }: RunKeepe
     withRetry(fn, { ...ctx.retry, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
   let pendingSignal: { id: string; reason: string } | undefined;
   let wake: (() => void) | undefined;
+  const inbox = new SignalInbox(ctx.deployment.vault);
   const sub = await bus.subscribe(
     "ai.rebalance",
     (m) => {
       const p = m.payload;
-      if (p.portfolio.toLowerCase() !== ctx.deployment.vault.toLowerCase()) return;
+      if (!inbox.accept(p)) {
+        if (p.portfolio.toLowerCase() === ctx.deployment.vault.toLowerCase()) {
+          log.info({ signalId: p.id }, "rebalance signal already taken, ignored");
+        }
+        return;
+      }
       pendingSignal = { id: p.id, reason: p.reason };
       log.info({ signalId: p.id, reason: p.reason }, "rebalance signal received");
       wake?.();
