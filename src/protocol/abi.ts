@@ -1,26 +1,19 @@
-// The contracts' ABIs as the compiler emitted them (abi.generated.ts, from the build artifacts), and
+// The contracts' ABIs as the compiler emitted them (generated/, from the build artifacts), and
 // the compositions callers need on top: settlement and governor ABIs that also decode the custom
 // errors their calls bubble up.
 import type { Abi } from "viem";
-import {
-  chainlinkPriceOracleAbi,
-  portfolioGovernorAbi as governorContractAbi,
-  portfolioTimelockAbi,
-  portfolioVaultAbi,
-  settlementAbi as settlementContractAbi,
-  uniswapV2AdapterAbi,
-} from "./abi.generated.ts";
+import { chainlinkPriceOracleAbi } from "./generated/chainlinkPriceOracleAbi.ts";
+import { portfolioGovernorAbi as governorContractAbi } from "./generated/portfolioGovernorAbi.ts";
+import { portfolioTimelockAbi } from "./generated/portfolioTimelockAbi.ts";
+import { portfolioVaultAbi } from "./generated/portfolioVaultAbi.ts";
+import { settlementAbi as settlementContractAbi } from "./generated/settlementAbi.ts";
+import { uniswapV2AdapterAbi } from "./generated/uniswapV2AdapterAbi.ts";
 
-export {
-  auditedAbi,
-  chainlinkPriceOracleAbi,
-  modelRegistryAbi,
-  portfolioTimelockAbi,
-  portfolioTokenAbi,
-  portfolioVaultAbi,
-  uniswapV2AdapterAbi,
-  uniswapV2RouterAbi,
-} from "./abi.generated.ts";
+export { auditedAbi } from "./generated/auditedAbi.ts";
+export { modelRegistryAbi } from "./generated/modelRegistryAbi.ts";
+export { portfolioTokenAbi } from "./generated/portfolioTokenAbi.ts";
+export { uniswapV2RouterAbi } from "./generated/uniswapV2RouterAbi.ts";
+export { chainlinkPriceOracleAbi, portfolioTimelockAbi, portfolioVaultAbi, uniswapV2AdapterAbi };
 
 type ErrorOf<T extends Abi> = Extract<T[number], { readonly type: "error" }>;
 

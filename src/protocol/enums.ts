@@ -1,8 +1,8 @@
-// The contracts' enums by name (generated from the compiler's AST, abi.generated.ts), and the one
+// The contracts' enums by name (generated from the compiler's AST, generated/enums.ts), and the one
 // way to read an enum value off the chain: an unknown value is a contract we do not know, an
 // internal error, never a silent default.
 import { PortfolioError } from "../errors.ts";
-import { OPTIMIZER_TYPES, ROLLBACK_REASONS, SETTLEMENT_CHECKS, SETTLEMENT_STATUSES } from "./abi.generated.ts";
+import { OPTIMIZER_TYPES, ROLLBACK_REASONS, SETTLEMENT_CHECKS, SETTLEMENT_STATUSES } from "./generated/enums.ts";
 
 export { OPTIMIZER_TYPES, ROLLBACK_REASONS, SETTLEMENT_CHECKS, SETTLEMENT_STATUSES };
 

@@ -1,20 +1,24 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeErrorResult, encodeErrorResult } from "viem";
-import { ABI_MODULE, renderAbiModule } from "../../scripts/abiModule.ts";
+import { GENERATED_DIR, renderGeneratedModules } from "../../scripts/abiModule.ts";
 import { chainlinkPriceOracleAbi, portfolioGovernorAbi, settlementAbi } from "../../src/protocol/abi.ts";
 
 const root = join(import.meta.dirname, "../..");
 
 describe("protocol/abi", function () {
-  it("is exactly what the compiled contracts declare (run `npm run generate:abi` after a contract change)", async function () {
-    const committed = readFileSync(join(root, ABI_MODULE), "utf8");
-    const fromArtifacts = await renderAbiModule(root);
-    expect(
-      committed === fromArtifacts,
-      `${ABI_MODULE} differs from the build artifacts: npm run generate:abi`,
-    ).to.equal(true);
+  it("is exactly what the compiled contracts declare (run `npm run generate:abi` after a contract change)", function () {
+    const dir = join(root, GENERATED_DIR);
+    const fromArtifacts = renderGeneratedModules(root);
+    expect(readdirSync(dir).sort(), `files in ${GENERATED_DIR}`).to.deep.equal([...fromArtifacts.keys()].sort());
+    for (const [file, text] of fromArtifacts) {
+      const committed = readFileSync(join(dir, file), "utf8");
+      expect(
+        committed === text,
+        `${GENERATED_DIR}/${file} differs from the build artifacts: npm run generate:abi`,
+      ).to.equal(true);
+    }
   });
 
   it("decodes a revert the oracle raised inside a settle with the settlement's ABI", function () {
