@@ -58,7 +58,7 @@ export interface GenesisWiring {
 export function genesisCalls(w: GenesisWiring): GovernanceCall[] {
   const maxAge = w.feedMaxAgeSeconds ?? DEFAULT_FEED_MAX_AGE_SECONDS;
   const policy = w.policy ?? DEFAULT_PORTFOLIO_POLICY;
-  const at = (contract: { target: string | unknown }): Address => getAddress(String(contract.target));
+  const at = (contract: { readonly target: unknown }): Address => getAddress(String(contract.target));
   const [oracle, settlement, vault, adapter] = [at(w.oracle), at(w.settlement), at(w.vault), at(w.adapter)];
   const calls: GovernanceCall[] = w.feeds.map((f) => ({
     target: oracle,

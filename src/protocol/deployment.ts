@@ -5,7 +5,8 @@ import { z } from "zod";
 import { InputError } from "../errors.ts";
 import { readJsonFile, readJsonFileAsync, type JsonFileErrors } from "../jsonFile.ts";
 
-const address = z
+/** An address, checksummed on the way in. */
+export const addressSchema = z
   .string()
   .refine((a) => isAddress(a), "not an address")
   .transform((a) => getAddress(a));
@@ -16,15 +17,15 @@ const hex32 = z
 
 /** What a keeper rebalances with: the `keeper` section of the file. */
 const keeperSection = z.object({
-  settlement: address,
+  settlement: addressSchema,
   /** The PortfolioVault to rebalance. */
-  vault: address,
+  vault: addressSchema,
   /** Venue adapter of every leg (the settlement's allow-listed Uniswap V2 adapter). */
-  venue: address,
+  venue: addressSchema,
   /** Uniswap V2 Router02 used to quote legs before submitting; without it only the simulation guards. */
-  router: address.optional(),
+  router: addressSchema.optional(),
   /** Base (quote) token every pool pairs with; default the vault's first asset. */
-  baseToken: address.optional(),
+  baseToken: addressSchema.optional(),
 });
 
 /** The schema of `deployments/<network>.json` (src/chain/systemRecord.ts writes it). */
@@ -37,18 +38,18 @@ export const deploymentSchema = z.object({
   optimizerBuildHash: hex32.optional(),
   optimizerVersion: z.string().optional(),
   /** Every deployed contract by name (`ModelRegistry`, `Settlement`, `PortfolioVault`, …). */
-  contracts: z.record(address),
+  contracts: z.record(addressSchema),
   keeper: keeperSection.optional(),
   baseAsset: z.string().optional(),
   assets: z
     .array(
       z.object({
         symbol: z.string(),
-        address,
+        address: addressSchema,
         decimals: z.number().int().nonnegative(),
-        priceFeed: address,
+        priceFeed: addressSchema,
         priceUsd: z.string(),
-        pair: address.nullable(),
+        pair: addressSchema.nullable(),
       }),
     )
     .optional(),
@@ -70,7 +71,7 @@ export type KeeperDeployment = z.infer<typeof keeperSection>;
  * ```
  */
 export function parseDeploymentFile(value: unknown, source: string): Deployment {
-  return check(deploymentSchema, value, source);
+  return checkDeployment(deploymentSchema, value, source);
 }
 
 /**
@@ -83,7 +84,7 @@ export function parseDeploymentFile(value: unknown, source: string): Deployment 
  * const governance = checkDeployment(governanceSchema, json, "deployments/localhost.json");
  * ```
  */
-export function check<T extends z.ZodTypeAny>(schema: T, value: unknown, source: string): z.output<T> {
+export function checkDeployment<T extends z.ZodTypeAny>(schema: T, value: unknown, source: string): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,7 +1,12 @@
-import { getAddress, isAddress, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { z } from "zod";
 import { readJsonFile } from "../../jsonFile.ts";
-import { check, deploymentFileErrors, deploymentSchema } from "../../protocol/deployment.ts";
+import {
+  addressSchema as address,
+  checkDeployment,
+  deploymentFileErrors,
+  deploymentSchema,
+} from "../../protocol/deployment.ts";
 
 export { deploymentFileErrors };
 
@@ -53,11 +58,6 @@ export function governanceDeployment(
   };
 }
 
-const address = z
-  .string()
-  .refine((a) => isAddress(a), "not an address")
-  .transform((a) => getAddress(a));
-
 /** What `portfolio gov` needs of the file on top of {@link deploymentSchema}. */
 const governanceSchema = deploymentSchema.extend({
   contracts: z
@@ -84,7 +84,7 @@ const governanceSchema = deploymentSchema.extend({
  * ```
  */
 export function parseDeployment(value: unknown, source: string): GovernanceDeployment {
-  const d = check(governanceSchema, value, source);
+  const d = checkDeployment(governanceSchema, value, source);
   const { ModelRegistry, PortfolioGovernor, TimelockController, PortfolioToken, GuardianSafe } = d.contracts;
   return {
     chainId: d.chainId,

@@ -52,12 +52,9 @@ export async function runKeeperLoop({ ctx, bus, intervalMs, onReport }: RunKeepe
     "ai.rebalance",
     (m) => {
       const p = m.payload;
-      if (!inbox.accept(p)) {
-        if (p.portfolio.toLowerCase() === ctx.deployment.vault.toLowerCase()) {
-          log.info({ signalId: p.id }, "rebalance signal already taken, ignored");
-        }
-        return;
-      }
+      const verdict = inbox.accept(p);
+      if (verdict === "repeat") log.info({ signalId: p.id }, "rebalance signal already taken, ignored");
+      if (verdict !== "taken") return;
       pendingSignal = { id: p.id, reason: p.reason };
       log.info({ signalId: p.id, reason: p.reason }, "rebalance signal received");
       wake?.();

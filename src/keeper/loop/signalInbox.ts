@@ -1,6 +1,9 @@
 // The `ai.rebalance` signals a running keeper acts on: only its own vault's, each id once.
 import type { RebalanceSignal } from "../../bus/topics.ts";
 
+/** What {@link SignalInbox.accept} made of a signal. */
+export type SignalVerdict = "taken" | "repeat" | "other-vault";
+
 /** How many handled signal ids an inbox remembers (the oldest are forgotten first). */
 export const REMEMBERED_SIGNAL_IDS = 10_000;
 
@@ -11,7 +14,7 @@ export const REMEMBERED_SIGNAL_IDS = 10_000;
  * @example
  * ```ts
  * const inbox = new SignalInbox(vault);
- * if (inbox.accept(message.payload)) pending = message.payload;
+ * if (inbox.accept(message.payload) === "taken") pending = message.payload;
  * ```
  */
 export class SignalInbox {
@@ -24,14 +27,18 @@ export class SignalInbox {
     this.#capacity = capacity;
   }
 
-  /** Whether `signal` is for this vault and its id is new; a new id is remembered. */
-  accept(signal: Pick<RebalanceSignal, "portfolio" | "id">): boolean {
-    if (signal.portfolio.toLowerCase() !== this.#vault || this.#seen.has(signal.id)) return false;
+  /**
+   * `"taken"` for this vault's signal with a new id (remembered from now on), `"repeat"` for an id
+   * already taken, `"other-vault"` for another vault's signal.
+   */
+  accept(signal: Pick<RebalanceSignal, "portfolio" | "id">): SignalVerdict {
+    if (signal.portfolio.toLowerCase() !== this.#vault) return "other-vault";
+    if (this.#seen.has(signal.id)) return "repeat";
     this.#seen.add(signal.id);
     if (this.#seen.size > this.#capacity) {
       const oldest = this.#seen.values().next();
       if (oldest.done !== true) this.#seen.delete(oldest.value);
     }
-    return true;
+    return "taken";
   }
 }
