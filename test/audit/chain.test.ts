@@ -23,6 +23,7 @@ describe("audit/chain", () => {
     const payloadHash: Hex = `0x${"22".repeat(32)}`;
     const manual = keccak256(`0x${"00".repeat(32)}${"00".repeat(31)}00${"11".repeat(32)}${"22".repeat(32)}` as Hex);
     expect(linkAuditHead(GENESIS_HEAD, 0n, eventType, payloadHash)).to.equal(manual);
+    expect(manual).to.equal("0x94a91d35734ec8c53f304d24a79791904643330bb60794f9c1528639e4c7b6ba");
   });
 
   it("folds an honest chain to its last head", () => {
