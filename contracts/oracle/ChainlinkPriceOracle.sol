@@ -140,4 +140,12 @@ contract ChainlinkPriceOracle is IChainlinkPriceOracle, Ownable2Step, Audited {
         }
         return uint256(answer) * 10 ** feed.scaleExponent;
     }
+
+    /// @dev Ownership changes are audited too (the constructor's and every accepted handover): the
+    /// owner decides everything else. The pending step of a handover changes nothing and is not.
+    function _transferOwnership(address newOwner) internal override {
+        address previous = owner();
+        super._transferOwnership(newOwner);
+        _recordAudit(OwnershipTransferred.selector, keccak256(abi.encode(previous, newOwner)));
+    }
 }

@@ -59,6 +59,14 @@ abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
         return _guardian;
     }
 
+    /// @dev Ownership changes are audited too (the constructor's and every accepted handover): the
+    /// owner decides everything else. The pending step of a handover changes nothing and is not.
+    function _transferOwnership(address newOwner) internal override {
+        address previous = owner();
+        super._transferOwnership(newOwner);
+        _recordHandover(OwnershipTransferred.selector, previous, newOwner);
+    }
+
     function _isGuardianOrOwner(address account) internal view returns (bool) {
         return account == _guardian || account == owner();
     }
@@ -78,6 +86,11 @@ abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
         address previous = _guardian;
         _guardian = newGuardian;
         emit GuardianUpdated(previous, newGuardian);
-        _recordAudit(GuardianUpdated.selector, keccak256(abi.encode(previous, newGuardian)));
+        _recordHandover(GuardianUpdated.selector, previous, newGuardian);
+    }
+
+    /// @dev The owner's and the guardian's handovers share one payload shape: (previous, next).
+    function _recordHandover(bytes32 eventType, address previous, address next) private {
+        _recordAudit(eventType, keccak256(abi.encode(previous, next)));
     }
 }

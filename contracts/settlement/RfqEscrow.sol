@@ -128,6 +128,53 @@ library RfqEscrow {
         p.amountsOut = new uint256[](n);
     }
 
+    /// @notice Moves every leg's sell amount of `instruction` from the vault into escrow (the
+    /// settlement, whose context this runs in) in one vault call, one transfer per distinct sell token
+    /// (legs selling the same token share it), and refuses fee-on-transfer tokens: the escrow must gain
+    /// exactly the sum sold of each token. Returns every leg's token and amount, for the settlement's
+    /// `EscrowLocked`.
+    function fund(
+        RebalanceInstructionLib.RebalanceInstruction calldata instruction
+    ) external returns (address[] memory tokens, uint256[] memory amounts) {
+        RebalanceInstructionLib.Leg[] calldata legs = instruction.legs;
+        uint256 n = legs.length;
+        tokens = new address[](n);
+        amounts = new uint256[](n);
+        address[] memory distinct = new address[](n);
+        uint256[] memory sums = new uint256[](n);
+        uint256 d;
+        for (uint256 i; i < n; ++i) {
+            RebalanceInstructionLib.Leg calldata leg = legs[i];
+            (address token, uint256 amount) = (leg.sellToken, leg.amountIn);
+            tokens[i] = token;
+            amounts[i] = amount;
+            uint256 j;
+            while (j < d && distinct[j] != token) ++j;
+            if (j == d) {
+                distinct[d] = token;
+                ++d;
+            }
+            sums[j] += amount;
+        }
+        // Shortened in place to the `d` distinct tokens (d ≤ n, so the words past d stay allocated
+        // and unused) instead of copied into fresh arrays.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(distinct, d)
+            mstore(sums, d)
+        }
+        uint256[] memory before = new uint256[](d);
+        for (uint256 j; j < d; ++j) {
+            before[j] = IERC20(distinct[j]).balanceOf(address(this));
+        }
+        IPortfolioVault(instruction.portfolio).fundEscrow(distinct, sums);
+        for (uint256 j; j < d; ++j) {
+            address token = distinct[j];
+            uint256 received = IERC20(token).balanceOf(address(this)) - before[j];
+            if (received != sums[j]) revert ISettlement.Settlement__FeeOnTransfer(token, sums[j], received);
+        }
+    }
+
     /// @notice Adds each leg's fill to `balances` (in `assets` order): the holdings a finalisation
     /// would leave.
     function addFills(Pending storage p, address[] memory assets, uint256[] memory balances) internal view {

@@ -230,7 +230,9 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         // prices; it is charged now and not refunded on rollback (a conservative budget).
         _chargeLoss(ctx, ctx.worstLoss);
 
-        _fundEscrow(instruction, ctx.portfolio);
+        (address[] memory tokens, uint256[] memory amounts) = RfqEscrow.fund(instruction);
+        emit EscrowLocked(id, ctx.portfolio, tokens, amounts);
+        _recordAudit(EscrowLocked.selector, keccak256(abi.encode(id, ctx.portfolio, tokens, amounts)));
         emit PendingFinality(id, instruction.deadline);
         return true;
     }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
@@ -258,54 +257,6 @@ abstract contract SettlementCore is SettlementState, EIP712 {
     /// @dev The NAV lost from `preNav` to `postNav` as a WAD fraction of `preNav`, rounded up.
     function _lossFraction(uint256 preNav, uint256 postNav) internal pure returns (uint256) {
         return postNav >= preNav ? 0 : Math.mulDiv(preNav - postNav, WAD, preNav, Math.Rounding.Ceil);
-    }
-
-    /// @dev Moves every leg's sell amount from the vault into escrow in one vault call, one transfer
-    /// per distinct sell token (legs selling the same token share it), and refuses fee-on-transfer
-    /// tokens: the escrow must gain exactly the sum sold of each token. The event still lists every leg.
-    function _fundEscrow(
-        RebalanceInstructionLib.RebalanceInstruction calldata instruction,
-        address portfolio
-    ) internal returns (address[] memory tokens, uint256[] memory amounts) {
-        RebalanceInstructionLib.Leg[] calldata legs = instruction.legs;
-        uint256 n = legs.length;
-        tokens = new address[](n);
-        amounts = new uint256[](n);
-        address[] memory distinct = new address[](n);
-        uint256[] memory sums = new uint256[](n);
-        uint256 d;
-        for (uint256 i; i < n; ++i) {
-            RebalanceInstructionLib.Leg calldata leg = legs[i];
-            (address token, uint256 amount) = (leg.sellToken, leg.amountIn);
-            tokens[i] = token;
-            amounts[i] = amount;
-            uint256 j;
-            while (j < d && distinct[j] != token) ++j;
-            if (j == d) {
-                distinct[d] = token;
-                ++d;
-            }
-            sums[j] += amount;
-        }
-        // Shortened in place to the `d` distinct tokens (d ≤ n, so the words past d stay allocated
-        // and unused) instead of copied into fresh arrays.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(distinct, d)
-            mstore(sums, d)
-        }
-        uint256[] memory before = new uint256[](d);
-        for (uint256 j; j < d; ++j) {
-            before[j] = IERC20(distinct[j]).balanceOf(address(this));
-        }
-        IPortfolioVault(portfolio).fundEscrow(distinct, sums);
-        for (uint256 j; j < d; ++j) {
-            address token = distinct[j];
-            uint256 received = IERC20(token).balanceOf(address(this)) - before[j];
-            if (received != sums[j]) revert Settlement__FeeOnTransfer(token, sums[j], received);
-        }
-        emit EscrowLocked(instruction.id, portfolio, tokens, amounts);
-        _recordAudit(EscrowLocked.selector, keccak256(abi.encode(instruction.id, portfolio, tokens, amounts)));
     }
 
     /// @dev Post-trade checks at `ctx.prices` on the holdings `postBalances`.

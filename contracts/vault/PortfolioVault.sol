@@ -152,4 +152,12 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
     function _readAssets() private view returns (address[] memory) {
         return CodeAddressList.read(_assetList, _assetCount);
     }
+
+    /// @dev Ownership changes are audited too (the constructor's and every accepted handover): the
+    /// owner decides everything else. The pending step of a handover changes nothing and is not.
+    function _transferOwnership(address newOwner) internal override {
+        address previous = owner();
+        super._transferOwnership(newOwner);
+        _recordAudit(OwnershipTransferred.selector, keccak256(abi.encode(previous, newOwner)));
+    }
 }

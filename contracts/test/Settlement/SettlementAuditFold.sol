@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Vm} from "../utils/Vm.sol";
 import {IAudited} from "../../interfaces/IAudited.sol";
 import {IGuardianPausable} from "../../interfaces/IGuardianPausable.sol";
@@ -71,7 +72,8 @@ abstract contract SettlementAuditFold {
             t == ISettlement.PortfolioResumed.selector ||
             t == IGuardianPausable.Paused.selector ||
             t == IGuardianPausable.Unpaused.selector ||
-            t == IGuardianPausable.GuardianUpdated.selector
+            t == IGuardianPausable.GuardianUpdated.selector ||
+            t == Ownable.OwnershipTransferred.selector
         ) return _staticPayload(log);
         return bytes32(0);
     }

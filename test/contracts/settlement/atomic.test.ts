@@ -62,13 +62,14 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     const logs = await sys.settlement.queryFilter(sys.settlement.filters.AuditRecorded());
     const fold = foldAuditLogs(logs);
     expect(fold.firstBreak).to.equal(null);
-    // GuardianUpdated (constructor); governance's PortfolioSet, PortfolioPolicySet, MakerSet, VenueSet;
-    // then PortfolioOptimized, RebalanceInstructionIssued, SettlementFinalized.
-    expect(fold.count).to.equal(8);
+    // OwnershipTransferred and GuardianUpdated (constructor); governance's PortfolioSet,
+    // PortfolioPolicySet, MakerSet, VenueSet; then PortfolioOptimized, RebalanceInstructionIssued,
+    // SettlementFinalized.
+    expect(fold.count).to.equal(9);
     expect(fold.head).to.equal(await sys.settlement.auditHead());
     const optimized = sys.settlement.interface.getEvent("PortfolioOptimized").topicHash;
     const at = logs.findIndex((l) => l.args.eventType === optimized);
-    expect(at).to.equal(5);
+    expect(at).to.equal(6);
     const expectedPayload = ethers.keccak256(
       ethers.AbiCoder.defaultAbiCoder().encode(
         ["bytes32", "address", "uint256[]", "bytes32", "bytes32"],

@@ -114,4 +114,22 @@ describe("Settlement: audited events extend the audit chain with the exact event
     expect(fold.head).to.equal(await sys.settlement.auditHead());
     expect(BigInt(fold.count)).to.equal(await sys.settlement.auditCount());
   });
+  for (const which of ["settlement", "vault", "oracle"] as const) {
+    it(`chains the ${which}'s ownership: its constructor's and each accepted handover, not the pending step`, async () => {
+      const contract = sys[which];
+      const logs = await contract.queryFilter(contract.filters.AuditRecorded());
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const genesis = coder.encode(["address", "address"], [ethers.ZeroAddress, await sys.governance.getAddress()]);
+      expect(logs[0]!.args.eventType).to.equal(contract.interface.getEvent("OwnershipTransferred").topicHash);
+      expect(logs[0]!.args.payloadHash).to.equal(ethers.keccak256(genesis));
+
+      const started = await (await contract.connect(sys.governance).transferOwnership(sys.outsider)).wait();
+      expect(checkAuditedPayloads(contract, started!)).to.deep.equal([]);
+      const accepted = await (await contract.connect(sys.outsider).acceptOwnership()).wait();
+      expect(checkAuditedPayloads(contract, accepted!)).to.deep.equal(["OwnershipTransferred"]);
+      const fold = foldAuditLogs(await contract.queryFilter(contract.filters.AuditRecorded()));
+      expect(fold.firstBreak).to.equal(null);
+      expect(fold.head).to.equal(await contract.auditHead());
+    });
+  }
 });

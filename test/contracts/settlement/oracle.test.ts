@@ -156,13 +156,17 @@ describe("ChainlinkPriceOracle", () => {
     const logs = await oracle.queryFilter(oracle.filters.AuditRecorded());
     const fold = foldAuditLogs(logs);
     expect(fold.firstBreak).to.equal(null);
-    expect(fold.count).to.equal(3); // FeedSet, FeedBoundsSet, SequencerFeedSet
+    // OwnershipTransferred (constructor), FeedSet, FeedBoundsSet, SequencerFeedSet
+    expect(fold.count).to.equal(4);
     expect(fold.head).to.equal(await oracle.auditHead());
     const coder = ethers.AbiCoder.defaultAbiCoder();
-    expect(logs[1]!.args.payloadHash).to.equal(
-      ethers.keccak256(coder.encode(["address", "int256", "int256"], [token.target, 1n, 10n ** 20n])),
+    expect(logs[0]!.args.payloadHash).to.equal(
+      ethers.keccak256(coder.encode(["address", "address"], [ethers.ZeroAddress, await oracle.owner()])),
     );
     expect(logs[2]!.args.payloadHash).to.equal(
+      ethers.keccak256(coder.encode(["address", "int256", "int256"], [token.target, 1n, 10n ** 20n])),
+    );
+    expect(logs[3]!.args.payloadHash).to.equal(
       ethers.keccak256(coder.encode(["address", "uint32"], [feed.target, 60])),
     );
   });
