@@ -23,6 +23,9 @@ export interface AuditedContract {
   readonly notAudited: Readonly<Record<string, string>>;
 }
 
+/** The mixin that audits every owner change of the contracts that use it. */
+const OWNERSHIP = "contracts/audit/AuditedOwnable2Step.sol";
+
 const NOT_A_LINK = "the chain's own link, which every audited event is followed by";
 
 /** The audited contracts, in the order an auditor meets them. */
@@ -30,7 +33,7 @@ export const AUDITED_CONTRACTS: readonly AuditedContract[] = [
   {
     name: "ModelRegistry",
     artifact: "registry/ModelRegistry.sol/ModelRegistry.json",
-    sources: ["contracts/registry", "contracts/governance/GuardianPausable.sol"],
+    sources: ["contracts/registry", "contracts/governance/GuardianPausable.sol", OWNERSHIP],
     audited: [
       "OwnershipTransferred",
       "GuardianUpdated",
@@ -52,7 +55,7 @@ export const AUDITED_CONTRACTS: readonly AuditedContract[] = [
   {
     name: "Settlement",
     artifact: "settlement/Settlement.sol/Settlement.json",
-    sources: ["contracts/settlement"],
+    sources: ["contracts/settlement", OWNERSHIP],
     audited: [
       "PortfolioOptimized",
       "RebalanceInstructionIssued",
@@ -85,7 +88,7 @@ export const AUDITED_CONTRACTS: readonly AuditedContract[] = [
   {
     name: "PortfolioVault",
     artifact: "vault/PortfolioVault.sol/PortfolioVault.json",
-    sources: ["contracts/vault"],
+    sources: ["contracts/vault", OWNERSHIP],
     audited: ["OwnershipTransferred", "AssetAdded", "Deposited", "Withdrawn"],
     notAudited: {
       AuditRecorded: NOT_A_LINK,
@@ -95,7 +98,7 @@ export const AUDITED_CONTRACTS: readonly AuditedContract[] = [
   {
     name: "ChainlinkPriceOracle",
     artifact: "oracle/ChainlinkPriceOracle.sol/ChainlinkPriceOracle.json",
-    sources: ["contracts/oracle"],
+    sources: ["contracts/oracle", OWNERSHIP],
     audited: ["OwnershipTransferred", "FeedSet", "FeedBoundsSet", "SequencerFeedSet"],
     notAudited: {
       AuditRecorded: NOT_A_LINK,

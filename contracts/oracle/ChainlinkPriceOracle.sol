@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {Audited} from "../audit/Audited.sol";
+import {AuditedOwnable2Step} from "../audit/AuditedOwnable2Step.sol";
 import {IAggregatorV3} from "../interfaces/IAggregatorV3.sol";
 import {IChainlinkPriceOracle} from "../interfaces/IChainlinkPriceOracle.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
@@ -15,7 +15,7 @@ import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 /// @dev price = answer · 10^(36 − feedDecimals − tokenDecimals), so that
 /// value (WAD) = amount · price / 1e18. The exponent is fixed when the feed is set; decimals above
 /// 36 in total are refused. Answers above ~1e41 would overflow and revert rather than mis-price.
-contract ChainlinkPriceOracle is IChainlinkPriceOracle, Ownable2Step, Audited {
+contract ChainlinkPriceOracle is IChainlinkPriceOracle, AuditedOwnable2Step {
     /// @dev One storage slot per token: the settlement prices every vault asset on every rebalance.
     struct Feed {
         IAggregatorV3 aggregator;
@@ -139,13 +139,5 @@ contract ChainlinkPriceOracle is IChainlinkPriceOracle, Ownable2Step, Audited {
             revert Oracle__StalePrice(token, updatedAt, feed.maxAge);
         }
         return uint256(answer) * 10 ** feed.scaleExponent;
-    }
-
-    /// @dev Ownership changes are audited too (the constructor's and every accepted handover): the
-    /// owner decides everything else. The pending step of a handover changes nothing and is not.
-    function _transferOwnership(address newOwner) internal override {
-        address previous = owner();
-        super._transferOwnership(newOwner);
-        _recordAudit(OwnershipTransferred.selector, keccak256(abi.encode(previous, newOwner)));
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {AuditedOwnable2Step} from "../audit/AuditedOwnable2Step.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
@@ -16,7 +16,7 @@ import {RegistryValidation} from "./RegistryValidation.sol";
 /// @dev Every state change emits its past-tense event and then extends the audit chain with
 /// `keccak256(abi.encode(<event fields in declaration order>))`; docs/audit-chain.md lists them.
 /// Versions are append-only: version `v` of the parameters or constraints never changes once written.
-contract ModelRegistry is IModelRegistryAdmin, Ownable2Step, GuardianPausable {
+contract ModelRegistry is IModelRegistryAdmin, AuditedOwnable2Step, GuardianPausable {
     using EnumerableSet for EnumerableSet.AddressSet;
 
     bytes32 private _optimizerBuildHash;
@@ -233,13 +233,6 @@ contract ModelRegistry is IModelRegistryAdmin, Ownable2Step, GuardianPausable {
 
     function _checkVersion(uint256 version, uint256 latest) private pure {
         if (version == 0 || version > latest) revert ModelRegistry__UnknownVersion(version, latest);
-    }
-
-    /// @dev Ownership changes are audited too: the owner decides everything else.
-    function _transferOwnership(address newOwner) internal override {
-        address previous = owner();
-        super._transferOwnership(newOwner);
-        _recordAudit(OwnershipTransferred.selector, keccak256(abi.encode(previous, newOwner)));
     }
 
     function _isGovernance(address account) internal view override returns (bool) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {Audited} from "../audit/Audited.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {AuditedOwnable2Step} from "../audit/AuditedOwnable2Step.sol";
 import {IGuardianPausable} from "../interfaces/IGuardianPausable.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 
@@ -14,7 +14,7 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 /// (SettlementCore), so no keeper, maker or caller can stop the others.
 /// @dev Lifecycle: `Running --pause()--> Paused --unpause() by governance--> Running`. Every
 /// transition and guardian change is audited.
-abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
+abstract contract CircuitBreaker is ISettlement, AuditedOwnable2Step {
     address private _guardian;
     bool private _paused;
 
@@ -59,14 +59,6 @@ abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
         return _guardian;
     }
 
-    /// @dev Ownership changes are audited too (the constructor's and every accepted handover): the
-    /// owner decides everything else. The pending step of a handover changes nothing and is not.
-    function _transferOwnership(address newOwner) internal override {
-        address previous = owner();
-        super._transferOwnership(newOwner);
-        _recordHandover(OwnershipTransferred.selector, previous, newOwner);
-    }
-
     function _isGuardianOrOwner(address account) internal view returns (bool) {
         return account == _guardian || account == owner();
     }
@@ -86,11 +78,6 @@ abstract contract CircuitBreaker is ISettlement, Ownable2Step, Audited {
         address previous = _guardian;
         _guardian = newGuardian;
         emit GuardianUpdated(previous, newGuardian);
-        _recordHandover(GuardianUpdated.selector, previous, newGuardian);
-    }
-
-    /// @dev The owner's and the guardian's handovers share one payload shape: (previous, next).
-    function _recordHandover(bytes32 eventType, address previous, address next) private {
-        _recordAudit(eventType, keccak256(abi.encode(previous, next)));
+        _recordAudit(GuardianUpdated.selector, keccak256(abi.encode(previous, newGuardian)));
     }
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {Audited} from "../audit/Audited.sol";
+import {AuditedOwnable2Step} from "../audit/AuditedOwnable2Step.sol";
 import {IPortfolioVault} from "../interfaces/IPortfolioVault.sol";
 import {CodeAddressList} from "../libraries/CodeAddressList.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
@@ -18,7 +18,7 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 /// @dev While the settlement holds a pending two-step instruction for this vault, deposits,
 /// withdrawals and asset-list changes wait: the instruction's pre-trade snapshot and its target
 /// weights (indexed by the asset list) must stay meaningful until it finalises or rolls back.
-contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransient, Audited {
+contract PortfolioVault is IPortfolioVault, AuditedOwnable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     address private immutable _SETTLEMENT;
@@ -151,13 +151,5 @@ contract PortfolioVault is IPortfolioVault, Ownable2Step, ReentrancyGuardTransie
 
     function _readAssets() private view returns (address[] memory) {
         return CodeAddressList.read(_assetList, _assetCount);
-    }
-
-    /// @dev Ownership changes are audited too (the constructor's and every accepted handover): the
-    /// owner decides everything else. The pending step of a handover changes nothing and is not.
-    function _transferOwnership(address newOwner) internal override {
-        address previous = owner();
-        super._transferOwnership(newOwner);
-        _recordAudit(OwnershipTransferred.selector, keccak256(abi.encode(previous, newOwner)));
     }
 }
