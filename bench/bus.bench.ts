@@ -6,7 +6,7 @@ import { InProcessBus } from "../src/bus/inProcessBus.ts";
 import type { MessageBus } from "../src/bus/messageBus.ts";
 import { NatsJetStreamBus } from "../src/bus/natsJetStreamBus.ts";
 import { maxDrawdown, sharpeRatio, sortinoRatio, trackingError } from "../src/analytics/returnMetrics.ts";
-import { riskContributions } from "../src/analytics/weightMetrics.ts";
+import { riskContributions } from "../src/optimizer/riskParity/riskContributions.ts";
 import { startNatsServer } from "../test/helpers/natsServer.ts";
 
 let round = 0;

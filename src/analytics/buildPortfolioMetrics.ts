@@ -13,10 +13,10 @@ import {
   UNGROUPED,
   riskByGroups,
   riskBySector,
-  riskContributions,
   weightDrift,
   type AssetGroup,
 } from "./weightMetrics.ts";
+import { riskContributions } from "../optimizer/riskParity/riskContributions.ts";
 
 /** Inputs of {@link buildPortfolioMetrics}; every part is optional and its metrics are omitted when absent. */
 export interface PortfolioMetricsInput {
@@ -143,7 +143,7 @@ export function buildPortfolioMetrics(input: PortfolioMetricsInput): PortfolioMe
       ...(sectors?.[i] === undefined ? {} : { sector: sectors[i] }),
     }));
     if (input.covariance) {
-      const { relative } = riskContributions(weights, input.covariance);
+      const relative = riskContributions(weights, input.covariance);
       const byAsset: Record<string, number> = {};
       assets.forEach((asset, i) => (byAsset[asset] = (byAsset[asset] ?? 0) + (relative[i] as number)));
       const bySector = groups ? riskByGroups(relative, assets, groups) : sectors ? riskBySector(relative, sectors) : {};

@@ -10,13 +10,12 @@ export {
   type SharpeOptions,
   type SortinoOptions,
 } from "./returnMetrics.ts";
+export { riskBySector, weightDrift, type WeightDrift } from "./weightMetrics.ts";
 export {
-  riskBySector,
   riskContributions,
-  weightDrift,
-  type RiskContributions,
-  type WeightDrift,
-} from "./weightMetrics.ts";
+  riskDecomposition,
+  type RiskDecomposition,
+} from "../optimizer/riskParity/riskContributions.ts";
 export {
   legSlippage,
   p95,

@@ -1,7 +1,7 @@
-// Allocation metrics: drift from target and risk contributions. Weights are fractions of
-// portfolio value; covariances follow src/optimizer/matrix.ts (annualised unless named otherwise).
+// Allocation metrics: drift from target and risk by sector or group (the per-asset risk
+// contributions come from src/optimizer/riskParity/riskContributions.ts). Weights are fractions of
+// portfolio value.
 import { InputError } from "../errors.ts";
-import type { SymmetricMatrix } from "../optimizer/matrix.ts";
 
 function checkWeights(values: Float64Array, path: string, n?: number): Float64Array {
   if (!(values instanceof Float64Array)) throw new InputError("VECTOR_NOT_FLOAT64", "must be a Float64Array", path);
@@ -49,55 +49,6 @@ export function weightDrift(weights: Float64Array, targets: Float64Array): Weigh
     }
   }
   return { maxAbs, l1, worstAsset };
-}
-
-/** Result of {@link riskContributions}. */
-export interface RiskContributions {
-  /** Portfolio variance w'Σw, in the covariance's units (annualised variance when Σ is). */
-  readonly variance: number;
-  /** √(w'Σw): portfolio volatility, fraction (annualised when Σ is). */
-  readonly volatility: number;
-  /** RC_i = w_i (Σw)_i / w'Σw: each asset's share of portfolio variance; sums to 1, may be negative (hedges). */
-  readonly relative: Float64Array;
-}
-
-/**
- * Risk contributions by asset (Euler decomposition of portfolio variance):
- *
- *   RC_i = w_i (Σw)_i / (w'Σw),  Σ_i RC_i = 1
- *
- * Reference: Maillard, Roncalli & Teïletche, "The Properties of Equally Weighted Risk
- * Contribution Portfolios" (2010), eq. (1)–(2); equal RC_i is the ERC optimiser's target.
- * Throws `PORTFOLIO_VARIANCE_NOT_POSITIVE` when w'Σw ≤ 0 (zero weights, or a covariance that is
- * not positive semidefinite).
- *
- * @example
- * ```ts
- * const sigma = symmetricFromRows([[0.04, 0], [0, 0.01]], "covariance");
- * riskContributions(Float64Array.of(0.5, 0.5), sigma).relative; // [0.8, 0.2]
- * ```
- */
-export function riskContributions(weights: Float64Array, covariance: SymmetricMatrix): RiskContributions {
-  const { n, data } = covariance;
-  checkWeights(weights, "weights", n);
-  const sigmaW = new Float64Array(n);
-  let variance = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += (data[i * n + j] as number) * (weights[j] as number);
-    sigmaW[i] = s;
-    variance += (weights[i] as number) * s;
-  }
-  if (!(variance > 0)) {
-    throw new InputError(
-      "PORTFOLIO_VARIANCE_NOT_POSITIVE",
-      `w'Σw is ${variance}; risk contributions need a positive portfolio variance`,
-      "weights",
-    );
-  }
-  const relative = new Float64Array(n);
-  for (let i = 0; i < n; i++) relative[i] = ((weights[i] as number) * (sigmaW[i] as number)) / variance;
-  return { variance, volatility: Math.sqrt(variance), relative };
 }
 
 /**

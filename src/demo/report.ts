@@ -1,7 +1,7 @@
 // The demo's report: what `out/demo-report.json` holds and how a settled rebalance is described
 // (target and settled weights, risk contributions, gas, latencies) and printed.
 import type { Address, Hex, PublicClient } from "viem";
-import { riskContributions } from "../analytics/weightMetrics.ts";
+import { riskDecomposition } from "../optimizer/riskParity/riskContributions.ts";
 import type { SystemDeployment, SystemDeploymentJson } from "../chain/deploySystem.ts";
 import type { OptimizerTypeName } from "../chain/governance/types.ts";
 import type { CycleReport } from "../keeper/cycle/runCycle.ts";
@@ -65,13 +65,13 @@ export async function describeRebalance(
   cycle: CycleReport,
   system: SystemDeployment,
   client: PublicClient,
-  covariance: Parameters<typeof riskContributions>[1],
+  covariance: Parameters<typeof riskDecomposition>[1],
   weightsBefore: Record<string, number>,
 ): Promise<DemoRebalance> {
   const receipt = cycle.txHash === null ? null : await client.getTransactionReceipt({ hash: cycle.txHash });
   const symbols = system.assets.map((a) => a.symbol);
   const weights = Float64Array.from(cycle.weights);
-  const rc = riskContributions(weights, covariance);
+  const rc = riskDecomposition(weights, covariance);
   const bySymbol = (xs: ArrayLike<number>): Record<string, number> =>
     Object.fromEntries(symbols.map((s, i) => [s, Number(xs[i] ?? 0)]));
   return {

@@ -1,5 +1,10 @@
 // Risk budgeting / risk parity (issue 4): the public surface of the engine.
-export { groupRiskContributions, riskContributions } from "./riskContributions.ts";
+export {
+  groupRiskContributions,
+  riskContributions,
+  riskDecomposition,
+  type RiskDecomposition,
+} from "./riskContributions.ts";
 export {
   DEFAULT_RISK_BUDGETING_METHOD,
   DEFAULT_RISK_BUDGETING_TOLERANCE,

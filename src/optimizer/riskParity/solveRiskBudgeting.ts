@@ -152,7 +152,7 @@ function compose(
     set: ConstraintSet | undefined;
   },
 ): RiskBudgetingResult {
-  const { rc, variance } = info.fresh === undefined ? contributionsAndVariance(sigma, weights) : fromSolver(info.fresh);
+  const { rc, variance } = info.fresh === undefined ? contributionsAndVariance(weights, sigma) : fromSolver(info.fresh);
   let maxBudgetError = 0;
   for (let i = 0; i < weights.length; i++)
     maxBudgetError = Math.max(maxBudgetError, Math.abs((rc[i] as number) - (budgets[i] as number)));

@@ -192,8 +192,8 @@ describe("optimizer/riskParity/solveRiskBudgeting", () => {
           [0, 1],
         ],
       );
-      expectClose(riskContributions(sigma, Float64Array.of(1 / 3, 2 / 3)), [0.5, 0.5], 1e-15);
-      const rc = riskContributions(covariance(RR_VOLS, RR_CORR), new Float64Array(8).fill(1 / 8));
+      expectClose(riskContributions(Float64Array.of(1 / 3, 2 / 3), sigma), [0.5, 0.5], 1e-15);
+      const rc = riskContributions(new Float64Array(8).fill(1 / 8), covariance(RR_VOLS, RR_CORR));
       expectNear(
         rc.reduce((a, v) => a + v, 0),
         1,
