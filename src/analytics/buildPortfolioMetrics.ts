@@ -9,13 +9,7 @@ import {
 } from "./portfolioMetrics.ts";
 import { beta, maxDrawdown, sharpeRatio, sortinoRatio, trackingError, volatility } from "./returnMetrics.ts";
 import { checkFrequency, TRADING_DAYS } from "./series.ts";
-import {
-  UNGROUPED,
-  riskByGroups,
-  riskBySector,
-  weightDrift,
-  type AssetGroup,
-} from "./weightMetrics.ts";
+import { UNGROUPED, riskByGroups, riskBySector, weightDrift, type AssetGroup } from "./weightMetrics.ts";
 import { riskContributions } from "../optimizer/riskParity/riskContributions.ts";
 
 /** Inputs of {@link buildPortfolioMetrics}; every part is optional and its metrics are omitted when absent. */

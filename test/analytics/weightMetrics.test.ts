@@ -2,13 +2,7 @@ import { expect } from "chai";
 import { expectClose } from "./expectClose.ts";
 import fc from "fast-check";
 import { InputError } from "../../src/errors.ts";
-import { symmetricFromRows, type SymmetricMatrix } from "../../src/optimizer/matrix.ts";
-import {
-  UNGROUPED,
-  riskByGroups,
-  riskBySector,
-  weightDrift,
-} from "../../src/analytics/weightMetrics.ts";
+import { UNGROUPED, riskByGroups, riskBySector, weightDrift } from "../../src/analytics/weightMetrics.ts";
 
 const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
 

@@ -13,7 +13,8 @@ export interface RiskDecomposition {
 }
 
 function checkWeights(weights: Float64Array, n: number): void {
-  if (!(weights instanceof Float64Array)) throw new InputError("VECTOR_NOT_FLOAT64", "must be a Float64Array", "weights");
+  if (!(weights instanceof Float64Array))
+    throw new InputError("VECTOR_NOT_FLOAT64", "must be a Float64Array", "weights");
   if (weights.length !== n) {
     throw new InputError("VECTOR_LENGTH", `has ${weights.length} entries, expected ${n}`, "weights");
   }
