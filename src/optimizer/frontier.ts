@@ -7,7 +7,7 @@ import { solveMarkowitz, type MarkowitzSpec, type WarmStartCache } from "./marko
 import type { OptimizeOptions } from "./optimize.ts";
 import { parseProblem } from "./problem.ts";
 import { interiorPointSolver } from "./qp/interiorPoint.ts";
-import { portfolioMetrics } from "./report.ts";
+import { portfolioStatistics } from "./report.ts";
 import { resolveInputs } from "./resolveInputs.ts";
 
 /** One frontier portfolio; annualised fractions. */
@@ -66,7 +66,7 @@ export function efficientFrontier(
     ...(targetReturn === undefined ? {} : { targetReturn }),
   });
   const point = (w: Float64Array): FrontierPoint => {
-    const m = portfolioMetrics(w, mu, cov, riskFreeRate);
+    const m = portfolioStatistics(w, mu, cov, riskFreeRate);
     return {
       expectedReturn: m.expectedReturn ?? 0,
       volatility: m.volatility,

@@ -5,7 +5,7 @@ import { buildConstraints, type PortfolioConstraints } from "./markowitz/constra
 import { parseProblem, type Problem } from "./problem.ts";
 import { createHighsSolver } from "./qp/highsSolver.ts";
 import { interiorPointSolver } from "./qp/interiorPoint.ts";
-import { constraintReports, portfolioMetrics } from "./report.ts";
+import { constraintReports, portfolioStatistics } from "./report.ts";
 import { resolveInputs } from "./resolveInputs.ts";
 import { InputError } from "../errors.ts";
 import { blackLittermanBranch } from "./branches/blackLitterman.ts";
@@ -133,7 +133,7 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
       expectedReturn: null,
       volatility: null,
       sharpe: null,
-      riskContributions: [],
+      volatilityContributions: [],
       constraints: [],
       ...(outcome.infeasibility === undefined ? {} : { infeasibility: outcome.infeasibility }),
       diagnostics,
@@ -142,12 +142,12 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
   }
   const mu = outcome.expectedReturns === undefined ? inputs.expectedReturns : outcome.expectedReturns;
   const covariance = outcome.covariance ?? inputs.covariance;
-  const metrics = portfolioMetrics(outcome.weights, mu, covariance, riskFreeRate);
+  const statistics = portfolioStatistics(outcome.weights, mu, covariance, riskFreeRate);
   return {
     ...base,
     status: "optimal",
     weights: Array.from(outcome.weights),
-    ...metrics,
+    ...statistics,
     constraints: constraintReports(
       constraints,
       outcome.weights,

@@ -22,7 +22,11 @@ export interface OptimizeResult {
   readonly volatility: number | null;
   readonly sharpe: number | null;
   readonly riskFreeRate: number;
-  readonly riskContributions: number[];
+  /**
+   * Absolute contributions w_i·(Σw)_i / σ, summing to `volatility` (empty unless optimal); the
+   * relative shares RC_i = w_i(Σw)_i / w'Σw are these divided by `volatility`.
+   */
+  readonly volatilityContributions: number[];
   readonly constraints: ConstraintReport[];
   /** Present when status is "infeasible": a minimal set of conflicting constraints. */
   readonly infeasibility?: { readonly conflicts: readonly string[]; readonly message: string };

@@ -15,22 +15,38 @@ export interface ConstraintReport {
   readonly binding: boolean;
 }
 
-/** Portfolio statistics, annualised fractions. */
-export interface PortfolioMetrics {
+/**
+ * Statistics of one portfolio under the optimiser's μ and Σ, annualised fractions. (The analytics
+ * record published on the bus is a different thing, `PortfolioMetrics` in src/bus/.)
+ */
+export interface PortfolioStatistics {
   readonly expectedReturn: number | null;
   readonly volatility: number;
   readonly sharpe: number | null;
-  /** w_i·(Σw)_i / σ: each asset's share of the volatility; sums to `volatility`. */
-  readonly riskContributions: number[];
+  /**
+   * Absolute contributions w_i·(Σw)_i / σ: each asset's part of the volatility, summing to
+   * `volatility`. Divided by σ they are the relative `riskContributions` (src/optimizer/riskParity/).
+   */
+  readonly volatilityContributions: number[];
 }
 
-/** Expected return, volatility, Sharpe ratio (μ'w − r_f)/σ and risk contributions. */
-export function portfolioMetrics(
+/**
+ * Expected return μ'w, volatility σ = √(w'Σw), Sharpe ratio (μ'w − r_f)/σ and volatility
+ * contributions w_i·(Σw)_i / σ (Euler allocation of σ).
+ *
+ * @example
+ * ```ts
+ * const cov: QpCovariance = { kind: "dense", n: 2, data: Float64Array.of(0.04, 0, 0, 0.01) };
+ * portfolioStatistics(Float64Array.of(0.5, 0.5), Float64Array.of(0.08, 0.04), cov, 0.02);
+ * // { expectedReturn: 0.06, volatility: 0.1118…, sharpe: 0.357…, volatilityContributions: [0.0894…, 0.0223…] }
+ * ```
+ */
+export function portfolioStatistics(
   w: Float64Array,
   mu: Float64Array | null,
   cov: QpCovariance,
   riskFreeRate: number,
-): PortfolioMetrics {
+): PortfolioStatistics {
   const sw = new Float64Array(w.length);
   covarianceMatVec(cov, w, sw);
   let variance = 0;
@@ -38,8 +54,8 @@ export function portfolioMetrics(
   const volatility = Math.sqrt(Math.max(variance, 0));
   const expectedReturn = mu === null ? null : mu.reduce((s, v, i) => s + v * w[i]!, 0);
   const sharpe = expectedReturn === null || volatility === 0 ? null : (expectedReturn - riskFreeRate) / volatility;
-  const riskContributions = Array.from(w, (wi, i) => (volatility === 0 ? 0 : (wi * sw[i]!) / volatility));
-  return { expectedReturn, volatility, sharpe, riskContributions };
+  const volatilityContributions = Array.from(w, (wi, i) => (volatility === 0 ? 0 : (wi * sw[i]!) / volatility));
+  return { expectedReturn, volatility, sharpe, volatilityContributions };
 }
 
 function entry(name: string, value: number, limit: number, slack: number, equality = false): ConstraintReport {

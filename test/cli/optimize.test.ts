@@ -39,6 +39,25 @@ describe("cli: portfolio optimize / frontier", () => {
     expect(result.weights).to.have.length(3);
   });
 
+  it("names the absolute contributions volatilityContributions (summing to volatility), in JSON and --table", () => {
+    const r = run(["optimize", "--in", problemFile("ok.json", problem)]);
+    const result = JSON.parse(r.stdout) as Record<string, unknown> & {
+      volatility: number;
+      volatilityContributions: number[];
+    };
+    expect(result).to.not.have.property("riskContributions");
+    const sum = result.volatilityContributions.reduce((s, x) => s + x, 0);
+    expect(Math.abs(sum - result.volatility)).to.be.lessThan(1e-12);
+    const erc = run([
+      "optimize",
+      "--table",
+      "--in",
+      problemFile("erc.json", { ...problem, objective: undefined, optimizerType: "ERC" }),
+    ]);
+    expect(erc.code).to.equal(0);
+    expect(erc.stdout).to.contain("volatility contribution").and.to.contain("share of risk");
+  });
+
   it("exits 2 naming the field on bad input, and on malformed JSON", () => {
     const bad = run(["optimize", "--in", problemFile("bad.json", { ...problem, expectedReturns: [0.1, "x", 0.1] })]);
     expect(bad.code).to.equal(2);

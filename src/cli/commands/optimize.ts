@@ -48,13 +48,13 @@ function resultTable(result: OptimizeResult): string {
       result as { riskBudgeting?: { riskContributions: number[]; budgets: number[]; maxBudgetError: number } }
     ).riskBudgeting;
     const weights = new Table({
-      head: ["asset", "weight", "risk contribution", ...(rb === undefined ? [] : ["share of risk", "budget"])],
+      head: ["asset", "weight", "volatility contribution", ...(rb === undefined ? [] : ["share of risk", "budget"])],
     });
     result.assets.forEach((a, i) =>
       weights.push([
         a,
         pct(result.weights[i] ?? 0),
-        pct(result.riskContributions[i] ?? 0),
+        pct(result.volatilityContributions[i] ?? 0),
         ...(rb === undefined ? [] : [pct(rb.riskContributions[i] ?? 0), pct(rb.budgets[i] ?? 0)]),
       ]),
     );

@@ -4,7 +4,7 @@ import { InputError } from "../../errors.ts";
 import { defaultEstimators } from "../../optimizer/defaultEstimators.ts";
 import { efficientFrontier } from "../../optimizer/frontier.ts";
 import { parseProblem } from "../../optimizer/problem.ts";
-import { portfolioMetrics } from "../../optimizer/report.ts";
+import { portfolioStatistics } from "../../optimizer/report.ts";
 import { resolveInputs } from "../../optimizer/resolveInputs.ts";
 
 /** Options of {@link cycleFrontier}. */
@@ -46,7 +46,7 @@ export function cycleFrontier(
     if (w.length !== inputs.assets.length) {
       throw new InputError("VECTOR_LENGTH", `has ${w.length} weights, expected ${inputs.assets.length}`, path);
     }
-    const m = portfolioMetrics(Float64Array.from(w), mu, inputs.covariance, frontier.riskFreeRate);
+    const m = portfolioStatistics(Float64Array.from(w), mu, inputs.covariance, frontier.riskFreeRate);
     return { volatility: m.volatility, expectedReturn: m.expectedReturn ?? 0 };
   };
   const point = (p: { volatility: number; expectedReturn: number }): RiskReturnPoint => ({

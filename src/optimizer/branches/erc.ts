@@ -72,7 +72,7 @@ export function ercBranch({ problem, inputs, constraints }: BranchContext): Bran
     extra: {
       riskBudgeting: {
         budgets: Array.from(result.budgets),
-        // Of the risk-budgeting portfolio itself; the result's `riskContributions` are of `weights`.
+        // Relative, of the risk-budgeting portfolio itself (before a turnover limit moves `weights`).
         riskContributions: Array.from(result.riskContributions),
         maxBudgetError: result.maxBudgetError,
         groupRiskContributions: groupRiskContributions(result.riskContributions, groups),

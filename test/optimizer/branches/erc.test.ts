@@ -25,7 +25,7 @@ describe("optimize: optimizerType ERC", () => {
     expect(result.riskBudgeting.maxBudgetError).to.be.lessThan(1e-10);
     result.riskBudgeting.riskContributions.forEach((rc) => expect(Math.abs(rc - 0.25)).to.be.lessThan(1e-10));
     // The common result field is in volatility units (Euler): equal shares of σ.
-    result.riskContributions.forEach((rc) => expect(Math.abs(rc - result.volatility! / 4)).to.be.lessThan(1e-10));
+    result.volatilityContributions.forEach((rc) => expect(Math.abs(rc - result.volatility! / 4)).to.be.lessThan(1e-10));
   });
 
   it("gives every method the same weights and reports group contributions and budgets", () => {

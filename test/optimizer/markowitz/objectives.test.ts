@@ -112,13 +112,13 @@ describe("optimizer/markowitz objectives", () => {
     expect(ours.expectedReturn!).to.be.at.least(ref.expectedReturn! - 1e-9);
   });
 
-  it("reports metrics consistently: Sharpe with the default r_f = 0.02, risk contributions summing to volatility", () => {
+  it("reports metrics consistently: Sharpe with the default r_f = 0.02, volatility contributions summing to volatility", () => {
     const r = optimize({ ...base, objective: "max-sharpe" });
     const w = r.weights;
     expect(r.riskFreeRate).to.equal(0.02);
     expectClose(r.volatility, Math.sqrt(variance(w)), 1e-14);
     expectClose(r.sharpe, (dot(mu, w) - 0.02) / Math.sqrt(variance(w)), 1e-12);
-    expectClose(sum(r.riskContributions), r.volatility!, 1e-14);
+    expectClose(sum(r.volatilityContributions), r.volatility!, 1e-14);
     expect(r.diagnostics.residuals.primal).to.be.below(1e-12);
   });
 
