@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import type { MessageBus, PublishReceipt, Subscription } from "../bus/messageBus.ts";
 import type { Alert } from "../bus/topics.ts";
-import type { PortfolioMetrics } from "./portfolioMetrics.ts";
+import type { PortfolioMetrics } from "../bus/portfolioMetrics.ts";
 
 /**
  * Alert thresholds; each rule is off when its threshold is absent. A value above its threshold

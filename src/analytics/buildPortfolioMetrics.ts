@@ -6,7 +6,7 @@ import {
   type FrontierMetrics,
   type LegSlippage,
   type PortfolioMetrics,
-} from "./portfolioMetrics.ts";
+} from "../bus/portfolioMetrics.ts";
 import { beta, maxDrawdown, sharpeRatio, sortinoRatio, trackingError, volatility } from "./returnMetrics.ts";
 import { checkFrequency, TRADING_DAYS } from "./series.ts";
 import { UNGROUPED, riskByGroups, riskBySector, weightDrift, type AssetGroup } from "./weightMetrics.ts";

@@ -33,7 +33,7 @@ export {
   type AssetWeight,
   type LegSlippage,
   type PortfolioMetrics,
-} from "./portfolioMetrics.ts";
+} from "../bus/portfolioMetrics.ts";
 export { buildPortfolioMetrics, type PortfolioMetricsInput } from "./buildPortfolioMetrics.ts";
 export {
   alertOnMetrics,

@@ -1,6 +1,6 @@
 import type { MessageBus, Subscription } from "../bus/messageBus.ts";
 import type { Alert } from "../bus/topics.ts";
-import type { PortfolioMetrics } from "./portfolioMetrics.ts";
+import type { PortfolioMetrics } from "../bus/portfolioMetrics.ts";
 
 /** One stored metrics record. */
 export interface StoredMetrics {

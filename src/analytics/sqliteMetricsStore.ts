@@ -3,7 +3,7 @@ import { InputError } from "../errors.ts";
 import type { MessageBus, Subscription } from "../bus/messageBus.ts";
 import { parsePayload, type Alert } from "../bus/topics.ts";
 import type { MetricsQuery, MetricsStore, RecordFromBusOptions, StoredAlert, StoredMetrics } from "./metricsStore.ts";
-import type { PortfolioMetrics } from "./portfolioMetrics.ts";
+import type { PortfolioMetrics } from "../bus/portfolioMetrics.ts";
 
 type SqliteModule = typeof import("node:sqlite");
 

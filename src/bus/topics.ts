@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { InputError } from "../errors.ts";
-import { portfolioMetricsSchema, type PortfolioMetrics } from "../analytics/portfolioMetrics.ts";
+import { portfolioMetricsSchema, type PortfolioMetrics } from "./portfolioMetrics.ts";
 
-export type { PortfolioMetrics } from "../analytics/portfolioMetrics.ts";
+export type { PortfolioMetrics } from "./portfolioMetrics.ts";
 
 const isoTime = z.string().datetime({ offset: true });
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PortfolioMetrics } from "../analytics/portfolioMetrics.ts";
+import type { PortfolioMetrics } from "../bus/portfolioMetrics.ts";
 import type { BusMessage, MessageBus, Subscription } from "../bus/messageBus.ts";
 import type { Alert } from "../bus/topics.ts";
 import type { SnapshotHooks } from "./chainSource.ts";

@@ -4,7 +4,7 @@ import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import { InputError } from "../../src/errors.ts";
 import { alertOnMetrics, evaluateAlerts, publishAlerts } from "../../src/analytics/alerts.ts";
 import { buildPortfolioMetrics } from "../../src/analytics/buildPortfolioMetrics.ts";
-import type { PortfolioMetrics } from "../../src/analytics/portfolioMetrics.ts";
+import type { PortfolioMetrics } from "../../src/bus/portfolioMetrics.ts";
 import { symmetricFromRows } from "../../src/optimizer/matrix.ts";
 import { sharpeRatio } from "../../src/analytics/returnMetrics.ts";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import type { Alert } from "../../src/bus/topics.ts";
 import { InputError } from "../../src/errors.ts";
-import type { PortfolioMetrics } from "../../src/analytics/portfolioMetrics.ts";
+import type { PortfolioMetrics } from "../../src/bus/portfolioMetrics.ts";
 import { METRICS_SCHEMA_VERSION, SqliteMetricsStore } from "../../src/analytics/sqliteMetricsStore.ts";
 
 const metricsAt = (portfolio: string, day: number, sharpe = day / 10): PortfolioMetrics => ({

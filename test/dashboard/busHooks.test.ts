@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
-import type { PortfolioMetrics } from "../../src/analytics/portfolioMetrics.ts";
+import type { PortfolioMetrics } from "../../src/bus/portfolioMetrics.ts";
 import type { Alert } from "../../src/bus/topics.ts";
 import { busHooks, chainBreakAlerter } from "../../src/dashboard/busHooks.ts";
 import type { AuditChainView } from "../../src/dashboard/snapshot.ts";

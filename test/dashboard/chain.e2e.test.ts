@@ -13,7 +13,7 @@ import pino from "pino";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createPublicClient, createWalletClient, custom, type Address, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import type { PortfolioMetrics } from "../../src/analytics/portfolioMetrics.ts";
+import type { PortfolioMetrics } from "../../src/bus/portfolioMetrics.ts";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import { modelRegistryAbi } from "../../src/protocol/abi.ts";
 import { parseDeployment } from "../../src/chain/governance/deployment.ts";

@@ -1,5 +1,5 @@
 // The efficient frontier a keeper cycle publishes with its metrics, from the cycle's own problem.
-import type { FrontierMetrics, RiskReturnPoint } from "../../analytics/portfolioMetrics.ts";
+import type { FrontierMetrics, RiskReturnPoint } from "../../bus/portfolioMetrics.ts";
 import { InputError } from "../../errors.ts";
 import { defaultEstimators } from "../../optimizer/defaultEstimators.ts";
 import { efficientFrontier } from "../../optimizer/frontier.ts";

@@ -1,6 +1,6 @@
 // The PortfolioMetrics record of one keeper cycle (published by src/keeper/cyclePublish.ts).
 import { buildPortfolioMetrics, type PortfolioMetricsInput } from "../../analytics/buildPortfolioMetrics.ts";
-import type { FrontierMetrics, PortfolioMetrics } from "../../analytics/portfolioMetrics.ts";
+import type { FrontierMetrics, PortfolioMetrics } from "../../bus/portfolioMetrics.ts";
 import type { AssetGroup } from "../../analytics/weightMetrics.ts";
 import type { LegExecution, SettlementTimes } from "../../analytics/executionMetrics.ts";
 import { parsePricesCsv, type PriceTable } from "../../optimizer/estimators/priceTable.ts";

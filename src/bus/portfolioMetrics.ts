@@ -1,3 +1,5 @@
+// The `analytics.portfolio` payload: the PortfolioMetrics record and its zod schema. It lives with
+// the bus, which validates every topic it carries; src/analytics/ (a layer above) builds it.
 import { z } from "zod";
 
 const finite = z.number().finite();
