@@ -13,29 +13,71 @@ import { ercBranch } from "./branches/erc.ts";
 import { markowitzBranch } from "./branches/markowitz.ts";
 import {
   NO_RESIDUALS,
+  type BlackLittermanOutcome,
+  type BranchContext,
   type BranchOutcome,
+  type ErcOutcome,
   type OptimizeOptions,
   type OptimizeResult,
-  type OptimizerBranch,
+  type OptimizeResultBase,
 } from "./optimizeTypes.ts";
 
 export type {
+  BlackLittermanResult,
   BranchContext,
   BranchOutcome,
+  ErcResult,
+  MarkowitzResult,
   OptimizeOptions,
   OptimizeResult,
+  OptimizeResultBase,
   OptimizerBranch,
 } from "./optimizeTypes.ts";
 export { markowitzBranch } from "./branches/markowitz.ts";
 
+type AnyOutcome = BranchOutcome | ErcOutcome | BlackLittermanOutcome;
+
+/** Runs the branch of the problem's optimiser type (the registry's `optimizerType`). */
+function runBranch(problem: Problem, context: Omit<BranchContext, "problem">): AnyOutcome {
+  switch (problem.optimizerType) {
+    case "MARKOWITZ":
+      return markowitzBranch({ ...context, problem });
+    case "ERC":
+      return ercBranch({ ...context, problem });
+    case "BLACK_LITTERMAN":
+      return blackLittermanBranch({ ...context, problem });
+  }
+}
+
 /**
- * One branch per optimiser type (the registry's `optimizerType`).
+ * The result typed by the problem's optimiser type: its objective (ERC has none) and, when a
+ * solution was found, the branch's report (`riskBudgeting`, the Black-Litterman posterior).
  */
-const branches: Partial<Record<NonNullable<Problem["optimizerType"]>, OptimizerBranch>> = {
-  MARKOWITZ: markowitzBranch,
-  ERC: ercBranch,
-  BLACK_LITTERMAN: blackLittermanBranch,
-};
+function typedResult(
+  problem: Problem,
+  common: Omit<OptimizeResultBase, "optimizerType" | "objective">,
+  outcome: AnyOutcome,
+): OptimizeResult {
+  const optimal = common.status === "optimal";
+  switch (problem.optimizerType) {
+    case "MARKOWITZ":
+      return { optimizerType: "MARKOWITZ", objective: problem.objective ?? "min-variance", ...common };
+    case "ERC":
+      return {
+        optimizerType: "ERC",
+        objective: null,
+        ...common,
+        ...(optimal && "riskBudgeting" in outcome ? { riskBudgeting: outcome.riskBudgeting } : {}),
+      };
+    case "BLACK_LITTERMAN":
+      return {
+        optimizerType: "BLACK_LITTERMAN",
+        objective: problem.objective ?? "quadratic-utility",
+        ...common,
+        ...(optimal && "blackLitterman" in outcome ? outcome.blackLitterman : {}),
+      };
+  }
+}
 
 /**
  * Optimises a portfolio problem (the format of docs/problem-format.md) synchronously with the
@@ -57,12 +99,7 @@ const branches: Partial<Record<NonNullable<Problem["optimizerType"]>, OptimizerB
 export function optimize(input: unknown, options: OptimizeOptions = {}): OptimizeResult {
   const started = performance.now();
   const problem = parseProblem(input);
-  const optimizerType = problem.optimizerType ?? "MARKOWITZ";
-  const branch = branches[optimizerType];
-  if (branch === undefined) {
-    throw new InputError("OPTIMIZER_UNAVAILABLE", `"${optimizerType}" is not available in this build`, "optimizerType");
-  }
-  if (problem.solver === "highs" && options.qpSolver === undefined) {
+  if (problem.optimizerType !== "ERC" && problem.solver === "highs" && options.qpSolver === undefined) {
     throw new InputError(
       "SOLVER_NOT_LOADED",
       'solver "highs" needs optimizeAsync (it loads the WASM module)',
@@ -77,24 +114,15 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
   const riskFreeRate = problem.riskFreeRate ?? 0.02;
   const solver = options.qpSolver ?? interiorPointSolver;
   const base = {
-    optimizerType,
-    objective:
-      optimizerType === "ERC"
-        ? null
-        : (problem.objective ?? (optimizerType === "BLACK_LITTERMAN" ? "quadratic-utility" : "min-variance")),
-    method:
-      optimizerType === "ERC"
-        ? String((problem as { ercMethod?: unknown }).ercMethod ?? "ccd")
-        : (problem.method ?? "qp"),
+    method: problem.optimizerType === "ERC" ? (problem.ercMethod ?? "ccd") : (problem.method ?? "qp"),
     assets: inputs.assets,
     riskFreeRate,
   };
   let constraints: PortfolioConstraints;
-  let outcome: BranchOutcome;
+  let outcome: AnyOutcome;
   try {
     constraints = buildConstraints(problem.constraints, inputs.assets);
-    outcome = branch({
-      problem,
+    outcome = runBranch(problem, {
       inputs,
       constraints,
       solver,
@@ -126,39 +154,46 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
     runtimeMs,
   };
   if (outcome.weights === null || outcome.status !== "optimal") {
-    return {
-      ...base,
-      status: outcome.status,
-      weights: [],
-      expectedReturn: null,
-      volatility: null,
-      sharpe: null,
-      volatilityContributions: [],
-      constraints: [],
-      ...(outcome.infeasibility === undefined ? {} : { infeasibility: outcome.infeasibility }),
-      diagnostics,
-      warnings,
-    };
+    return typedResult(
+      problem,
+      {
+        ...base,
+        status: outcome.status,
+        weights: [],
+        expectedReturn: null,
+        volatility: null,
+        sharpe: null,
+        volatilityContributions: [],
+        constraints: [],
+        ...(outcome.infeasibility === undefined ? {} : { infeasibility: outcome.infeasibility }),
+        diagnostics,
+        warnings,
+      },
+      outcome,
+    );
   }
   const mu = outcome.expectedReturns === undefined ? inputs.expectedReturns : outcome.expectedReturns;
   const covariance = outcome.covariance ?? inputs.covariance;
   const statistics = portfolioStatistics(outcome.weights, mu, covariance, riskFreeRate);
-  return {
-    ...base,
-    status: "optimal",
-    weights: Array.from(outcome.weights),
-    ...statistics,
-    constraints: constraintReports(
-      constraints,
-      outcome.weights,
-      covariance,
-      inputs.assets,
-      outcome.targetVolatility === undefined ? {} : { targetVolatility: outcome.targetVolatility },
-    ),
-    diagnostics,
-    warnings,
-    ...outcome.extra,
-  };
+  return typedResult(
+    problem,
+    {
+      ...base,
+      status: "optimal",
+      weights: Array.from(outcome.weights),
+      ...statistics,
+      constraints: constraintReports(
+        constraints,
+        outcome.weights,
+        covariance,
+        inputs.assets,
+        outcome.targetVolatility === undefined ? {} : { targetVolatility: outcome.targetVolatility },
+      ),
+      diagnostics,
+      warnings,
+    },
+    outcome,
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 // The optimiser's entry-point types and the contract between the dispatcher (optimize.ts) and its
 // branches (branches/): what a branch receives and what it hands back.
 import { type PortfolioConstraints } from "./markowitz/constraints.ts";
-import { type Problem } from "./problem.ts";
+import type { BlackLittermanProblem, ErcProblem, MarkowitzProblem, OptimizerType, Problem } from "./problem.ts";
 import type { QpResiduals, QpSolver } from "./qp/types.ts";
 import { type ConstraintReport } from "./report.ts";
 import { type EstimatorFunctions, type MarketInputs } from "./resolveInputs.ts";
@@ -9,10 +9,11 @@ import type { BlackLittermanView } from "./blackLitterman/index.ts";
 import type { QpCovariance } from "./qp/types.ts";
 import type { Hex } from "viem";
 
-/** Result of {@link optimize}; numbers are annualised fractions unless named otherwise. */
-export interface OptimizeResult {
+/** What every {@link OptimizeResult} holds; numbers are annualised fractions unless named otherwise. */
+export interface OptimizeResultBase {
   readonly status: "optimal" | "infeasible" | "unbounded" | "error";
-  readonly optimizerType: string;
+  readonly optimizerType: OptimizerType;
+  /** The mean-variance objective; null for ERC, which has none. */
   readonly objective: string | null;
   readonly method: string;
   readonly assets: readonly string[];
@@ -40,6 +41,59 @@ export interface OptimizeResult {
   };
   readonly warnings: string[];
 }
+
+/** `riskBudgeting` of an ERC result: the risk-budgeting portfolio before any turnover limit. */
+export interface RiskBudgetingReport {
+  /** Target shares of risk b_i, fractions summing to 1. */
+  readonly budgets: number[];
+  /** Relative risk contributions RC_i = w_i(Σw)_i / w'Σw, summing to 1. */
+  readonly riskContributions: number[];
+  /** max_i |RC_i − b_i|. */
+  readonly maxBudgetError: number;
+  /** Σ RC_i per `constraints.groups` entry. */
+  readonly groupRiskContributions: Record<string, number>;
+  /** Σ b_i per `constraints.groups` entry. */
+  readonly groupBudgets: Record<string, number>;
+  readonly constraintsBinding: string[];
+  readonly converged: boolean;
+}
+
+/** The Black-Litterman fields of a result (docs/black-litterman.md). */
+export interface BlackLittermanReport {
+  /** Prior π, annualised. */
+  readonly priorReturns: number[];
+  /** Posterior π*, annualised: the μ the weights were optimised for. */
+  readonly posteriorReturns: number[];
+  /** Posterior Σ*, annualised, rows. */
+  readonly posteriorCovariance: number[][];
+  /** (δΣ*)⁻¹π* normalised to sum 1; null when it sums to 0. */
+  readonly impliedWeights: number[] | null;
+  readonly impliedWeightsRaw: number[];
+  /** Commitment of the verified signed view set; null for unsigned views. */
+  readonly viewSetCommitment: Hex | null;
+  readonly tau: number;
+  readonly riskAversion: number;
+}
+
+/** {@link optimize} of a MARKOWITZ problem. */
+export interface MarkowitzResult extends OptimizeResultBase {
+  readonly optimizerType: "MARKOWITZ";
+}
+
+/** {@link optimize} of an ERC problem; `riskBudgeting` is present when `status` is optimal. */
+export interface ErcResult extends OptimizeResultBase {
+  readonly optimizerType: "ERC";
+  readonly objective: null;
+  readonly riskBudgeting?: RiskBudgetingReport;
+}
+
+/** {@link optimize} of a BLACK_LITTERMAN problem; its report fields are present when `status` is optimal. */
+export interface BlackLittermanResult extends OptimizeResultBase, Partial<BlackLittermanReport> {
+  readonly optimizerType: "BLACK_LITTERMAN";
+}
+
+/** Result of {@link optimize}, typed by the problem's `optimizerType`. */
+export type OptimizeResult = MarkowitzResult | ErcResult | BlackLittermanResult;
 
 /** Options of {@link optimize}. */
 export interface OptimizeOptions {
@@ -73,13 +127,21 @@ export interface BranchOutcome {
   readonly targetVolatility?: number;
   /** Covariance to report with (e.g. Black-Litterman's Σ*); defaults to the inputs'. */
   readonly covariance?: QpCovariance;
-  /** Optimiser-specific result fields (risk budgets, Black-Litterman posterior), merged into the result. */
-  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** What the ERC branch hands back: its report beside the common outcome. */
+export interface ErcOutcome extends BranchOutcome {
+  readonly riskBudgeting: RiskBudgetingReport;
+}
+
+/** What the Black-Litterman branch hands back: its report beside the common outcome. */
+export interface BlackLittermanOutcome extends BranchOutcome {
+  readonly blackLitterman: BlackLittermanReport;
 }
 
 /** Everything a branch needs, resolved and validated once by the dispatcher. */
-export interface BranchContext {
-  readonly problem: Problem;
+export interface BranchContext<P extends Problem = Problem> {
+  readonly problem: P;
   readonly inputs: MarketInputs;
   readonly constraints: PortfolioConstraints;
   readonly solver: QpSolver;
@@ -89,7 +151,16 @@ export interface BranchContext {
 }
 
 /** An optimiser type's implementation. */
-export type OptimizerBranch = (context: BranchContext) => BranchOutcome;
+export type OptimizerBranch<P extends Problem = Problem, O extends BranchOutcome = BranchOutcome> = (
+  context: BranchContext<P>,
+) => O;
+
+/** The branches, one per optimiser type. */
+export interface OptimizerBranches {
+  readonly MARKOWITZ: OptimizerBranch<MarkowitzProblem>;
+  readonly ERC: OptimizerBranch<ErcProblem, ErcOutcome>;
+  readonly BLACK_LITTERMAN: OptimizerBranch<BlackLittermanProblem, BlackLittermanOutcome>;
+}
 
 /** Residuals of a branch that solved no QP (closed form, or nothing to solve). */
 export const NO_RESIDUALS: QpResiduals = { primal: 0, dual: 0, complementarity: 0 };

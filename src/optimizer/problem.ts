@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError } from "../errors.ts";
+import { blackLittermanSectionSchema } from "./blackLitterman/section.ts";
 
 // The problem format of docs/problem-format.md. Matrices and the estimator specs are checked in
 // resolveInputs.ts, where the error can name the exact entry (`covariance[2][1]`).
@@ -96,42 +97,82 @@ const constraintsSchema = z
   })
   .strict();
 
-/**
- * Zod schema of a problem. Top-level fields it does not know are kept (the ERC and
- * Black-Litterman branches read their own), everything below `constraints` is strict.
- */
-export const problemSchema = z
-  .object({
-    assets: z.array(z.string().min(1)).min(1).optional(),
-    prices: pricesSchema.optional(),
-    frequency: finite.positive().optional(),
-    benchmarkPrices: pricesSchema.optional(),
-    expectedReturns: expectedReturnsSchema.optional(),
-    covariance: covarianceSchema.optional(),
-    optimizerType: z.enum(["MARKOWITZ", "ERC", "BLACK_LITTERMAN"]).optional(),
-    objective: z
-      .enum(["min-variance", "max-sharpe", "quadratic-utility", "efficient-risk", "efficient-return"])
-      .optional(),
-    riskFreeRate: finite.optional(),
-    riskAversion: finite.positive().optional(),
-    targetVolatility: finite.positive().optional(),
-    targetReturn: finite.optional(),
-    method: z.enum(["closed-form", "qp", "resampled"]).optional(),
-    resampling: z
-      .object({
-        draws: z.number().int().min(1).max(100_000).optional(),
-        observations: z.number().int().min(2).optional(),
-        seed: z.number().int().optional(),
-      })
-      .strict()
-      .optional(),
-    solver: z.enum(["ipm", "highs"]).optional(),
-    constraints: constraintsSchema.optional(),
-  })
-  .passthrough();
+/** Fields every optimiser type reads: the market inputs, the risk-free rate and the constraints. */
+const commonFields = {
+  assets: z.array(z.string().min(1)).min(1).optional(),
+  prices: pricesSchema.optional(),
+  frequency: finite.positive().optional(),
+  benchmarkPrices: pricesSchema.optional(),
+  expectedReturns: expectedReturnsSchema.optional(),
+  covariance: covarianceSchema.optional(),
+  riskFreeRate: finite.optional(),
+  constraints: constraintsSchema.optional(),
+};
 
-/** A problem as parsed by {@link parseProblem}. */
+/** Fields of the mean-variance engine: MARKOWITZ, and Black-Litterman's last step. */
+const meanVarianceFields = {
+  objective: z
+    .enum(["min-variance", "max-sharpe", "quadratic-utility", "efficient-risk", "efficient-return"])
+    .optional(),
+  riskAversion: finite.positive().optional(),
+  targetVolatility: finite.positive().optional(),
+  targetReturn: finite.optional(),
+  method: z.enum(["closed-form", "qp", "resampled"]).optional(),
+  resampling: z
+    .object({
+      draws: z.number().int().min(1).max(100_000).optional(),
+      observations: z.number().int().min(2).optional(),
+      seed: z.number().int().optional(),
+    })
+    .strict()
+    .optional(),
+  solver: z.enum(["ipm", "highs"]).optional(),
+};
+
+const markowitzProblemSchema = z
+  .object({ optimizerType: z.literal("MARKOWITZ"), ...commonFields, ...meanVarianceFields })
+  .strict();
+
+// Risk budgeting has no objective, method, δ, targets or QP backend: those fields are refused
+// rather than silently ignored. Budgets are checked (positive, summing to 1, one per asset) by
+// riskParity/validate.ts, which names the entry.
+const ercProblemSchema = z
+  .object({
+    optimizerType: z.literal("ERC"),
+    ...commonFields,
+    riskBudgets: z.array(finite).optional(),
+    ercMethod: z.enum(["ccd", "newton", "qp", "gradient"]).optional(),
+  })
+  .strict();
+
+const blackLittermanProblemSchema = z
+  .object({
+    optimizerType: z.literal("BLACK_LITTERMAN"),
+    ...commonFields,
+    ...meanVarianceFields,
+    blackLitterman: blackLittermanSectionSchema,
+  })
+  .strict();
+
+/**
+ * Zod schema of a problem: a union discriminated by `optimizerType`, each branch strict (a field
+ * that its optimiser does not read is an error, not ignored). {@link parseProblem} fills in the
+ * default `optimizerType: "MARKOWITZ"` before parsing.
+ */
+export const problemSchema = z.discriminatedUnion("optimizerType", [
+  markowitzProblemSchema,
+  ercProblemSchema,
+  blackLittermanProblemSchema,
+]);
+
+/** A problem as parsed by {@link parseProblem}: one of the three optimiser types. */
 export type Problem = z.infer<typeof problemSchema>;
+export type MarkowitzProblem = z.infer<typeof markowitzProblemSchema>;
+export type ErcProblem = z.infer<typeof ercProblemSchema>;
+export type BlackLittermanProblem = z.infer<typeof blackLittermanProblemSchema>;
+/** The problems the mean-variance engine solves (Black-Litterman hands it its posterior). */
+export type MeanVarianceProblem = MarkowitzProblem | BlackLittermanProblem;
+export type OptimizerType = Problem["optimizerType"];
 export type Constraints = z.infer<typeof constraintsSchema>;
 export type PricesInput = z.infer<typeof pricesSchema>;
 export type ExpectedReturnsInput = z.infer<typeof expectedReturnsSchema>;
@@ -173,10 +214,22 @@ export function parseProblem(input: unknown): Problem {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new InputError("PROBLEM_NOT_OBJECT", "the problem must be a JSON object", "problem");
   }
-  const parsed = problemSchema.safeParse(input);
+  // A problem without an optimizerType is a Markowitz problem (docs/problem-format.md).
+  const typed =
+    "optimizerType" in input && input.optimizerType !== undefined ? input : { ...input, optimizerType: "MARKOWITZ" };
+  const parsed = problemSchema.safeParse(typed);
   if (parsed.success) return parsed.data;
   const issue = deepestIssue(parsed.error.issues);
   if (issue === undefined) throw new InputError("PROBLEM_INVALID", "invalid problem", "problem");
+  if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
+    // At the top level the object path is empty: name the field, and the optimiser that refuses it.
+    const type = String((typed as { optimizerType: unknown }).optimizerType);
+    throw new InputError(
+      "FIELD_UNKNOWN",
+      `is not a field of a problem with optimizerType ${type}`,
+      issue.keys[0] ?? "problem",
+    );
+  }
   const path = formatPath(issue.path) || "problem";
   const code =
     issue.code === "invalid_type" && issue.received === "undefined"
@@ -188,6 +241,11 @@ export function parseProblem(input: unknown): Problem {
           : issue.code === "unrecognized_keys"
             ? "FIELD_UNKNOWN"
             : "FIELD_INVALID";
-  const message = issue.code === "invalid_union" ? "does not match any accepted form" : issue.message;
+  const message =
+    issue.code === "invalid_union"
+      ? "does not match any accepted form"
+      : issue.code === "invalid_union_discriminator"
+        ? `must be one of ${issue.options.map(String).join(", ")}`
+        : issue.message;
   throw new InputError(code, message, path);
 }

@@ -109,7 +109,8 @@ export interface CycleConstraintLimits {
 
 /**
  * The off-chain constraint-set JSON: optional problem settings (docs/problem-format.md) that the
- * DAO fixes — `constraints` (by asset symbol), `objective`, `riskFreeRate`, `expectedReturns`,
+ * DAO fixes — `constraints` (by asset symbol), `objective` (mean-variance types only; an ERC problem
+ * has none), `riskFreeRate`, `expectedReturns`,
  * `covariance`, `frequency`, `blackLitterman` (prior, market caps …; the keeper adds τ, δ and the
  * verified views) — `minTradeValueUsd` (USD, default 10), and `riskBudgets` (ERC risk budgets,
  * fractions in vault asset order; required exactly when the registry's `riskBudgetsHash` ≠ 0, which
@@ -196,7 +197,9 @@ export function buildProblem(p: BuildProblemParameters): Record<string, unknown>
   if (p.parameters.optimizerType === "MARKOWITZ") {
     problem["objective"] = cs.objective ?? "quadratic-utility";
     problem["riskAversion"] = p.parameters.riskAversion;
-  } else if (cs.objective !== undefined) {
+  } else if (p.parameters.optimizerType === "BLACK_LITTERMAN" && cs.objective !== undefined) {
+    // Risk budgeting has no objective: its strict problem branch refuses the field, so a
+    // constraint set's objective applies to the mean-variance types only.
     problem["objective"] = cs.objective;
   }
   if (p.parameters.optimizerType === "ERC" && cs.riskBudgets !== undefined) {

@@ -44,9 +44,7 @@ function resultTable(result: OptimizeResult): string {
       `expected return ${pct(result.expectedReturn)}  volatility ${pct(result.volatility)}  Sharpe ${result.sharpe?.toFixed(3) ?? "-"} (rf ${pct(result.riskFreeRate)})`,
     );
     // Risk budgeting results also show each asset's share of risk beside its budget.
-    const rb = (
-      result as { riskBudgeting?: { riskContributions: number[]; budgets: number[]; maxBudgetError: number } }
-    ).riskBudgeting;
+    const rb = result.optimizerType === "ERC" ? result.riskBudgeting : undefined;
     const weights = new Table({
       head: ["asset", "weight", "volatility contribution", ...(rb === undefined ? [] : ["share of risk", "budget"])],
     });

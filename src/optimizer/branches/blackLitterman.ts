@@ -1,10 +1,10 @@
-import { InputError } from "../../errors.ts";
 import { blackLittermanInputs } from "../blackLitterman/index.ts";
 import { denseCovariance } from "../covariance.ts";
 import { marketImpliedRiskAversion } from "../estimators/index.ts";
 import { toRows } from "../matrix.ts";
 import { markowitzBranch } from "./markowitz.ts";
-import type { BranchContext, BranchOutcome } from "../optimizeTypes.ts";
+import type { BlackLittermanOutcome, BranchContext } from "../optimizeTypes.ts";
+import type { BlackLittermanProblem } from "../problem.ts";
 
 /**
  * `optimizerType: "BLACK_LITTERMAN"`: the problem's Σ (e.g. Ledoit-Wolf) and the `blackLitterman`
@@ -19,24 +19,21 @@ import type { BranchContext, BranchOutcome } from "../optimizeTypes.ts";
  * optimize({ optimizerType: "BLACK_LITTERMAN", assets, covariance, blackLitterman: { marketCaps, riskAversion: 2.5, views } });
  * ```
  */
-export function blackLittermanBranch(ctx: BranchContext): BranchOutcome {
+export function blackLittermanBranch(ctx: BranchContext<BlackLittermanProblem>): BlackLittermanOutcome {
   const { problem, inputs } = ctx;
-  const section = (problem as { blackLitterman?: unknown }).blackLitterman;
-  if (section === undefined) {
-    throw new InputError("FIELD_MISSING", "BLACK_LITTERMAN needs a blackLitterman section", "blackLitterman");
-  }
-  const marketPrices = (section as { marketPrices?: unknown }).marketPrices;
+  const section = problem.blackLitterman;
+  const marketPrices = section.marketPrices;
   const frequency = inputs.frequency;
   let riskAversion: number | undefined = problem.riskAversion;
-  if (Array.isArray(marketPrices) && (section as { riskAversion?: unknown }).riskAversion === undefined) {
+  if (marketPrices !== undefined && section.riskAversion === undefined) {
     riskAversion = marketImpliedRiskAversion(
       {
         dates: marketPrices.map((_, i) => String(i)),
         columns: ["market"],
-        rows: marketPrices.map((p: unknown) => [typeof p === "number" ? p : Number.NaN]),
+        rows: marketPrices.map((p) => [p]),
         source: "blackLitterman.marketPrices",
       },
-      { frequency, riskFreeRate: (section as { riskFreeRate?: number }).riskFreeRate ?? ctx.riskFreeRate },
+      { frequency, riskFreeRate: section.riskFreeRate ?? ctx.riskFreeRate },
     );
   }
   const n = inputs.assets.length;
@@ -61,7 +58,7 @@ export function blackLittermanBranch(ctx: BranchContext): BranchOutcome {
     ...outcome,
     expectedReturns: bl.posteriorReturns,
     covariance: { kind: "dense", n, data: bl.optimizerCovariance.data },
-    extra: {
+    blackLitterman: {
       priorReturns: Array.from(bl.priorReturns),
       posteriorReturns: Array.from(bl.posteriorReturns),
       posteriorCovariance: toRows(bl.posteriorCovariance),

@@ -1,11 +1,10 @@
 import { InfeasibleError, InputError } from "../../errors.ts";
 import { denseCovariance } from "../covariance.ts";
 import type { PortfolioConstraints } from "../markowitz/constraints.ts";
-import type { BranchContext, BranchOutcome } from "../optimizeTypes.ts";
+import type { BranchContext, ErcOutcome } from "../optimizeTypes.ts";
+import type { ErcProblem } from "../problem.ts";
 import { groupRiskContributions, solveRiskBudgeting } from "../riskParity/index.ts";
-import type { LinearConstraint, RiskBudgetingMethod } from "../riskParity/types.ts";
-
-const METHODS: readonly RiskBudgetingMethod[] = ["gradient", "qp", "newton", "ccd"];
+import type { LinearConstraint } from "../riskParity/types.ts";
 
 /**
  * `optimizerType: "ERC"`: risk budgeting on the problem's Σ with `riskBudgets` (default 1/n) and
@@ -17,14 +16,7 @@ const METHODS: readonly RiskBudgetingMethod[] = ["gradient", "qp", "newton", "cc
  * optimize({ optimizerType: "ERC", assets: ["A", "B"], covariance: [[0.04, 0], [0, 0.09]] }).weights; // [0.6, 0.4]
  * ```
  */
-export function ercBranch({ problem, inputs, constraints }: BranchContext): BranchOutcome {
-  const raw = problem as { riskBudgets?: unknown; ercMethod?: unknown };
-  if (raw.ercMethod !== undefined && !METHODS.includes(raw.ercMethod as RiskBudgetingMethod)) {
-    throw new InputError("FIELD_INVALID", `must be one of ${METHODS.join(", ")}`, "ercMethod");
-  }
-  if (raw.riskBudgets !== undefined && !Array.isArray(raw.riskBudgets)) {
-    throw new InputError("BUDGETS_NOT_ARRAY", "must be an array of numbers", "riskBudgets");
-  }
+export function ercBranch({ problem, inputs, constraints }: BranchContext<ErcProblem>): ErcOutcome {
   if (constraints.budget !== 1) {
     throw new InputError(
       "ERC_BUDGET",
@@ -44,8 +36,8 @@ export function ercBranch({ problem, inputs, constraints }: BranchContext): Bran
       ...(Number.isFinite(row.upper) ? { upper: row.upper } : {}),
     }));
   const result = solveRiskBudgeting(sigma, {
-    ...(raw.riskBudgets === undefined ? {} : { budgets: raw.riskBudgets as number[] }),
-    ...(raw.ercMethod === undefined ? {} : { method: raw.ercMethod as RiskBudgetingMethod }),
+    ...(problem.riskBudgets === undefined ? {} : { budgets: problem.riskBudgets }),
+    ...(problem.ercMethod === undefined ? {} : { method: problem.ercMethod }),
     bounds: { lower: constraints.lower, upper: constraints.upper },
     linear,
   });
@@ -69,17 +61,15 @@ export function ercBranch({ problem, inputs, constraints }: BranchContext): Bran
       ...(result.converged ? [] : [`risk budgeting stopped before convergence (residual ${result.residual})`]),
       ...(turnoverWarning === null ? [] : [turnoverWarning]),
     ],
-    extra: {
-      riskBudgeting: {
-        budgets: Array.from(result.budgets),
-        // Relative, of the risk-budgeting portfolio itself (before a turnover limit moves `weights`).
-        riskContributions: Array.from(result.riskContributions),
-        maxBudgetError: result.maxBudgetError,
-        groupRiskContributions: groupRiskContributions(result.riskContributions, groups),
-        groupBudgets,
-        constraintsBinding: result.constraintsBinding,
-        converged: result.converged,
-      },
+    riskBudgeting: {
+      budgets: Array.from(result.budgets),
+      // Relative, of the risk-budgeting portfolio itself (before a turnover limit moves `weights`).
+      riskContributions: Array.from(result.riskContributions),
+      maxBudgetError: result.maxBudgetError,
+      groupRiskContributions: groupRiskContributions(result.riskContributions, groups),
+      groupBudgets,
+      constraintsBinding: result.constraintsBinding,
+      converged: result.converged,
     },
   };
 }

@@ -4,9 +4,10 @@ import { resampledWeights } from "../markowitz/resampled.ts";
 import { solveMarkowitz, type MarkowitzSpec } from "../markowitz/solveMarkowitz.ts";
 import { InputError } from "../../errors.ts";
 import { NO_RESIDUALS, type BranchContext, type BranchOutcome } from "../optimizeTypes.ts";
+import type { MeanVarianceProblem } from "../problem.ts";
 
 /** `optimizerType: "MARKOWITZ"`, also the last step of Black-Litterman. */
-export function markowitzBranch(ctx: BranchContext): BranchOutcome {
+export function markowitzBranch(ctx: BranchContext<MeanVarianceProblem>): BranchOutcome {
   const { problem, inputs, constraints: pc, solver } = ctx;
   const spec: MarkowitzSpec = {
     objective: problem.objective ?? "min-variance",
