@@ -1,7 +1,7 @@
 // The optimiser's entry-point types and the contract between the dispatcher (optimize.ts) and its
 // branches (branches/): what a branch receives and what it hands back.
 import { type PortfolioConstraints } from "./markowitz/constraints.ts";
-import type { BlackLittermanProblem, ErcProblem, MarkowitzProblem, OptimizerType, Problem } from "./problem.ts";
+import type { OptimizerType, Problem } from "./problem.ts";
 import type { QpResiduals, QpSolver } from "./qp/types.ts";
 import { type ConstraintReport } from "./report.ts";
 import { type EstimatorFunctions, type MarketInputs } from "./resolveInputs.ts";
@@ -154,13 +154,6 @@ export interface BranchContext<P extends Problem = Problem> {
 export type OptimizerBranch<P extends Problem = Problem, O extends BranchOutcome = BranchOutcome> = (
   context: BranchContext<P>,
 ) => O;
-
-/** The branches, one per optimiser type. */
-export interface OptimizerBranches {
-  readonly MARKOWITZ: OptimizerBranch<MarkowitzProblem>;
-  readonly ERC: OptimizerBranch<ErcProblem, ErcOutcome>;
-  readonly BLACK_LITTERMAN: OptimizerBranch<BlackLittermanProblem, BlackLittermanOutcome>;
-}
 
 /** Residuals of a branch that solved no QP (closed form, or nothing to solve). */
 export const NO_RESIDUALS: QpResiduals = { primal: 0, dual: 0, complementarity: 0 };
