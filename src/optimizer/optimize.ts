@@ -11,6 +11,7 @@ import { InputError } from "../errors.ts";
 import { blackLittermanBranch } from "./branches/blackLitterman.ts";
 import { ercBranch } from "./branches/erc.ts";
 import { markowitzBranch } from "./branches/markowitz.ts";
+import { buildOptimizerModel } from "./model.ts";
 import {
   NO_RESIDUALS,
   type BranchOutcome,
@@ -41,7 +42,8 @@ const branches: Partial<Record<NonNullable<Problem["optimizerType"]>, OptimizerB
  * Optimises a portfolio problem (the format of docs/problem-format.md) synchronously with the
  * TypeScript QP engine, or with `options.qpSolver`. Bad input throws an `InputError` naming the
  * field; an infeasible problem returns `status: "infeasible"` with the conflicting constraints
- * and no weights.
+ * and no weights. With `options.model`, an optimal result also carries `model`: the μ and Σ the
+ * weights were chosen with (and the efficient frontier on them when asked), see model.ts.
  *
  * @example
  * ```ts
@@ -52,6 +54,8 @@ const branches: Partial<Record<NonNullable<Problem["optimizerType"]>, OptimizerB
  *   objective: "max-sharpe",
  * });
  * result.weights; // tangency portfolio, long-only
+ * const withModel = optimize(problem, { model: { frontier: { points: 20 } } });
+ * withModel.model?.covariance; // { kind: "dense", matrix: [[0.04, 0.006], [0.006, 0.09]] }
  * ```
  */
 export function optimize(input: unknown, options: OptimizeOptions = {}): OptimizeResult {
@@ -143,6 +147,14 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
   const mu = outcome.expectedReturns === undefined ? inputs.expectedReturns : outcome.expectedReturns;
   const covariance = outcome.covariance ?? inputs.covariance;
   const metrics = portfolioMetrics(outcome.weights, mu, covariance, riskFreeRate);
+  // The model is built from the very arrays behind `metrics`, so its w'Σw is `volatility`².
+  const model =
+    options.model === undefined || options.model === false
+      ? undefined
+      : buildOptimizerModel(
+          { problem, assets: inputs.assets, expectedReturns: mu, covariance, riskFreeRate, solver },
+          options.model === true ? {} : options.model,
+        );
   return {
     ...base,
     status: "optimal",
@@ -158,6 +170,7 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
     diagnostics,
     warnings,
     ...outcome.extra,
+    ...(model === undefined ? {} : { model }),
   };
 }
 

@@ -8,6 +8,7 @@ import { type EstimatorFunctions, type MarketInputs } from "./resolveInputs.ts";
 import type { BlackLittermanView } from "./blackLitterman/index.ts";
 import type { QpCovariance } from "./qp/types.ts";
 import type { Hex } from "viem";
+import type { ModelRequest, OptimizerModel } from "./model.ts";
 
 /** Result of {@link optimize}; numbers are annualised fractions unless named otherwise. */
 export interface OptimizeResult {
@@ -35,6 +36,11 @@ export interface OptimizeResult {
     readonly runtimeMs: number;
   };
   readonly warnings: string[];
+  /**
+   * With `options.model` and status "optimal": the μ and Σ the weights were chosen with, exactly
+   * as used (and the frontier on them when requested); `volatility` is √(w'Σw) with this Σ.
+   */
+  readonly model?: OptimizerModel;
 }
 
 /** Options of {@link optimize}. */
@@ -45,6 +51,8 @@ export interface OptimizeOptions {
   readonly qpSolver?: QpSolver;
   /** Estimators for price-based inputs; defaults to `defaultEstimators`. */
   readonly estimators?: EstimatorFunctions;
+  /** Return `result.model` (`true`, or what to add to it: the frontier); default false. */
+  readonly model?: boolean | ModelRequest;
   /** Progress of long runs (resampling draws). */
   readonly onProgress?: (done: number, total: number) => void;
   /**
