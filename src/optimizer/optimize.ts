@@ -104,7 +104,6 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
       solver,
       riskFreeRate,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-      ...(options.signedViews === undefined ? {} : { signedViews: options.signedViews }),
     });
   } catch (error) {
     if (!(error instanceof InfeasibleError)) throw error;

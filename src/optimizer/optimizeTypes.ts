@@ -5,9 +5,7 @@ import { type Problem } from "./problem.ts";
 import type { QpResiduals, QpSolver } from "./qp/types.ts";
 import { type ConstraintReport } from "./report.ts";
 import { type EstimatorFunctions, type MarketInputs } from "./resolveInputs.ts";
-import type { BlackLittermanView } from "./blackLitterman/index.ts";
 import type { QpCovariance } from "./qp/types.ts";
-import type { Hex } from "viem";
 import type { ModelRequest, OptimizerModel } from "./model.ts";
 
 /** Result of {@link optimize}; numbers are annualised fractions unless named otherwise. */
@@ -55,11 +53,6 @@ export interface OptimizeOptions {
   readonly model?: boolean | ModelRequest;
   /** Progress of long runs (resampling draws). */
   readonly onProgress?: (done: number, total: number) => void;
-  /**
-   * Black-Litterman views that the caller (CLI, keeper) has verified (src/views/verifyViews.ts)
-   * with their view-set commitment; required when `blackLitterman.signedViews` is set.
-   */
-  readonly signedViews?: { readonly views: readonly BlackLittermanView[]; readonly commitment: Hex };
 }
 
 /** What an optimiser branch (MARKOWITZ, ERC, BLACK_LITTERMAN) hands back to the dispatcher. */
@@ -89,7 +82,6 @@ export interface BranchContext {
   readonly solver: QpSolver;
   readonly riskFreeRate: number;
   readonly onProgress?: (done: number, total: number) => void;
-  readonly signedViews?: OptimizeOptions["signedViews"];
 }
 
 /** An optimiser type's implementation. */

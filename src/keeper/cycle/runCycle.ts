@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError, RejectedError } from "../../errors.ts";
-import { acceptedViewsToBlackLittermanViews } from "../../views/toBlackLittermanViews.ts";
+import { toVerifiedViewSet } from "../../views/toVerifiedViewSet.ts";
 import { importBundle, readBundle, type OptimizerModule } from "../../protocol/bundle.ts";
 import { settlementAbi } from "../../protocol/abi.ts";
 import { readConstraintSet } from "./constraintSetFile.ts";
@@ -162,7 +162,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     limits,
     constraintSet,
     currentWeights,
-    views: acceptedViewsToBlackLittermanViews(accepted),
+    verifiedViews: toVerifiedViewSet(accepted, commitment),
   });
   const problemText = `${JSON.stringify(problem, null, 2)}\n`;
   const inputsPath = await storeInputs(ctx.inputsDir, {

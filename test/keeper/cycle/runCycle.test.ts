@@ -6,6 +6,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { createPublicClient, http, parseEventLogs, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { legacyViewsProblem } from "../../../src/audit/legacyProblem.ts";
 import { replayInstruction } from "../../../src/audit/replayInstruction.ts";
 import { InProcessBus } from "../../../src/bus/inProcessBus.ts";
 import { PortfolioError } from "../../../src/errors.ts";
@@ -14,7 +15,7 @@ import { parsePricesCsv } from "../../../src/optimizer/estimators/priceTable.ts"
 import { toRows } from "../../../src/optimizer/matrix.ts";
 import { settlementAbi } from "../../../src/protocol/abi.ts";
 import { runKeeperCycle, type KeeperCycleContext } from "../../../src/keeper/cycle/runCycle.ts";
-import { EMPTY_VIEW_SET_COMMITMENT, loadInputs, sha256Hex } from "../../../src/protocol/inputs.ts";
+import { EMPTY_VIEW_SET_COMMITMENT, inputsDirectory, loadInputs, sha256Hex } from "../../../src/protocol/inputs.ts";
 import { signViewSet } from "../../../src/views/signedViewSet.ts";
 import { investorViewDigest, investorViewDomain, viewSetCommitment } from "../../../src/views/typedData.ts";
 import { readKeeperDeployment } from "../../../src/protocol/deployment.ts";
@@ -311,6 +312,38 @@ describe("keeper cycle (hardhat node)", function () {
       bundles: [sys.bundlePath],
     });
     assert.equal(replay.match, true);
+
+    // The view reached the optimiser through its one typed route, with its provenance.
+    const section = (JSON.parse(stored.problem) as { blackLitterman: Record<string, unknown> }).blackLitterman;
+    assert.equal(section["views"], undefined);
+    assert.deepEqual(section["verifiedViews"], {
+      commitment: stored.manifest.viewSetCommitment,
+      views: [
+        {
+          assets: { WBTC: 1, WETH: -1 },
+          q: 0.1,
+          confidence: 0.5,
+          signer: signer.address,
+          digest: investorViewDigest(domain, view),
+          nonce: "1",
+        },
+      ],
+    });
+
+    // A problem file stored before that route (the views in the unsigned `views` field) still replays.
+    const dir = inputsDirectory(ctx.inputsDir, report.inputsHash);
+    const legacyText = `${JSON.stringify(legacyViewsProblem(JSON.parse(stored.problem) as Record<string, unknown>), null, 2)}\n`;
+    writeFileSync(join(dir, "problem.json"), legacyText);
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: Record<string, string> };
+    manifest.files["problem.json"] = sha256Hex(legacyText);
+    writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const legacyReplay = await replayInstruction(ctx.client, {
+      settlement: ctx.deployment.settlement,
+      instructionId: report.instructionId!,
+      inputsDir: ctx.inputsDir,
+      bundles: [sys.bundlePath],
+    });
+    assert.equal(legacyReplay.match, true);
   });
 
   it("two keepers on one portfolio: exactly one settles, the other reports already-settled", async () => {
