@@ -18,10 +18,11 @@ import {
 import { MemoryNonceStore } from "../views/nonceStore.ts";
 import { parseSignedViewSetFile } from "../views/signedViewSet.ts";
 import { RegistrySignerAuthority } from "../views/signerAuthority.ts";
-import { acceptedViewsToBlackLittermanViews } from "../views/toBlackLittermanViews.ts";
+import { toVerifiedViewSet } from "../views/toVerifiedViewSet.ts";
 import { verifyViews } from "../views/verifyViews.ts";
 import { OPTIMIZER_BUNDLE_PATH } from "../protocol/optimizerBundle.ts";
 import { decodeConstraintLimits, decodeStrategyParameters } from "../protocol/registry.ts";
+import { legacyViewsProblem } from "./legacyProblem.ts";
 
 /** Parameters of {@link replayInstruction}. */
 export interface ReplayInstructionParameters {
@@ -55,7 +56,8 @@ export interface ReplayReport {
  * loads `<inputsDir>/<inputsHash>/` and checks every file against the recorded inputsHash (market
  * data, view-set commitment, parameter and constraint-set versions), the constraint-set JSON against
  * the registry's contentHash of that version, and the stored problem against the one rebuilt from
- * those inputs; then runs the bundle whose sha256 is the recorded build hash and compares the weights
+ * those inputs (or its legacy form, `legacyViewsProblem`, for files stored before
+ * `blackLitterman.verifiedViews`); then runs the bundle whose sha256 is the recorded build hash and compares the weights
  * (1e18 fixed point by `weightsToWad`, as the keeper converted them) with the on-chain targets.
  * Tampered inputs throw {@link RejectedError} `INPUTS_TAMPERED`; different weights give `match: false`.
  *
@@ -105,7 +107,7 @@ export async function replayInstruction(client: PublicClient, p: ReplayInstructi
   // Views: re-verify the stored view set at the settlement block's time; the accepted ones must
   // give the recorded commitment.
   const block = await client.getBlock({ blockNumber: event.blockNumber });
-  let views: unknown[] = [];
+  let verifiedViews = toVerifiedViewSet([], EMPTY_VIEW_SET_COMMITMENT);
   const viewJson = JSON.parse(inputs.viewSet) as unknown;
   if (viewJson === null) {
     if (manifest.viewSetCommitment !== EMPTY_VIEW_SET_COMMITMENT) {
@@ -133,7 +135,7 @@ export async function replayInstruction(client: PublicClient, p: ReplayInstructi
         INPUT_FILES.viewSet,
       );
     }
-    views = acceptedViewsToBlackLittermanViews(verified.accepted);
+    verifiedViews = toVerifiedViewSet(verified.accepted, commitment);
   }
 
   const rebuilt = buildProblem({
@@ -142,9 +144,12 @@ export async function replayInstruction(client: PublicClient, p: ReplayInstructi
     limits: decodeConstraintLimits(limits),
     constraintSet: parseConstraintSetJson(inputs.constraintSet, INPUT_FILES.constraintSet),
     currentWeights: manifest.currentWeights,
-    views,
+    verifiedViews,
   });
-  if (`${JSON.stringify(rebuilt, null, 2)}\n` !== inputs.problem) {
+  const asStored = (problem: Record<string, unknown> | null): boolean =>
+    problem !== null && `${JSON.stringify(problem, null, 2)}\n` === inputs.problem;
+  // A problem stored before verified views had their own field carries them in `views`.
+  if (!asStored(rebuilt) && !asStored(legacyViewsProblem(rebuilt))) {
     throw new RejectedError(
       "INPUTS_TAMPERED",
       "differs from the problem rebuilt from the committed inputs",

@@ -1,33 +1,18 @@
-/* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
-import { InfeasibleError, InputError } from "../errors.ts";
+import { InputError } from "../errors.ts";
 import { defaultEstimators } from "./defaultEstimators.ts";
+import { frontierOf, type FrontierPoint, type FrontierPoints } from "./frontierOf.ts";
 import { buildConstraints } from "./markowitz/constraints.ts";
-import { formulate } from "./markowitz/formulate.ts";
-import { solveMarkowitz, type MarkowitzSpec, type WarmStartCache } from "./markowitz/solveMarkowitz.ts";
-import type { OptimizeOptions } from "./optimize.ts";
+import type { OptimizeOptions } from "./optimizeTypes.ts";
 import { parseProblem } from "./problem.ts";
 import { interiorPointSolver } from "./qp/interiorPoint.ts";
-import { portfolioStatistics } from "./report.ts";
 import { resolveInputs } from "./resolveInputs.ts";
 
-/** One frontier portfolio; annualised fractions. */
-export interface FrontierPoint {
-  readonly expectedReturn: number;
-  readonly volatility: number;
-  readonly sharpe: number | null;
-  readonly weights: number[];
-}
+export { frontierOf, type FrontierModel, type FrontierPoint, type FrontierPoints } from "./frontierOf.ts";
 
 /** Result of {@link efficientFrontier}. */
-export interface FrontierResult {
+export interface FrontierResult extends FrontierPoints {
   readonly assets: readonly string[];
   readonly riskFreeRate: number;
-  /** Points by increasing target return, from the minimum-variance portfolio to the highest return. */
-  readonly points: FrontierPoint[];
-  readonly minVariance: FrontierPoint;
-  /** Null when max-Sharpe is undefined (no portfolio beats the risk-free rate) or unsupported. */
-  readonly maxSharpe: FrontierPoint | null;
-  readonly warnings: string[];
 }
 
 /**
@@ -45,8 +30,6 @@ export function efficientFrontier(
   input: unknown,
   { points = 50, ...options }: OptimizeOptions & { points?: number } = {},
 ): FrontierResult {
-  if (!Number.isInteger(points) || points < 2)
-    throw new InputError("FIELD_INVALID", "must be an integer ≥ 2", "--points");
   const problem = parseProblem(input);
   const inputs = resolveInputs(
     problem,
@@ -55,75 +38,18 @@ export function efficientFrontier(
   );
   const mu = inputs.expectedReturns;
   if (mu === null) throw new InputError("FIELD_MISSING", "the frontier needs expected returns", "expectedReturns");
-  const pc = buildConstraints(problem.constraints, inputs.assets);
-  const solver = options.qpSolver ?? interiorPointSolver;
   const riskFreeRate = problem.riskFreeRate ?? 0.02;
-  const cov = inputs.covariance;
-  const spec = (objective: MarkowitzSpec["objective"], targetReturn?: number): MarkowitzSpec => ({
-    objective,
-    riskFreeRate,
-    riskAversion: 1,
-    ...(targetReturn === undefined ? {} : { targetReturn }),
-  });
-  const point = (w: Float64Array): FrontierPoint => {
-    const m = portfolioStatistics(w, mu, cov, riskFreeRate);
-    return {
-      expectedReturn: m.expectedReturn ?? 0,
-      volatility: m.volatility,
-      sharpe: m.sharpe,
-      weights: Array.from(w),
-    };
-  };
-  const warm: WarmStartCache = {};
-  const solved = (s: MarkowitzSpec): Float64Array => {
-    const out = solveMarkowitz(pc, mu, cov, s, solver, warm);
-    if (out.kind === "infeasible") throw new InfeasibleError("PROBLEM_INFEASIBLE", out.infeasibility.message);
-    if (out.solution.status !== "optimal") {
-      throw new InputError("PROBLEM_UNBOUNDED", `the ${s.objective} problem has no finite solution`, "constraints");
-    }
-    return out.solution.weights;
-  };
-  const warnings = [...inputs.warnings];
-  const minVariance = point(solved(spec("min-variance")));
-  // Highest attainable return: the linear programme max μ'w under the constraints.
-  const lp = formulate(pc, null, { a: 0, g: mu });
-  const top = solver.solve(lp.qp);
-  if (top.status !== "optimal") {
-    throw new InputError("PROBLEM_UNBOUNDED", "the expected return is unbounded on the feasible set", "constraints");
-  }
-  const topWeights = lp.toWeights(top.x);
-  const rMax = mu.reduce((s, v, i) => s + v * topWeights[i]!, 0);
-  const rMin = minVariance.expectedReturn;
-  const out: FrontierPoint[] = [];
-  for (let k = 0; k < points; k++) {
-    // The top target stays a hair inside the attainable range so phase 1's tolerance cannot
-    // reject the return the LP just attained.
-    const target = rMin + ((rMax - rMin) * Math.min(k, points - 1 - 1e-6)) / (points - 1);
-    if (k === 0) {
-      out.push(minVariance);
-      continue;
-    }
-    try {
-      out.push(point(solved(spec("efficient-return", target))));
-    } catch (error) {
-      // The highest-return LP ignores a tracking-error limit; past it the targets are infeasible.
-      if (!(error instanceof InfeasibleError)) throw error;
-      warnings.push(
-        `frontier stops at return ${out.at(-1)?.expectedReturn ?? rMin}: higher targets are infeasible (${error.message})`,
-      );
-      break;
-    }
-  }
-  let maxSharpe: FrontierPoint | null = null;
-  try {
-    const ms = solveMarkowitz(pc, mu, cov, spec("max-sharpe"), solver);
-    if (ms.kind === "solved" && ms.solution.status === "optimal") maxSharpe = point(ms.solution.weights);
-    else warnings.push("max-Sharpe portfolio undefined: no feasible portfolio returns more than the risk-free rate");
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    warnings.push(`max-Sharpe not marked: ${error.message}`);
-  }
-  return { assets: inputs.assets, riskFreeRate, points: out, minVariance, maxSharpe, warnings };
+  const frontier = frontierOf(
+    {
+      constraints: buildConstraints(problem.constraints, inputs.assets),
+      expectedReturns: mu,
+      covariance: inputs.covariance,
+      riskFreeRate,
+      solver: options.qpSolver ?? interiorPointSolver,
+    },
+    points,
+  );
+  return { assets: inputs.assets, riskFreeRate, ...frontier, warnings: [...inputs.warnings, ...frontier.warnings] };
 }
 
 /**

@@ -11,6 +11,7 @@ import { InputError } from "../errors.ts";
 import { blackLittermanBranch } from "./branches/blackLitterman.ts";
 import { ercBranch } from "./branches/erc.ts";
 import { markowitzBranch } from "./branches/markowitz.ts";
+import { buildOptimizerModel } from "./model.ts";
 import {
   NO_RESIDUALS,
   type BlackLittermanOutcome,
@@ -83,7 +84,8 @@ function typedResult(
  * Optimises a portfolio problem (the format of docs/problem-format.md) synchronously with the
  * TypeScript QP engine, or with `options.qpSolver`. Bad input throws an `InputError` naming the
  * field; an infeasible problem returns `status: "infeasible"` with the conflicting constraints
- * and no weights.
+ * and no weights. With `options.model`, an optimal result also carries `model`: the μ and Σ the
+ * weights were chosen with (and the efficient frontier on them when asked), see model.ts.
  *
  * @example
  * ```ts
@@ -94,6 +96,8 @@ function typedResult(
  *   objective: "max-sharpe",
  * });
  * result.weights; // tangency portfolio, long-only
+ * const withModel = optimize(problem, { model: { frontier: { points: 20 } } });
+ * withModel.model?.covariance; // { kind: "dense", matrix: [[0.04, 0.006], [0.006, 0.09]] }
  * ```
  */
 export function optimize(input: unknown, options: OptimizeOptions = {}): OptimizeResult {
@@ -128,7 +132,6 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
       solver,
       riskFreeRate,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-      ...(options.signedViews === undefined ? {} : { signedViews: options.signedViews }),
     });
   } catch (error) {
     if (!(error instanceof InfeasibleError)) throw error;
@@ -175,6 +178,14 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
   const mu = outcome.expectedReturns === undefined ? inputs.expectedReturns : outcome.expectedReturns;
   const covariance = outcome.covariance ?? inputs.covariance;
   const statistics = portfolioStatistics(outcome.weights, mu, covariance, riskFreeRate);
+  // The model is built from the very arrays behind `statistics`, so its w'Σw is `volatility`².
+  const model =
+    options.model === undefined || options.model === false
+      ? undefined
+      : buildOptimizerModel(
+          { problem, assets: inputs.assets, expectedReturns: mu, covariance, riskFreeRate, solver },
+          options.model === true ? {} : options.model,
+        );
   return typedResult(
     problem,
     {
@@ -191,6 +202,7 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
       ),
       diagnostics,
       warnings,
+      ...(model === undefined ? {} : { model }),
     },
     outcome,
   );

@@ -5,8 +5,9 @@ import type { OptimizerType, Problem } from "./problem.ts";
 import type { QpResiduals, QpSolver } from "./qp/types.ts";
 import { type ConstraintReport } from "./report.ts";
 import { type EstimatorFunctions, type MarketInputs } from "./resolveInputs.ts";
-import type { BlackLittermanView } from "./blackLitterman/index.ts";
 import type { QpCovariance } from "./qp/types.ts";
+import type { ModelRequest, OptimizerModel } from "./model.ts";
+import type { ViewSource } from "./blackLitterman/index.ts";
 import type { Hex } from "viem";
 
 /** What every {@link OptimizeResult} holds; numbers are annualised fractions unless named otherwise. */
@@ -40,6 +41,11 @@ export interface OptimizeResultBase {
     readonly runtimeMs: number;
   };
   readonly warnings: string[];
+  /**
+   * With `options.model` and status "optimal": the μ and Σ the weights were chosen with, exactly
+   * as used (and the frontier on them when requested); `volatility` is √(w'Σw) with this Σ.
+   */
+  readonly model?: OptimizerModel;
 }
 
 /** `riskBudgeting` of an ERC result: the risk-budgeting portfolio before any turnover limit. */
@@ -71,6 +77,8 @@ export interface BlackLittermanReport {
   readonly impliedWeightsRaw: number[];
   /** Commitment of the verified signed view set; null for unsigned views. */
   readonly viewSetCommitment: Hex | null;
+  /** Where each view came from, in view order: unsigned, or verified with its signer, digest and nonce. */
+  readonly viewSources: readonly ViewSource[];
   readonly tau: number;
   readonly riskAversion: number;
 }
@@ -103,13 +111,10 @@ export interface OptimizeOptions {
   readonly qpSolver?: QpSolver;
   /** Estimators for price-based inputs; defaults to `defaultEstimators`. */
   readonly estimators?: EstimatorFunctions;
+  /** Return `result.model` (`true`, or what to add to it: the frontier); default false. */
+  readonly model?: boolean | ModelRequest;
   /** Progress of long runs (resampling draws). */
   readonly onProgress?: (done: number, total: number) => void;
-  /**
-   * Black-Litterman views that the caller (CLI, keeper) has verified (src/views/verifyViews.ts)
-   * with their view-set commitment; required when `blackLitterman.signedViews` is set.
-   */
-  readonly signedViews?: { readonly views: readonly BlackLittermanView[]; readonly commitment: Hex };
 }
 
 /** What an optimiser branch (MARKOWITZ, ERC, BLACK_LITTERMAN) hands back to the dispatcher. */
@@ -147,7 +152,6 @@ export interface BranchContext<P extends Problem = Problem> {
   readonly solver: QpSolver;
   readonly riskFreeRate: number;
   readonly onProgress?: (done: number, total: number) => void;
-  readonly signedViews?: OptimizeOptions["signedViews"];
 }
 
 /** An optimiser type's implementation. */

@@ -7,17 +7,25 @@ import type { Hex } from "viem";
 import { InputError, RejectedError } from "../errors.ts";
 import { sha256Hex } from "./inputs.ts";
 
-/** What the hashed optimiser bundle must export (src/optimizer/optimize.ts). */
+/**
+ * What the hashed optimiser bundle must export (src/optimizer/optimize.ts). `model` is left
+ * `unknown`: a bundle pinned before it existed returns none, so callers validate it
+ * (`parseOptimizerModel`) rather than trust this type.
+ */
 export interface OptimizerModule {
   optimize(
     problem: unknown,
-    options?: { files?: Readonly<Record<string, string>> },
+    options?: {
+      files?: Readonly<Record<string, string>>;
+      model?: boolean | { frontier?: { points: number; withoutTurnover?: boolean } };
+    },
   ): {
     status: string;
     weights: number[];
     volatility: number | null;
     diagnostics: { iterations: number; runtimeMs: number };
     infeasibility?: { message: string };
+    model?: unknown;
   };
 }
 

@@ -158,8 +158,11 @@ export interface BuildProblemParameters {
   readonly constraintSet: ConstraintSetJson;
   /** Current weights (fractions, vault order), for the turnover limit. */
   readonly currentWeights: readonly number[];
-  /** Accepted views in the Black-Litterman section's unsigned form (empty: none). */
-  readonly views: readonly unknown[];
+  /**
+   * The accepted views as `blackLitterman.verifiedViews` (`toVerifiedViewSet` in src/views: the
+   * views with signer, digest and nonce, and their commitment); written for BLACK_LITTERMAN only.
+   */
+  readonly verifiedViews: { readonly commitment: Hex; readonly views: readonly object[] };
 }
 
 /**
@@ -212,7 +215,7 @@ export function buildProblem(p: BuildProblemParameters): Record<string, unknown>
       ...(cs.blackLitterman ?? {}),
       tau: p.parameters.tau,
       riskAversion: p.parameters.riskAversion,
-      views: [...p.views],
+      verifiedViews: { commitment: p.verifiedViews.commitment, views: [...p.verifiedViews.views] },
     };
   }
   return problem;

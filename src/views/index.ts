@@ -16,7 +16,7 @@ export {
   type ViewRequest,
   type ViewSetRequest,
 } from "./signedViewSet.ts";
-export { acceptedViewsToBlackLittermanViews } from "./toBlackLittermanViews.ts";
+export { toVerifiedViewSet } from "./toVerifiedViewSet.ts";
 export {
   INVESTOR_VIEW_DOMAIN_NAME,
   INVESTOR_VIEW_DOMAIN_VERSION,

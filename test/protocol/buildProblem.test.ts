@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parseProblem } from "../../src/optimizer/problem.ts";
-import { buildProblem, parseConstraintSetJson } from "../../src/protocol/inputs.ts";
+import { EMPTY_VIEW_SET_COMMITMENT, buildProblem, parseConstraintSetJson } from "../../src/protocol/inputs.ts";
 
 const ASSETS = ["USDC", "AAA", "BBB"];
 const parameters = {
@@ -25,7 +25,7 @@ describe("protocol/buildProblem", () => {
         limits: { maxPositionWeight: 0.6, maxTurnover: 0.5 },
         constraintSet,
         currentWeights: [1, 0, 0],
-        views: [],
+        verifiedViews: { commitment: EMPTY_VIEW_SET_COMMITMENT, views: [] },
       });
       const parsed = parseProblem(problem);
       expect(parsed.optimizerType).to.equal(optimizerType);

@@ -5,8 +5,8 @@ import Table from "cli-table3";
 import { Command } from "commander";
 import { InfeasibleError, InputError } from "../../errors.ts";
 import { readJsonFile } from "../../jsonFile.ts";
-import { optimizeAsync, type OptimizeOptions, type OptimizeResult } from "../../optimizer/optimize.ts";
-import { acceptedViewsToBlackLittermanViews } from "../../views/toBlackLittermanViews.ts";
+import { optimizeAsync, type OptimizeResult } from "../../optimizer/optimize.ts";
+import { toVerifiedViewSet } from "../../views/toVerifiedViewSet.ts";
 import { addViewVerificationOptions, verifySignedViewFile, type ViewVerificationOptions } from "../signedViews.ts";
 
 /**
@@ -91,20 +91,28 @@ export function failOnStatus(result: { status: string; infeasibility?: { message
 
 /**
  * Verifies the signed view set a Black-Litterman problem names (`blackLitterman.signedViews`,
- * relative to the problem file); rejected views are reported on stderr and never used.
+ * relative to the problem file) and returns the problem with that path replaced by the verified
+ * views (`blackLitterman.verifiedViews`, their one route into the optimiser); rejected views are
+ * reported on stderr and never used. Any other problem is returned as is.
  */
-async function loadSignedViews(
+async function withVerifiedViews(
   problem: unknown,
   problemPath: string,
   opts: ViewVerificationOptions,
-): Promise<OptimizeOptions["signedViews"]> {
-  const section = (problem as { blackLitterman?: { signedViews?: unknown } } | null)?.blackLitterman;
-  if (typeof section?.signedViews !== "string") return undefined;
-  const result = await verifySignedViewFile(resolve(dirname(problemPath), section.signedViews), opts);
+): Promise<unknown> {
+  if (typeof problem !== "object" || problem === null) return problem;
+  const section = (problem as { blackLitterman?: unknown }).blackLitterman;
+  if (typeof section !== "object" || section === null) return problem;
+  const { signedViews, ...rest } = section as { signedViews?: unknown };
+  if (typeof signedViews !== "string") return problem;
+  const result = await verifySignedViewFile(resolve(dirname(problemPath), signedViews), opts);
   for (const r of result.rejections) {
     process.stderr.write(`portfolio: view ${r.index} rejected (${r.code}): ${r.message}\n`);
   }
-  return { views: acceptedViewsToBlackLittermanViews(result.accepted), commitment: result.commitment };
+  return {
+    ...problem,
+    blackLitterman: { ...rest, verifiedViews: toVerifiedViewSet(result.accepted, result.commitment) },
+  };
 }
 
 /** `portfolio optimize`: solve a problem file, print the result JSON (or a table). */
@@ -117,8 +125,9 @@ export function optimizeCommand(): Command {
       .option("--table", "print a table for people instead of JSON"),
     { required: false },
   ).action(async (opts: ViewVerificationOptions & { in: string; out?: string; table?: boolean }) => {
-    const { problem, files } = loadProblemFile(opts.in);
-    const signedViews = await loadSignedViews(problem, opts.in, opts);
+    const loaded = loadProblemFile(opts.in);
+    const problem = await withVerifiedViews(loaded.problem, opts.in, opts);
+    const { files } = loaded;
     let bar: cliProgress.SingleBar | undefined;
     const onProgress = process.stderr.isTTY
       ? (done: number, total: number): void => {
@@ -136,7 +145,6 @@ export function optimizeCommand(): Command {
     const result = await optimizeAsync(problem, {
       files,
       ...(onProgress === undefined ? {} : { onProgress }),
-      ...(signedViews === undefined ? {} : { signedViews }),
     });
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (opts.out !== undefined) writeFileSync(opts.out, json);

@@ -4,6 +4,7 @@ import type { FrontierMetrics, PortfolioMetrics } from "../../bus/portfolioMetri
 import type { AssetGroup } from "../../analytics/weightMetrics.ts";
 import type { LegExecution, SettlementTimes } from "../../analytics/executionMetrics.ts";
 import { parsePricesCsv, type PriceTable } from "../../optimizer/estimators/priceTable.ts";
+import { modelCovarianceMatrix, type OptimizerModel } from "../../optimizer/model.ts";
 import { parseProblem } from "../../optimizer/problem.ts";
 import { alignBenchmark } from "./benchmark.ts";
 import { INPUT_FILES } from "../../protocol/inputs.ts";
@@ -29,15 +30,21 @@ export interface CycleMetricsInputs {
   readonly currentWeights: readonly number[];
   /** The market-data CSV text the cycle hashed. */
   readonly marketData: string;
-  /** The cycle's problem (as stored in `problem.json`): its groups label sectors, and the frontier is its own. */
+  /** The cycle's problem (as stored in `problem.json`): its groups label sectors. */
   readonly problem: Readonly<Record<string, unknown>>;
+  /**
+   * The model the pinned bundle optimised with (μ, Σ, frontier): the source of the risk
+   * contributions and the frontier; null (with the reason) publishes both as unavailable.
+   */
+  readonly model: OptimizerModel | null;
+  readonly modelUnavailable?: string | undefined;
   /** The benchmark price table, or why there is none (published under `unavailable`). */
   readonly benchmark: PriceTable | { readonly unavailable: string };
   readonly execution?: CycleExecution | undefined;
   /** Optimisation wall times, ms, for the p95. */
   readonly runtimesMs: Float64Array;
   readonly at: Date;
-  /** Frontier points (default 20); 0 leaves the frontier out. */
+  /** Frontier points the bundle was asked for (default 20); 0 leaves the frontier out. */
   readonly frontierPoints?: number;
 }
 
@@ -49,15 +56,16 @@ const WINDOW = 252;
  * settlement, the pre-trade weights otherwise: volatility, Sharpe, Sortino and max drawdown over the
  * last 252 returns of the price file at fixed weights; tracking error and beta against the benchmark
  * on the dates both have a return (`null`, with the reason under `unavailable`, without one); risk
- * contributions on the sample covariance, by asset and by the problem's `constraints.groups`; drift
- * against the new targets; the optimiser's p95 runtime and iterations; the efficient frontier with
- * the held and target portfolios (`null`, with the reason, when it cannot be solved); and for a
+ * contributions on the model's Σ (the covariance the pinned bundle chose the weights with, never a
+ * re-estimate), by asset and by the problem's `constraints.groups`; drift against the new targets;
+ * the optimiser's p95 runtime and iterations; the bundle's efficient frontier with the held and
+ * target portfolios on its model (`null`, with the reason, when it has none); and for a
  * settled cycle each leg's slippage, the settlement latency and `postTrade` (the executed weights
  * against the targets, which the post-trade drift alert reads).
  *
  * @example
  * ```ts
- * const metrics = cycleMetrics({ report, currentWeights, marketData, problem, benchmark, runtimesMs, at: new Date() });
+ * const metrics = cycleMetrics({ report, currentWeights, marketData, problem, model: result.model, benchmark, runtimesMs, at: new Date() });
  * ```
  */
 export function cycleMetrics(p: CycleMetricsInputs): PortfolioMetrics {
@@ -82,20 +90,19 @@ export function cycleMetrics(p: CycleMetricsInputs): PortfolioMetrics {
     name: g.name,
     assets: g.assets,
   }));
+  const { model } = p;
+  const noModel = p.modelUnavailable ?? "the optimiser returned no model";
   let frontier: FrontierMetrics | null = null;
-  if ((p.frontierPoints ?? 20) > 0) {
+  if ((p.frontierPoints ?? 20) <= 0) unavailable["frontier"] = "disabled (frontierPoints = 0)";
+  else if (model === null) unavailable["frontier"] = noModel;
+  else {
     try {
-      frontier = cycleFrontier(
-        p.problem,
-        { [INPUT_FILES.marketData]: p.marketData },
-        held,
-        report.weights.length === report.assets.length ? report.weights : null,
-        { points: p.frontierPoints ?? 20 },
-      );
+      frontier = cycleFrontier(model, held, report.weights.length === report.assets.length ? report.weights : null);
     } catch (error) {
       unavailable["frontier"] = error instanceof Error ? error.message : String(error);
     }
-  } else unavailable["frontier"] = "disabled (frontierPoints = 0)";
+  }
+  if (model === null) unavailable["riskContribution"] = noModel;
   const input: PortfolioMetricsInput = {
     portfolio: report.portfolio,
     at: p.at,
@@ -108,10 +115,11 @@ export function cycleMetrics(p: CycleMetricsInputs): PortfolioMetrics {
       targets: Float64Array.from(report.weights),
       ...(groups === undefined ? {} : { groups }),
     },
-    covariance: risk.covariance,
+    ...(model === null ? {} : { covariance: modelCovarianceMatrix(model) }),
     optimizer: { runtimesMs: p.runtimesMs, iterations: report.iterations },
     frontier,
-    ...(unavailable["frontier"] === undefined ? {} : { unavailable: { frontier: unavailable["frontier"] } }),
+    // trackingError and beta get their reasons from buildPortfolioMetrics itself.
+    unavailable: Object.fromEntries(Object.entries(unavailable).filter(([field]) => field !== "trackingError")),
     ...(p.execution === undefined
       ? {}
       : {

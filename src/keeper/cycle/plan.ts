@@ -2,6 +2,7 @@
 // critical alert on failure or a broken volatility budget), then plan legs checked against quotes.
 import type { Logger } from "pino";
 import { InfeasibleError, RejectedError } from "../../errors.ts";
+import { parseOptimizerModel, type OptimizerModel } from "../../optimizer/model.ts";
 import type { OptimizerModule } from "../../protocol/bundle.ts";
 import { fail } from "./chainState.ts";
 import { INPUT_FILES, type ConstraintSetJson, type CycleParameters } from "../../protocol/inputs.ts";
@@ -14,10 +15,18 @@ import { quoteLegsUniswapV2 } from "../legs/quoteLegs.ts";
 import type { WithRetryOptions } from "../retry.ts";
 
 /** The optimiser's answer as the cycle uses it. */
-export type CycleOptimization = ReturnType<OptimizerModule["optimize"]>;
+export type CycleOptimization = Omit<ReturnType<OptimizerModule["optimize"]>, "model"> & {
+  /** The μ, Σ and frontier the pinned bundle optimised with; null when it returned none (see `modelUnavailable`). */
+  readonly model: OptimizerModel | null;
+  readonly modelUnavailable?: string;
+};
 
 /**
- * Runs the pinned optimiser on the stored problem text and market data. A status other than
+ * Runs the pinned optimiser on the stored problem text and market data, asking it for its model
+ * (μ, Σ and — unless `ctx.frontierPoints` is 0 — the strategic frontier, i.e. without the
+ * per-rebalance turnover limit), so the cycle publishes the risk of the model that chose the
+ * weights. A bundle that returns no model, or a malformed one, leaves `model` null with the
+ * reason: the weights stand, only the model-based metrics go unpublished. A status other than
  * `optimal` publishes a critical `optimizer` alert and throws {@link InfeasibleError}
  * `OPTIMIZER_FAILED`; a volatility above the registry's budget publishes a critical `volatility`
  * alert and throws {@link RejectedError} `RISK_BUDGET_EXCEEDED`. The wall time is appended to the
@@ -37,7 +46,11 @@ export async function optimizeCycle(
   parameters: CycleParameters,
 ): Promise<CycleOptimization> {
   const portfolio = ctx.deployment.vault;
-  const result = optimizer.optimize(JSON.parse(problemText), { files: { [INPUT_FILES.marketData]: marketData } });
+  const points = ctx.frontierPoints ?? 20;
+  const { model: rawModel, ...result } = optimizer.optimize(JSON.parse(problemText), {
+    files: { [INPUT_FILES.marketData]: marketData },
+    model: points > 0 ? { frontier: { points, withoutTurnover: true } } : true,
+  });
   ctx.runtimeSamples?.push(result.diagnostics.runtimeMs);
   if (result.status !== "optimal") {
     await publishAlert(ctx.bus, log, {
@@ -63,7 +76,16 @@ export async function optimizeCycle(
       "strategyParameters.volatilityBudget",
     );
   }
-  return result;
+  if (rawModel === undefined) {
+    return { ...result, model: null, modelUnavailable: "the pinned optimiser bundle returns no model" };
+  }
+  try {
+    return { ...result, model: parseOptimizerModel(rawModel) };
+  } catch (error) {
+    const reason = `the pinned optimiser bundle's model is unusable: ${error instanceof Error ? error.message : String(error)}`;
+    log.warn({ err: String(error) }, reason);
+    return { ...result, model: null, modelUnavailable: reason };
+  }
 }
 
 /**

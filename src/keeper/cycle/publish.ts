@@ -5,6 +5,7 @@ import { evaluateAlerts, publishAlerts } from "../../analytics/alerts.ts";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import type { Alert } from "../../bus/topics.ts";
 import type { PriceTable } from "../../optimizer/estimators/priceTable.ts";
+import type { OptimizerModel } from "../../optimizer/model.ts";
 import { readBenchmarkPrices } from "./benchmark.ts";
 import { cycleMetrics, type CycleExecution } from "./metrics.ts";
 import type { CycleReport, KeeperCycleContext } from "./types.ts";
@@ -31,7 +32,7 @@ export interface PublishLimits {
  *
  * @example
  * ```ts
- * await publishMetrics(ctx, log, { report, currentWeights, marketData, problem }, limits, execution);
+ * await publishMetrics(ctx, log, { report, currentWeights, marketData, problem, model: result.model }, limits, execution);
  * ```
  */
 export async function publishMetrics(
@@ -42,6 +43,8 @@ export async function publishMetrics(
     readonly currentWeights: readonly number[];
     readonly marketData: string;
     readonly problem: Readonly<Record<string, unknown>>;
+    readonly model: OptimizerModel | null;
+    readonly modelUnavailable?: string | undefined;
   },
   limits: PublishLimits,
   execution?: CycleExecution,

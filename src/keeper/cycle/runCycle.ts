@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError, RejectedError } from "../../errors.ts";
-import { acceptedViewsToBlackLittermanViews } from "../../views/toBlackLittermanViews.ts";
+import { toVerifiedViewSet } from "../../views/toVerifiedViewSet.ts";
 import { importBundle, readBundle, type OptimizerModule } from "../../protocol/bundle.ts";
 import { settlementAbi } from "../../protocol/abi.ts";
 import { readConstraintSet } from "./constraintSetFile.ts";
@@ -153,6 +153,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
       inputsPath: inputsDirectory(ctx.inputsDir, hash),
       viewsAccepted: accepted.length,
       viewsRejected: rejected,
+      model: null,
     };
   }
   const problem = buildProblem({
@@ -161,7 +162,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     limits,
     constraintSet,
     currentWeights,
-    views: acceptedViewsToBlackLittermanViews(accepted),
+    verifiedViews: toVerifiedViewSet(accepted, commitment),
   });
   const problemText = `${JSON.stringify(problem, null, 2)}\n`;
   const inputsPath = await storeInputs(ctx.inputsDir, {
@@ -216,6 +217,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     inputsPath,
     viewsAccepted: accepted.length,
     viewsRejected: rejected,
+    model: result.model,
   };
   const finish = async (
     status: CycleReport["status"],
@@ -225,7 +227,15 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     const cycleMs = (ctx.now ?? Date.now)() - started;
     const report: CycleReport = { ...base, ...extra, status, cycleMs };
     const published = { volatilityBudget: parameters.volatilityBudget, maxSlippageBps: parameters.maxSlippageBps };
-    await publishMetrics(ctx, log, { report, currentWeights, marketData: marketText, problem }, published, execution);
+    const cycle = {
+      report,
+      currentWeights,
+      marketData: marketText,
+      problem,
+      model: result.model,
+      modelUnavailable: result.modelUnavailable,
+    };
+    await publishMetrics(ctx, log, cycle, published, execution);
     log.info({ status, instructionId: extra.instructionId, tx: extra.txHash, cycleMs }, `cycle ${status}`);
     return report;
   };

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Address, Hex, LocalAccount, PublicClient } from "viem";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import type { NonceStore } from "../../views/nonceStore.ts";
+import type { OptimizerModel } from "../../optimizer/model.ts";
 import type { KeeperDeployment } from "../../protocol/deployment.ts";
 import type { PlanLegsReturnType } from "../legs/planLegs.ts";
 import type { WithRetryOptions } from "../retry.ts";
@@ -83,4 +84,9 @@ export interface CycleReport {
   readonly inputsPath: string;
   readonly viewsAccepted: number;
   readonly viewsRejected: number;
+  /**
+   * The model the pinned bundle chose `weights` with (μ, Σ, frontier; the published risk comes
+   * from it); null when the optimiser did not run this cycle or its bundle returns no model.
+   */
+  readonly model: OptimizerModel | null;
 }

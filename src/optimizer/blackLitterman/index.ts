@@ -12,9 +12,17 @@ export {
   blackLittermanSectionSchema,
   blackLittermanViewSchema,
   parseBlackLittermanSection,
+  verifiedViewSchema,
+  verifiedViewSetSchema,
   resolveTau,
   type BlackLittermanSection,
 } from "./section.ts";
-export type { BlackLittermanView, DenseMatrix } from "./types.ts";
+export type {
+  BlackLittermanView,
+  DenseMatrix,
+  VerifiedBlackLittermanView,
+  VerifiedViewSet,
+  ViewSource,
+} from "./types.ts";
 export { viewsToMatrices, type ViewMatrices } from "./views.ts";
 export { blImpliedWeights, type BlImpliedWeightsParameters, type BlImpliedWeightsReturnType } from "./weights.ts";

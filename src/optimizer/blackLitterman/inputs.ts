@@ -5,7 +5,7 @@ import { heLittermanOmega, idzorekOmega } from "./omega.ts";
 import { blackLittermanPosterior } from "./posterior.ts";
 import { impliedPriorReturns, marketWeightsFromCaps } from "./prior.ts";
 import { parseBlackLittermanSection, resolveTau, type BlackLittermanSection } from "./section.ts";
-import type { BlackLittermanView, DenseMatrix } from "./types.ts";
+import type { BlackLittermanView, DenseMatrix, ViewSource } from "./types.ts";
 import { viewsToMatrices } from "./views.ts";
 import { blImpliedWeights } from "./weights.ts";
 
@@ -21,11 +21,6 @@ export interface BlackLittermanContext {
   readonly riskAversion?: number | undefined;
   /** Number of return observations behind Σ, for `tau: "1/T"`. */
   readonly observations?: number | undefined;
-  /**
-   * Verified signed views (from {@link acceptedViewsToBlackLittermanViews}) with their commitment.
-   * Required when the section names `signedViews`; the section's unsigned `views` are then absent.
-   */
-  readonly signedViews?: { readonly views: readonly BlackLittermanView[]; readonly commitment: Hex } | undefined;
 }
 
 export interface BlackLittermanInputs {
@@ -43,6 +38,8 @@ export interface BlackLittermanInputs {
   readonly impliedWeightsRaw: Float64Array;
   /** Commitment of the verified view set, or null for unsigned (research) views. */
   readonly viewSetCommitment: Hex | null;
+  /** Where each view (row of P) came from: the verified set's signer, digest and nonce, or unsigned. */
+  readonly viewSources: readonly ViewSource[];
   readonly tau: number;
   /** δ used (1 when neither given nor needed: only the raw implied weights depend on it). */
   readonly riskAversion: number;
@@ -56,7 +53,8 @@ export interface BlackLittermanInputs {
  * The Black-Litterman step of `optimize()` for `optimizerType: "BLACK_LITTERMAN"`: prior π, views
  * (P, Q, Ω), posterior π* and Σ*, implied weights, commitment. The lead passes
  * `posteriorReturns` and `optimizerCovariance` to the Markowitz engine with the DAO's constraints.
- * Pure: signed views are read and verified by the caller (CLI, keeper) and passed in `context`.
+ * Pure: signed views are read and verified by the caller (CLI, keeper) and arrive in the section's
+ * `verifiedViews`; a `signedViews` file path is refused (`BL_SIGNED_VIEWS_UNVERIFIED`).
  *
  * @example
  * ```ts
@@ -105,22 +103,30 @@ export function blackLittermanInputs(rawSection: unknown, context: BlackLitterma
     priorReturns = impliedPriorReturns({ sigma, marketWeights, riskAversion: delta, riskFreeRate });
   }
 
+  if (section.signedViews !== undefined) {
+    throw new InputError(
+      "BL_SIGNED_VIEWS_UNVERIFIED",
+      "signed views must be verified first (portfolio optimize does) and passed as blackLitterman.verifiedViews",
+      "blackLitterman.signedViews",
+    );
+  }
   let views: readonly BlackLittermanView[];
+  let viewSources: ViewSource[];
   let viewSetCommitment: Hex | null = null;
   let viewsPath = "blackLitterman.views";
-  if (section.signedViews !== undefined) {
-    if (context.signedViews === undefined) {
-      throw new InputError(
-        "BL_SIGNED_VIEWS_UNVERIFIED",
-        "signed views must be verified before use",
-        "blackLitterman.signedViews",
-      );
-    }
-    views = context.signedViews.views;
-    viewSetCommitment = context.signedViews.commitment;
-    viewsPath = "blackLitterman.signedViews";
+  if (section.verifiedViews !== undefined) {
+    views = section.verifiedViews.views;
+    viewSources = section.verifiedViews.views.map(({ signer, digest, nonce }) => ({
+      source: "verified",
+      signer,
+      digest,
+      nonce,
+    }));
+    viewSetCommitment = section.verifiedViews.commitment;
+    viewsPath = "blackLitterman.verifiedViews.views";
   } else {
     views = section.views ?? [];
+    viewSources = views.map(() => ({ source: "unsigned" }));
   }
   const { P, Q, confidences, explicitOmega } = viewsToMatrices(views, assets, viewsPath);
   const k = P.rows;
@@ -168,6 +174,7 @@ export function blackLittermanInputs(rawSection: unknown, context: BlackLitterma
     impliedWeights: weights.normalised,
     impliedWeightsRaw: weights.raw,
     viewSetCommitment,
+    viewSources,
     tau,
     riskAversion,
     P,

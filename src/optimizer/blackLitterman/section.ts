@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InputError } from "../../errors.ts";
-import type { BlackLittermanView } from "./types.ts";
+import type { BlackLittermanView, VerifiedViewSet } from "./types.ts";
 
 /** Default τ: He & Litterman (1999) use 0.05 (see docs/black-litterman.md for calibration). */
 export const DEFAULT_TAU = 0.05;
@@ -17,6 +17,20 @@ export const blackLittermanViewSchema = z
   })
   .strict();
 
+const hex = (bytes: number): z.ZodType<`0x${string}`, z.ZodTypeDef, string> =>
+  z
+    .string()
+    .regex(new RegExp(`^0x[0-9a-fA-F]{${2 * bytes}}$`), `must be 0x and ${bytes} bytes of hex`)
+    .transform((v) => v as `0x${string}`);
+
+/** Schema of one verified view: an unsigned view's numbers plus signer, EIP-712 digest and nonce. */
+export const verifiedViewSchema = blackLittermanViewSchema
+  .extend({ signer: hex(20), digest: hex(32), nonce: z.string().regex(/^\d+$/, "must be a decimal integer") })
+  .strict();
+
+/** Schema of `blackLitterman.verifiedViews` ({@link VerifiedViewSet}). */
+export const verifiedViewSetSchema = z.object({ commitment: hex(32), views: z.array(verifiedViewSchema) }).strict();
+
 /**
  * Schema of the problem's `blackLitterman` section (issue 5). The problem schema embeds it for
  * `optimizerType: "BLACK_LITTERMAN"`.
@@ -27,7 +41,10 @@ export const blackLittermanViewSchema = z
  * - `marketPrices`: closing prices of a market index, oldest first, for that derivation.
  * - `tau`: τ > 0 (default 0.05), or `"1/T"` for one over the number of return observations.
  * - `riskFreeRate`: annualised, a fraction; added to the implied prior and subtracted for implied weights.
- * - `views` (unsigned, research only) or `signedViews` (path to a signed view-set file), not both.
+ * - at most one source of views: `views` (unsigned, research only); `verifiedViews` (signed views
+ *   the caller verified, with their provenance: the keeper and the CLI write it); or `signedViews`
+ *   (path to a signed view-set file, for the CLI to verify and replace by `verifiedViews`; the
+ *   optimiser itself refuses it).
  * - `omega`: "he-litterman" (default) or "idzorek" (every view then needs a confidence).
  * - `prior`: "market" (default), "equal" (δΣ·(1/n) + r_f) or explicit annualised returns, one per asset.
  * - `covariance`: the covariance the Markowitz engine gets, "posterior" Σ* (default, He & Litterman) or "prior" Σ.
@@ -40,6 +57,7 @@ export const blackLittermanSectionSchema = z
     tau: z.union([finite.positive(), z.literal("1/T")]).optional(),
     riskFreeRate: finite.optional(),
     views: z.array(blackLittermanViewSchema).optional(),
+    verifiedViews: verifiedViewSetSchema.optional(),
     signedViews: z.string().min(1).optional(),
     omega: z.enum(["he-litterman", "idzorek"]).optional(),
     prior: z.union([z.enum(["market", "equal"]), z.array(finite)]).optional(),
@@ -47,11 +65,12 @@ export const blackLittermanSectionSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.views !== undefined && s.signedViews !== undefined) {
+    const given = (["views", "verifiedViews", "signedViews"] as const).filter((key) => s[key] !== undefined);
+    if (given.length > 1) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
-        message: "give views or signedViews, not both",
-        path: ["signedViews"],
+        message: `give one of views, verifiedViews or signedViews, not ${given.join(" and ")}`,
+        path: [given[1] ?? "views"],
       });
     }
   });
@@ -64,6 +83,7 @@ export interface BlackLittermanSection {
   readonly tau?: number | "1/T" | undefined;
   readonly riskFreeRate?: number | undefined;
   readonly views?: readonly BlackLittermanView[] | undefined;
+  readonly verifiedViews?: VerifiedViewSet | undefined;
   readonly signedViews?: string | undefined;
   readonly omega?: "he-litterman" | "idzorek" | undefined;
   readonly prior?: "market" | "equal" | readonly number[] | undefined;

@@ -11,8 +11,8 @@ import type { BlackLittermanProblem } from "../problem.ts";
  * section give the posterior π* and Σ* (docs/black-litterman.md); the Markowitz engine then
  * optimises them under the problem's constraints. The objective defaults to quadratic utility
  * with the same δ as the prior, whose unconstrained optimum is the BL implied portfolio
- * (δΣ*)⁻¹π*. Signed views arrive verified through `context.signedViews` (the CLI and the keeper
- * verify them; the core does no I/O).
+ * (δΣ*)⁻¹π*. Signed views arrive verified in `blackLitterman.verifiedViews` (the CLI and the
+ * keeper verify them; the core does no I/O); the result's `viewSources` names each view's origin.
  *
  * @example
  * ```ts
@@ -42,7 +42,6 @@ export function blackLittermanBranch(ctx: BranchContext<BlackLittermanProblem>):
     sigma: { n, data: denseCovariance(inputs.covariance) },
     riskAversion,
     observations: inputs.prices === null ? undefined : inputs.prices.rows.length - 1,
-    signedViews: ctx.signedViews,
   });
   const objective = problem.objective ?? "quadratic-utility";
   const outcome = markowitzBranch({
@@ -65,6 +64,7 @@ export function blackLittermanBranch(ctx: BranchContext<BlackLittermanProblem>):
       impliedWeights: bl.impliedWeights === null ? null : Array.from(bl.impliedWeights),
       impliedWeightsRaw: Array.from(bl.impliedWeightsRaw),
       viewSetCommitment: bl.viewSetCommitment,
+      viewSources: bl.viewSources,
       tau: bl.tau,
       riskAversion: bl.riskAversion,
     },

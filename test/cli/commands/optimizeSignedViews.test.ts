@@ -14,8 +14,15 @@ describe("portfolio optimize with signed views", () => {
     const args = ["optimize", "--in", join(example, "problem.json"), "--out", out];
     const code = await main([...args, "--chain-id", "31337", "--registry", REGISTRY, "--signers", SIGNER]);
     expect(code).to.equal(0);
-    const result = JSON.parse(readFileSync(out, "utf8")) as { status: string; viewSetCommitment: string };
+    const result = JSON.parse(readFileSync(out, "utf8")) as {
+      status: string;
+      viewSetCommitment: string;
+      viewSources: { source: string; signer?: string }[];
+    };
     expect(result.status).to.equal("optimal");
+    // Every view entered as a verified view, with its signer.
+    expect(result.viewSources.length).to.be.greaterThan(0);
+    for (const s of result.viewSources) expect(s).to.include({ source: "verified", signer: SIGNER });
     const signed = JSON.parse(readFileSync(join(example, "signed.json"), "utf8")) as { commitment?: string };
     expect(result.viewSetCommitment).to.equal(
       signed.commitment ?? "0x0c1c47cb19a7fda3886694b605f4d6484a3a471bb5f0c6245ba2f1c6928a193b",

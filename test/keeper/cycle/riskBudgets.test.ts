@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
 import { InputError, PortfolioError, RejectedError } from "../../../src/errors.ts";
-import { buildProblem, parseConstraintSetJson } from "../../../src/protocol/inputs.ts";
+import { EMPTY_VIEW_SET_COMMITMENT, buildProblem, parseConstraintSetJson } from "../../../src/protocol/inputs.ts";
 import {
   riskBudgetsHash,
   riskBudgetsToWad,
@@ -105,7 +105,7 @@ describe("keeper/riskBudgets", () => {
       limits: { maxPositionWeight: 1, maxTurnover: 1 },
       constraintSet,
       currentWeights: [1 / 3, 1 / 3, 1 / 3],
-      views: [],
+      verifiedViews: { commitment: EMPTY_VIEW_SET_COMMITMENT, views: [] },
     };
     const parameters = {
       optimizerType: "ERC" as const,

@@ -6,12 +6,16 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { createPublicClient, http, parseEventLogs, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { legacyViewsProblem } from "../../../src/audit/legacyProblem.ts";
 import { replayInstruction } from "../../../src/audit/replayInstruction.ts";
 import { InProcessBus } from "../../../src/bus/inProcessBus.ts";
 import { PortfolioError } from "../../../src/errors.ts";
+import { estimateCovariance } from "../../../src/optimizer/estimators/covariance.ts";
+import { parsePricesCsv } from "../../../src/optimizer/estimators/priceTable.ts";
+import { toRows } from "../../../src/optimizer/matrix.ts";
 import { settlementAbi } from "../../../src/protocol/abi.ts";
 import { runKeeperCycle, type KeeperCycleContext } from "../../../src/keeper/cycle/runCycle.ts";
-import { EMPTY_VIEW_SET_COMMITMENT, loadInputs, sha256Hex } from "../../../src/protocol/inputs.ts";
+import { EMPTY_VIEW_SET_COMMITMENT, inputsDirectory, loadInputs, sha256Hex } from "../../../src/protocol/inputs.ts";
 import { signViewSet } from "../../../src/views/signedViewSet.ts";
 import { investorViewDigest, investorViewDomain, viewSetCommitment } from "../../../src/views/typedData.ts";
 import { readKeeperDeployment } from "../../../src/protocol/deployment.ts";
@@ -263,6 +267,43 @@ describe("keeper cycle (hardhat node)", function () {
     assert.equal(await ctx.nonces.isUsed(signer.address, 1n), true, "nonce committed after settlement");
     assert.equal(report.weights.length, 3);
 
+    // The published risk is that of the model the bundle chose the weights with (here the
+    // posterior Σ* and π*), not a re-estimate: every number equals one computed from the model's
+    // arrays of this very run, and differs from the price file's sample covariance.
+    const model = report.model;
+    assert.ok(model !== null && model.covariance.kind === "dense" && model.expectedReturns !== null);
+    const sigma = model.covariance.matrix;
+    const mu = model.expectedReturns;
+    const quad = (w: readonly number[], s: readonly (readonly number[])[]): number =>
+      w.reduce((acc, wi, i) => acc + wi * w.reduce((row, wj, j) => row + s[i]![j]! * wj, 0), 0);
+    const [message] = await ctx.bus.history("analytics.portfolio");
+    const m = message!.payload;
+    const f = m.frontier!;
+    const target = f.target!;
+    assert.ok(Math.abs(target.volatility - Math.sqrt(quad(report.weights, sigma))) <= 1e-14);
+    assert.ok(Math.abs(target.expectedReturn - report.weights.reduce((s, w, i) => s + w * mu[i]!, 0)) <= 1e-14);
+    assert.deepEqual(
+      f.points,
+      model.frontier!.points.map((p) => ({ volatility: p.volatility, expectedReturn: p.expectedReturn })),
+    );
+    assert.deepEqual(f.minVariance, {
+      volatility: model.frontier!.minVariance.volatility,
+      expectedReturn: model.frontier!.minVariance.expectedReturn,
+    });
+    const held = m.weights!.map((x) => x.weight);
+    const total = quad(held, sigma);
+    for (const [i, asset] of report.assets.entries()) {
+      const share = (held[i]! * held.reduce((s, wj, j) => s + sigma[i]![j]! * wj, 0)) / total;
+      assert.ok(Math.abs(m.riskContribution!.byAsset[asset]! - share) <= 1e-12, `${asset} risk share`);
+    }
+    const sample = estimateCovariance(
+      parsePricesCsv(readFileSync(sys.pricesPath, "utf8"), "prices"),
+      { method: "sample" },
+      { frequency: 252 },
+    ).matrix;
+    const sampleVol = Math.sqrt(quad(report.weights, toRows(sample)));
+    assert.ok(Math.abs(target.volatility - sampleVol) > 1e-6, `model ${target.volatility} vs sample ${sampleVol}`);
+
     // The auditor re-verifies the stored view set and reproduces the weights.
     const replay = await replayInstruction(ctx.client, {
       settlement: ctx.deployment.settlement,
@@ -271,6 +312,38 @@ describe("keeper cycle (hardhat node)", function () {
       bundles: [sys.bundlePath],
     });
     assert.equal(replay.match, true);
+
+    // The view reached the optimiser through its one typed route, with its provenance.
+    const section = (JSON.parse(stored.problem) as { blackLitterman: Record<string, unknown> }).blackLitterman;
+    assert.equal(section["views"], undefined);
+    assert.deepEqual(section["verifiedViews"], {
+      commitment: stored.manifest.viewSetCommitment,
+      views: [
+        {
+          assets: { WBTC: 1, WETH: -1 },
+          q: 0.1,
+          confidence: 0.5,
+          signer: signer.address,
+          digest: investorViewDigest(domain, view),
+          nonce: "1",
+        },
+      ],
+    });
+
+    // A problem file stored before that route (the views in the unsigned `views` field) still replays.
+    const dir = inputsDirectory(ctx.inputsDir, report.inputsHash);
+    const legacyText = `${JSON.stringify(legacyViewsProblem(JSON.parse(stored.problem) as Record<string, unknown>), null, 2)}\n`;
+    writeFileSync(join(dir, "problem.json"), legacyText);
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: Record<string, string> };
+    manifest.files["problem.json"] = sha256Hex(legacyText);
+    writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const legacyReplay = await replayInstruction(ctx.client, {
+      settlement: ctx.deployment.settlement,
+      instructionId: report.instructionId!,
+      inputsDir: ctx.inputsDir,
+      bundles: [sys.bundlePath],
+    });
+    assert.equal(legacyReplay.match, true);
   });
 
   it("two keepers on one portfolio: exactly one settles, the other reports already-settled", async () => {

@@ -5,7 +5,7 @@ import { symmetricFromRows } from "../../../src/optimizer/matrix.ts";
 import { MemoryNonceStore } from "../../../src/views/nonceStore.ts";
 import { readSignedViewSet } from "../../../src/views/readSignedViewSet.ts";
 import { AllowlistSignerAuthority } from "../../../src/views/signerAuthority.ts";
-import { acceptedViewsToBlackLittermanViews } from "../../../src/views/toBlackLittermanViews.ts";
+import { toVerifiedViewSet } from "../../../src/views/toVerifiedViewSet.ts";
 import { verifyViews } from "../../../src/views/verifyViews.ts";
 
 const DIR = new URL("../../../docs/examples/signed-views/", import.meta.url).pathname;
@@ -27,11 +27,11 @@ describe("docs/examples/signed-views: verified views → Black-Litterman inputs"
     });
     expect(rejections).to.deep.equal([]);
     expect(commitment).to.equal(file.commitment);
-    const bl = blackLittermanInputs(problem.blackLitterman, {
-      assets: problem.assets,
-      sigma: symmetricFromRows(problem.covariance, "covariance"),
-      signedViews: { views: acceptedViewsToBlackLittermanViews(accepted), commitment },
-    });
+    const { signedViews: _path, ...section } = problem.blackLitterman;
+    const bl = blackLittermanInputs(
+      { ...section, verifiedViews: toVerifiedViewSet(accepted, commitment) },
+      { assets: problem.assets, sigma: symmetricFromRows(problem.covariance, "covariance") },
+    );
     const round = (v: Float64Array | null): number[] => Array.from(v ?? [], (x) => Number(x.toFixed(3)) + 0);
     expect(round(bl.priorReturns)).to.deep.equal([0.665, 0.641, 0.04, 0.626, 0.656, 0.675]);
     expect(round(bl.posteriorReturns)).to.deep.equal([0.541, 0.532, 0.04, 0.474, 0.484, 0.425]);

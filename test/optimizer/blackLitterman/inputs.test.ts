@@ -6,7 +6,7 @@ import { blackLittermanPosterior } from "../../../src/optimizer/blackLitterman/p
 import { resolveTau } from "../../../src/optimizer/blackLitterman/section.ts";
 import { viewsToMatrices } from "../../../src/optimizer/blackLitterman/views.ts";
 import type { SymmetricMatrix } from "../../../src/optimizer/matrix.ts";
-import { acceptedViewsToBlackLittermanViews } from "../../../src/views/toBlackLittermanViews.ts";
+import { toVerifiedViewSet } from "../../../src/views/toVerifiedViewSet.ts";
 import type { AcceptedView } from "../../../src/views/verifyViews.ts";
 import { expectClose } from "./close.ts";
 
@@ -149,11 +149,13 @@ describe("blackLitterman: problem-level inputs", () => {
     expectInputError(() => blackLittermanInputs({ tau: -1 }, { assets, sigma }), "blackLitterman.tau");
   });
 
-  it("uses verified signed views (WAD → fractions) and returns their commitment", () => {
+  it("uses verified signed views (WAD → fractions) and returns their commitment and provenance", () => {
+    const digest = `0x${"01".repeat(32)}` as const;
+    const commitment = `0x${"ab".repeat(32)}` as const;
     const accepted = [
       {
         index: 0,
-        digest: "0x01",
+        digest,
         signature: "0x",
         view: {
           viewSetVersion: 1n,
@@ -168,14 +170,47 @@ describe("blackLitterman: problem-level inputs", () => {
         },
       },
     ] as AcceptedView[];
-    const views = acceptedViewsToBlackLittermanViews(accepted);
-    expect(views).to.deep.equal([{ assets: { AAPL: 1, MSFT: -1 }, q: 0.03, confidence: 1 }]);
+    const signer = "0x0000000000000000000000000000000000000001";
+    const verifiedViews = toVerifiedViewSet(accepted, commitment);
+    expect(verifiedViews).to.deep.equal({
+      commitment,
+      views: [{ assets: { AAPL: 1, MSFT: -1 }, q: 0.03, confidence: 1, signer, digest, nonce: "1" }],
+    });
     const bl = blackLittermanInputs(
-      { riskAversion: 2.5, marketCaps, signedViews: "signed.json", omega: "idzorek" },
-      { assets, sigma, signedViews: { views, commitment: "0xabc" } },
+      { riskAversion: 2.5, marketCaps, verifiedViews, omega: "idzorek" },
+      { assets, sigma },
     );
-    expect(bl.viewSetCommitment).to.equal("0xabc");
+    expect(bl.viewSetCommitment).to.equal(commitment);
+    expect(bl.viewSources).to.deep.equal([{ source: "verified", signer, digest, nonce: "1" }]);
     expectClose(bl.posteriorReturns[0]! - bl.posteriorReturns[1]!, 0.03, 1e-12);
+    // The same numbers as unsigned views give the same posterior, reported as unsigned.
+    const unsigned = blackLittermanInputs(
+      {
+        riskAversion: 2.5,
+        marketCaps,
+        views: [{ assets: { AAPL: 1, MSFT: -1 }, q: 0.03, confidence: 1 }],
+        omega: "idzorek",
+      },
+      { assets, sigma },
+    );
+    expect(Array.from(unsigned.posteriorReturns)).to.deep.equal(Array.from(bl.posteriorReturns));
+    expect(unsigned.viewSources).to.deep.equal([{ source: "unsigned" }]);
+    expect(unsigned.viewSetCommitment).to.equal(null);
+    // One source of views only, and provenance that is well formed.
+    expectInputError(
+      () => blackLittermanInputs({ riskAversion: 2.5, marketCaps, verifiedViews, views: [] }, { assets, sigma }),
+      "blackLitterman.verifiedViews",
+      "BL_SECTION_INVALID",
+    );
+    expectInputError(
+      () =>
+        blackLittermanInputs(
+          { riskAversion: 2.5, marketCaps, verifiedViews: { ...verifiedViews, commitment: "0xabc" } },
+          { assets, sigma },
+        ),
+      "blackLitterman.verifiedViews.commitment",
+      "BL_SECTION_INVALID",
+    );
   });
 
   it("τ: default 0.05, explicit, or 1/T", () => {
