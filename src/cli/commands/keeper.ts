@@ -95,9 +95,10 @@ async function setup(
   } catch (cause) {
     throw new InputError("RPC_URL_INVALID", `not a URL: ${opts.rpc}`, "--rpc", { cause });
   }
-  // One retry policy (withRetry in the keeper), so viem's own transport does not retry.
+  // One retry policy (withRetry in the keeper), so viem's own transport does not retry. The
+  // shutdown signal aborts a request in flight, e.g. one hanging on a stalled node.
   const client = createPublicClient({
-    transport: http(url.toString(), { retryCount: 0, timeout: 15_000 }),
+    transport: http(url.toString(), { retryCount: 0, timeout: 15_000, fetchOptions: { signal } }),
   }) as PublicClient;
   const deployment = readKeeperDeployment(opts.deployment);
   const bus = await createBus(opts.bus);
