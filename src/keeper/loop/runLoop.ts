@@ -87,16 +87,17 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
       const taken = queue.take();
       let outcome: SignalOutcome | undefined;
       try {
-        const change = await watcher.check(read);
-        if (change.kind === "reorged" || change.kind === "rolled-back") {
-          log.warn(
-            { change: change.kind, previous: change.previous, head: change.head },
-            "chain moved back; resyncing",
-          );
+        // The chain moved back under what the keeper remembers: take the state and nonce from it again.
+        const observeHead = async (): Promise<void> => {
+          const change = await watcher.check(read);
+          if (change.kind !== "reorged" && change.kind !== "rolled-back") return;
+          const { previous, head } = change;
+          log.warn({ change: change.kind, previous, head }, "chain moved back; resyncing");
           ctx.sender?.resync();
           lastRebalanceAt = null;
           targetWeights = null;
-        }
+        };
+        await observeHead();
         // The same chain reads as a cycle's, so the triggers see what the cycle will act on.
         const registry = await readRegistryState(ctx.client, ctx.deployment.settlement, ctx.account, read);
         const vaultState = await readVaultState(ctx.client, vault, registry.oracle, read);
@@ -132,6 +133,8 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
             lastRebalanceAt = new Date();
             if (report.weights.length > 0) targetWeights = [...report.weights];
           }
+          // Remember the head the cycle left (its own block included), so undoing it is noticed.
+          await observeHead();
         }
       } catch (error) {
         if (signal.aborted) break;
