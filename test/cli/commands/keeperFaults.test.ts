@@ -40,6 +40,8 @@ interface KeeperProcess {
 
 // Every keeper started, so none outlives the suite whatever fails.
 const children = new Set<ChildProcess>();
+/** Each SIGTERM's exit time, ms, for the worst case the suite reports (docs/keeper.md). */
+const shutdownTimes: number[] = [];
 
 function startKeeper(sys: KeeperSystem, node: HardhatNode, bus: string, extra: readonly string[] = []): KeeperProcess {
   const args = [
@@ -93,7 +95,9 @@ function startKeeper(sys: KeeperSystem, node: HardhatNode, bus: string, extra: r
       const started = performance.now();
       child.kill(sig);
       const code = await exited;
-      return { code, ms: performance.now() - started };
+      const ms = performance.now() - started;
+      if (sig === "SIGTERM") shutdownTimes.push(ms);
+      return { code, ms };
     },
   };
 }
@@ -179,6 +183,10 @@ describe("portfolio keeper run under faults (hardhat node + nats-server -js)", f
   });
   after(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    if (shutdownTimes.length > 0) {
+      const worst = Math.max(...shutdownTimes).toFixed(0);
+      process.stdout.write(`      keeper SIGTERM → exit: worst ${worst} ms of ${shutdownTimes.length}\n`);
+    }
     await Promise.all([node?.stop(), nats?.stop()]);
   });
 
