@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { InputError, PortfolioError } from "../errors.ts";
 import type { HistoryOptions, SubscribeOptions } from "./messageBus.ts";
-import type { Alert, Topic } from "./topics.ts";
+import { isKeyedTopic, type Alert, type Topic } from "./topics.ts";
 
 /** Defaults of {@link SubscribeOptions}. */
 export const DEFAULT_MAX_DELIVER = 5;
@@ -49,13 +49,17 @@ export function checkMessageId(id: string): string {
 /** Subscribe options with defaults applied and checked. */
 export interface ResolvedSubscribeOptions {
   readonly durable: string | undefined;
+  /** Routing key filter, lowercased; undefined = every key. */
+  readonly key: string | undefined;
   readonly deliver: "all" | "new";
   readonly maxDeliver: number;
   readonly backoffMs: readonly number[];
 }
 
-/** Applies defaults to {@link SubscribeOptions} and rejects bad values with an InputError. */
-export function resolveSubscribeOptions(options: SubscribeOptions = {}): ResolvedSubscribeOptions {
+const KEY_PATTERN = /^[a-z0-9_-]{1,64}$/;
+
+/** Applies defaults to {@link SubscribeOptions} for `topic` and rejects bad values with an InputError. */
+export function resolveSubscribeOptions(topic: Topic, options: SubscribeOptions = {}): ResolvedSubscribeOptions {
   const { durable, maxDeliver = DEFAULT_MAX_DELIVER, backoffMs = DEFAULT_BACKOFF_MS } = options;
   if (durable !== undefined && !GROUP_PATTERN.test(durable)) {
     throw new InputError("BUS_INVALID_GROUP", "must be 1–64 characters of [A-Za-z0-9_-]", "options.durable");
@@ -77,7 +81,14 @@ export function resolveSubscribeOptions(options: SubscribeOptions = {}): Resolve
       );
     }
   });
-  return { durable, deliver, maxDeliver, backoffMs };
+  const key = options.key?.toLowerCase();
+  if (key !== undefined && !isKeyedTopic(topic)) {
+    throw new InputError("BUS_INVALID_KEY", `${topic} messages carry no routing key`, "options.key");
+  }
+  if (key !== undefined && !KEY_PATTERN.test(key)) {
+    throw new InputError("BUS_INVALID_KEY", "must be 1–64 characters of [A-Za-z0-9_-]", "options.key");
+  }
+  return { durable, key, deliver, maxDeliver, backoffMs };
 }
 
 /** Redelivery delay after the `failures`-th failed delivery (1-based), ms. */

@@ -20,7 +20,7 @@ import {
   resolveSubscribeOptions,
   type ResolvedSubscribeOptions,
 } from "./common.ts";
-import { checkTopic, parsePayload, type Alert, type Topic, type Topics } from "./topics.ts";
+import { checkTopic, parsePayload, routingKey, type Alert, type Topic, type Topics } from "./topics.ts";
 
 /** Options of {@link InProcessBus}. */
 export interface InProcessBusOptions {
@@ -102,8 +102,10 @@ export class InProcessBus implements MessageBus {
     log.push(message);
     if (log.length > this.#historyLimit) log.splice(0, log.length - this.#historyLimit);
     this.#logs.set(topic, log);
+    const key = routingKey(topic, checked);
     for (const group of this.#groups) {
       if (group.topic !== topic) continue;
+      if (group.options.key !== undefined && group.options.key !== key) continue;
       group.ready.push({ message, deliveries: 0 });
       if (group.ready.length > this.#historyLimit) group.ready.splice(0, group.ready.length - this.#historyLimit);
       this.#dispatch(group);
@@ -114,11 +116,13 @@ export class InProcessBus implements MessageBus {
   async subscribe<T extends Topic>(topic: T, handler: Handler<T>, options?: SubscribeOptions): Promise<Subscription> {
     if (this.#closed) throw new BusClosedError();
     checkTopic(topic);
-    const resolved = resolveSubscribeOptions(options);
+    const resolved = resolveSubscribeOptions(topic, options);
     const key = resolved.durable === undefined ? undefined : `${topic}\u0000${resolved.durable}`;
     let group = key === undefined ? undefined : this.#durables.get(key);
     if (!group) {
-      const backlog = resolved.deliver === "all" ? (this.#logs.get(topic) ?? []) : [];
+      const backlog = (resolved.deliver === "all" ? (this.#logs.get(topic) ?? []) : []).filter(
+        (m) => resolved.key === undefined || routingKey(topic, m.payload) === resolved.key,
+      );
       group = {
         topic,
         name: resolved.durable,

@@ -59,6 +59,11 @@ export interface SubscribeOptions {
    * Default: `"all"` for a durable group, `"new"` otherwise.
    */
   readonly deliver?: "all" | "new";
+  /**
+   * Only messages with this routing key (see `routingKey`): for `ai.rebalance`, one portfolio's
+   * signals (case-insensitive). Omitted → every key. Rejected on a topic without keys.
+   */
+  readonly key?: string;
   /** Deliveries before a failing message is dead-lettered to `alerts`. Default 5. */
   readonly maxDeliver?: number;
   /**

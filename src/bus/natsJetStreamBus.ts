@@ -34,7 +34,16 @@ import {
   resolveSubscribeOptions,
   type ResolvedSubscribeOptions,
 } from "./common.ts";
-import { checkTopic, parsePayload, TOPICS, type Alert, type Topic, type Topics } from "./topics.ts";
+import {
+  checkTopic,
+  isKeyedTopic,
+  parsePayload,
+  routingKey,
+  TOPICS,
+  type Alert,
+  type Topic,
+  type Topics,
+} from "./topics.ts";
 
 /** Options of {@link NatsJetStreamBus.connect}. */
 export interface NatsJetStreamBusOptions {
@@ -134,7 +143,16 @@ export class NatsJetStreamBus implements MessageBus {
       throw new InputError("BUS_INVALID_ACK_WAIT", `must be ≥ 100 ms, got ${ackWaitMs}`, "ackWaitMs");
     }
     const servers = typeof options.servers === "string" ? options.servers : [...options.servers];
-    const connection = await connect({ servers, name: options.name ?? "dao-portfolio", maxReconnectAttempts: -1 });
+    // Once connected, reconnect forever (a NATS restart is an outage, not an end); a server that
+    // cannot be reached at start is a wrong URL or a missing server, which the operator must fix.
+    const connection = await connect({
+      servers,
+      name: options.name ?? "dao-portfolio",
+      maxReconnectAttempts: -1,
+    }).catch((cause: unknown) => {
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new InputError("BUS_UNREACHABLE", `cannot reach ${String(servers)}: ${why}`, "bus", { cause });
+    });
     try {
       const jsm = await jetstreamManager(connection);
       await ensureStream(jsm, stream, prefix, options);
@@ -151,14 +169,15 @@ export class NatsJetStreamBus implements MessageBus {
     const id = options.id === undefined ? contentId(topic, checked) : checkMessageId(options.id);
     const envelope: Envelope = { id, topic, payload: checked };
     // JetStream dedups per stream; qualifying the id by topic keeps dedup per topic, as in-process.
-    const ack = await this.#js.publish(this.#subject(topic), JSON.stringify(envelope), { msgID: `${topic}:${id}` });
+    const subject = this.#subject(topic, routingKey(topic, checked));
+    const ack = await this.#js.publish(subject, JSON.stringify(envelope), { msgID: `${topic}:${id}` });
     return { id, seq: ack.seq, duplicate: ack.duplicate };
   }
 
   async subscribe<T extends Topic>(topic: T, handler: Handler<T>, options?: SubscribeOptions): Promise<Subscription> {
     if (this.#closed) throw new BusClosedError();
     checkTopic(topic);
-    const resolved = resolveSubscribeOptions(options);
+    const resolved = resolveSubscribeOptions(topic, options);
     const name = await this.#ensureConsumer(topic, resolved);
     const consumer = await this.#js.consumers.get(this.#stream, name);
     const messages = await consumer.consume({ max_messages: 1 });
@@ -201,7 +220,7 @@ export class NatsJetStreamBus implements MessageBus {
     if (this.#closed) throw new BusClosedError();
     checkTopic(topic);
     const { sinceMs, fromSeq, limit } = resolveHistoryOptions(options);
-    const subject = this.#subject(topic);
+    const subject = this.#subject(topic, isKeyedTopic(topic) ? "*" : undefined);
     // The last message on the subject bounds the read, so an empty range returns at once instead
     // of waiting on a consumer that will never deliver.
     const last = await this.#jsm.streams.getMessage(this.#stream, { last_by_subj: subject }).catch(() => null);
@@ -241,8 +260,10 @@ export class NatsJetStreamBus implements MessageBus {
     }
   }
 
-  #subject(topic: Topic): string {
-    return `${this.#prefix}${topic}`;
+  // A keyed topic's messages live under `<topic>.<key>`: a consumer filtered on one key never
+  // receives another key's messages, so the server, not the handler, routes them.
+  #subject(topic: Topic, key?: string): string {
+    return key === undefined ? `${this.#prefix}${topic}` : `${this.#prefix}${topic}.${key}`;
   }
 
   async #ensureConsumer(topic: Topic, options: ResolvedSubscribeOptions): Promise<string> {
@@ -250,7 +271,7 @@ export class NatsJetStreamBus implements MessageBus {
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(this.#ackWaitMs),
       max_deliver: options.maxDeliver,
-      filter_subject: this.#subject(topic),
+      filter_subject: this.#subject(topic, isKeyedTopic(topic) ? (options.key ?? "*") : undefined),
       deliver_policy: options.deliver === "all" ? DeliverPolicy.All : DeliverPolicy.New,
       max_ack_pending: 1000,
     };
@@ -262,8 +283,12 @@ export class NatsJetStreamBus implements MessageBus {
     try {
       return (await this.#jsm.consumers.add(this.#stream, { ...config, durable_name: name })).name;
     } catch (error) {
-      // Another member created the group with different settings: join it as it is.
+      // Another member created the group with different settings: join it as it is, except for
+      // its filter (a group created before signals were routed per key would receive nothing).
       const existing = await this.#jsm.consumers.info(this.#stream, name).catch(() => null);
+      if (existing && existing.config.filter_subject !== config.filter_subject) {
+        await this.#jsm.consumers.update(this.#stream, name, { filter_subject: config.filter_subject });
+      }
       if (existing) return existing.config.durable_name ?? name;
       throw error;
     }

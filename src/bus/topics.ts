@@ -20,7 +20,10 @@ export interface InvestorViewMessage {
 
 /** A request to rebalance one portfolio now, on `ai.rebalance`. */
 export interface RebalanceSignal {
-  /** Portfolio identifier: the PortfolioVault address (0x…) or a configured name. */
+  /**
+   * Portfolio identifier: the PortfolioVault address (0x…) or a configured name, 1–64 characters of
+   * `[A-Za-z0-9_-]`. It is also the signal's routing key (see {@link routingKey}).
+   */
   readonly portfolio: string;
   /** Why the rebalance is requested, for the keeper's trigger record. */
   readonly reason: string;
@@ -79,7 +82,8 @@ const investorViewSchema: z.ZodType<InvestorViewMessage> = z
 
 const rebalanceSignalSchema: z.ZodType<RebalanceSignal> = z
   .object({
-    portfolio: z.string().min(1),
+    // A subject token: the signal is routed on `ai.rebalance.<portfolio lowercased>`.
+    portfolio: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 characters of [A-Za-z0-9_-] (a vault address)"),
     reason: z.string().min(1),
     requestedAt: isoTime,
     id: z.string().min(1),
@@ -117,6 +121,27 @@ export const topicSchemas: { readonly [T in Topic]: z.ZodType<Topics[T]> } = {
 
 /** Every topic, in a fixed order. */
 export const TOPICS: readonly Topic[] = ["ai.bl_views", "ai.rebalance", "analytics.portfolio", "alerts"];
+
+/**
+ * The routing key of a message: the subject token after the topic under which it is published, so
+ * that a subscriber can take one portfolio's messages and never see another's. `ai.rebalance`
+ * is keyed by its portfolio (lowercased: an address in any checksum casing is one key); other
+ * topics have none.
+ *
+ * @example
+ * ```ts
+ * routingKey("ai.rebalance", { portfolio: "0xAbC…", reason: "drift", requestedAt, id: "r-1" }); // "0xabc…"
+ * routingKey("alerts", alert); // undefined
+ * ```
+ */
+export function routingKey(topic: Topic, payload: Topics[Topic]): string | undefined {
+  return topic === "ai.rebalance" ? (payload as RebalanceSignal).portfolio.toLowerCase() : undefined;
+}
+
+/** Whether messages of `topic` carry a {@link routingKey}. */
+export function isKeyedTopic(topic: Topic): boolean {
+  return topic === "ai.rebalance";
+}
 
 /** Whether `name` is a topic of {@link Topics}. */
 export function isTopic(name: string): name is Topic {

@@ -233,6 +233,32 @@ export function describeBusContract(name: string, makeFixture: () => Promise<Bus
       expect(got.map((m) => m.id)).to.deep.equal([first.id, "rebalance-42", "twin-1", "twin-2"]);
     });
 
+    it("routes ai.rebalance by portfolio: a subscriber keyed on one vault never receives another's", async () => {
+      const A = "0x00000000000000000000000000000000000000Aa";
+      const B = "0x00000000000000000000000000000000000000bb";
+      const forA: string[] = [];
+      const forB: string[] = [];
+      const every: string[] = [];
+      // The same group name on both keys would be a misuse; each vault has its own group.
+      await bus.subscribe("ai.rebalance", (m) => void forA.push(m.payload.id), { durable: "route-a", key: A });
+      await bus.subscribe("ai.rebalance", (m) => void forB.push(m.payload.id), { durable: "route-b", key: B });
+      await bus.subscribe("ai.rebalance", (m) => void every.push(m.payload.id), { durable: "route-all" });
+      for (const [portfolio, id] of [
+        [A, "a1"],
+        [B, "b1"],
+        [A.toLowerCase(), "a2"],
+      ] as const) {
+        await bus.publish("ai.rebalance", { ...signal(), portfolio, id }, { id });
+      }
+      await waitFor(() => every.length === 3 && forA.length === 2 && forB.length === 1, "routed signals");
+      await sleep(100);
+      expect(forA).to.deep.equal(["a1", "a2"]);
+      expect(forB).to.deep.equal(["b1"]);
+      expect((await bus.history("ai.rebalance")).map((m) => m.payload.id)).to.deep.equal(["a1", "b1", "a2"]);
+      const badKey = await bus.subscribe("alerts", () => undefined, { key: A }).catch((e: unknown) => e);
+      expect(badKey).to.be.instanceOf(InputError).with.property("code", "BUS_INVALID_KEY");
+    });
+
     it("serves the retained history by sequence, time and limit without consuming it", async () => {
       expect(await bus.history("analytics.portfolio")).to.deep.equal([]);
       const sent = [signal("a"), signal("b"), signal("c")];

@@ -3,6 +3,7 @@ import { createBus } from "../../src/bus/createBus.ts";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import type { Alert } from "../../src/bus/topics.ts";
 import { InputError } from "../../src/errors.ts";
+import { freePort } from "../helpers/hardhatNode.ts";
 import { describeBusContract, signal, waitFor } from "./busContract.ts";
 
 describeBusContract("InProcessBus", async () => {
@@ -64,5 +65,12 @@ describe("createBus", () => {
       expect(error).to.be.instanceOf(InputError);
       expect((error as InputError).code).to.equal("BUS_INVALID_URL");
     }
+  });
+
+  it("names the URL of a NATS server it cannot reach (BUS_UNREACHABLE, bad input)", async () => {
+    const port = await freePort();
+    const error = await createBus(`nats://127.0.0.1:${port}`).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(InputError).with.property("code", "BUS_UNREACHABLE");
+    expect((error as InputError).message).to.include(`nats://127.0.0.1:${port}`);
   });
 });

@@ -174,7 +174,7 @@ describe("NatsJetStreamBus (real nats-server)", function () {
         await fixture.bus.subscribe("alerts", (m) => void alerts.push(m));
         let calls = 0;
         await fixture.bus.subscribe("ai.rebalance", () => void (calls += 1), { durable: "strict" });
-        fixture.bus.connection.publish(`${options.subjectPrefix}ai.rebalance`, "not json");
+        fixture.bus.connection.publish(`${options.subjectPrefix}ai.rebalance.p`, "not json");
         await waitFor(() => alerts.length === 1, "the dead-letter alert");
         expect(calls).to.equal(0);
         expect(alerts[0]!.payload.deadLetter?.error).to.equal("body is not JSON");

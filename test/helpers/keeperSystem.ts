@@ -111,6 +111,8 @@ export function syntheticPricesCsv(days = 300, seed = 7): string {
 }
 
 export interface KeeperSystemOptions {
+  /** The two keepers' keys (default fresh random ones); fixed keys let a test redeploy the same system on a restarted node. */
+  readonly keeperKeys?: readonly [Hex, Hex];
   /** Registry maxSlippageBps (default 80: 30 bps pool fee + impact + room). */
   readonly maxSlippageBps?: number;
   /** Pool depth per side of each pair, USD (default 500M: a $500k leg then moves the price ~0.1 %). */
@@ -163,7 +165,7 @@ export async function deployKeeperSystem(node: HardhatNode, options: KeeperSyste
   const constraintText = `${JSON.stringify(constraintJson, null, 2)}\n`;
   writeFileSync(constraintSetPath, constraintText);
 
-  const keeperKeys = [generatePrivateKey(), generatePrivateKey()];
+  const keeperKeys = [...(options.keeperKeys ?? [generatePrivateKey(), generatePrivateKey()])];
   const keepers = keeperKeys.map((k) => privateKeyToAccount(k));
   for (const k of keepers) await node.rpc("hardhat_setBalance", [k.address, "0x56BC75E2D63100000"]);
   const viewSignerKey = generatePrivateKey();

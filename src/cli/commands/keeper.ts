@@ -1,9 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { createPublicClient, http, type PublicClient } from "viem";
 import type { Logger } from "pino";
 import { OPTIMIZER_BUNDLE_PATH } from "../../protocol/optimizerBundle.ts";
-import { createBus } from "../../bus/createBus.ts";
+import { createBus, type CreateBusOptions } from "../../bus/createBus.ts";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import { InputError } from "../../errors.ts";
 import { loadKeeperAccount } from "../../keeper/account.ts";
@@ -33,6 +34,14 @@ interface KeeperOptions {
 
 interface RunOptions extends KeeperOptions {
   interval: string;
+  ackWait: string;
+}
+
+interface SignalOptions {
+  bus: string;
+  vault: string;
+  reason: string;
+  id?: string;
 }
 
 function positiveInt(value: string, field: string): number {
@@ -87,6 +96,7 @@ async function setup(
   opts: KeeperOptions,
   log: Logger,
   signal: AbortSignal,
+  busOptions: CreateBusOptions = {},
 ): Promise<{ ctx: KeeperCycleContext; bus: MessageBus }> {
   const account = loadKeeperAccount();
   let url: URL;
@@ -95,12 +105,13 @@ async function setup(
   } catch (cause) {
     throw new InputError("RPC_URL_INVALID", `not a URL: ${opts.rpc}`, "--rpc", { cause });
   }
-  // One retry policy (withRetry in the keeper), so viem's own transport does not retry.
+  // One retry policy (withRetry in the keeper), so viem's own transport does not retry. The
+  // shutdown signal aborts a request in flight, e.g. one hanging on a stalled node.
   const client = createPublicClient({
-    transport: http(url.toString(), { retryCount: 0, timeout: 15_000 }),
+    transport: http(url.toString(), { retryCount: 0, timeout: 15_000, fetchOptions: { signal } }),
   }) as PublicClient;
   const deployment = readKeeperDeployment(opts.deployment);
-  const bus = await createBus(opts.bus);
+  const bus = await createBus(opts.bus, busOptions);
   const retry = { retries: 8, baseMs: 250, maxMs: 10_000, signal };
   const confirmations = positiveInt(opts.confirmations, "--confirmations");
   const ctx: KeeperCycleContext = {
@@ -155,6 +166,11 @@ export function keeperCommand(): Command {
       "long-running: a cycle whenever a trigger fires (calendar, drift, risk, ai.rebalance); SIGTERM/SIGINT stop it cleanly",
     )
     .option("--interval <seconds>", "how often triggers are evaluated", "60")
+    .option(
+      "--ack-wait <seconds>",
+      "NATS: how long an unacknowledged signal of a dead keeper waits before redelivery (set when the group is created)",
+      "30",
+    )
     .action(async (opts: RunOptions) => {
       const log = createKeeperLogger({ destination: process.stderr });
       const shutdown = new AbortController();
@@ -165,9 +181,30 @@ export function keeperCommand(): Command {
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
       const intervalMs = positiveInt(opts.interval, "--interval") * 1000;
-      const { ctx, bus } = await setup(opts, log, shutdown.signal);
+      const ackWaitMs = positiveInt(opts.ackWait, "--ack-wait") * 1000;
+      const { ctx, bus } = await setup(opts, log, shutdown.signal, { ackWaitMs });
       try {
         await runKeeperLoop({ ctx, bus, intervalMs, onReport: printReport });
+      } finally {
+        await bus.close();
+      }
+    });
+  keeper
+    .command("signal")
+    .description(
+      "publish an ai.rebalance signal for one vault (routed to that vault's keepers only); prints its receipt",
+    )
+    .requiredOption("--bus <url>", "message bus (nats://host:port)")
+    .requiredOption("--vault <address>", "the PortfolioVault to rebalance")
+    .requiredOption("--reason <text>", "why, for the keeper's trigger record")
+    .option("--id <id>", "idempotency key: the bus and the keepers handle one id once (default a random uuid)")
+    .action(async (opts: SignalOptions) => {
+      const bus = await createBus(opts.bus);
+      try {
+        const signal = { portfolio: opts.vault, reason: opts.reason, requestedAt: new Date().toISOString() };
+        const id = opts.id ?? randomUUID();
+        const receipt = await bus.publish("ai.rebalance", { ...signal, id }, { id });
+        process.stdout.write(`${JSON.stringify(receipt)}\n`);
       } finally {
         await bus.close();
       }

@@ -1,14 +1,19 @@
 // `portfolio keeper run`: evaluate the triggers every interval (and at once on an `ai.rebalance`
-// signal), run a cycle when one fires, and stop promptly when the context's signal aborts.
+// signal), run a cycle when one fires, back off after failures, notice a chain that moved back,
+// and stop promptly when the context's signal aborts.
 import { readFile } from "node:fs/promises";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import { InputError, PortfolioError } from "../../errors.ts";
 import { parsePricesCsv } from "../../optimizer/estimators/priceTable.ts";
 import { readRegistryState, readVaultState } from "../cycle/chainState.ts";
+import { publishAlert } from "../cycle/publish.ts";
 import { runKeeperCycle } from "../cycle/runCycle.ts";
 import type { CycleReport, KeeperCycleContext } from "../cycle/types.ts";
 import { withRetry } from "../retry.ts";
-import { SignalInbox } from "./signalInbox.ts";
+import { ChainHeadWatcher } from "./chainWatch.ts";
+import { FailureBackoff } from "./failureBackoff.ts";
+import { SignalInbox, signalRecordPath, type SignalOutcome } from "./signalInbox.ts";
+import { SignalQueue } from "./signalQueue.ts";
 import { assembleTriggerState, type RiskMeasures } from "../triggers/riskMeasures.ts";
 import { evaluateTriggers, type TriggerDecision } from "../triggers/triggers.ts";
 
@@ -27,53 +32,79 @@ export interface RunKeeperLoopParameters {
   readonly intervalMs: number;
   /** Receives each cycle's report (the CLI prints it). */
   readonly onReport: (report: TriggeredReport) => void;
+  /** Backoff between failed cycles (default 1 s doubling, capped at min(5 min, intervalMs)). */
+  readonly backoff?: FailureBackoff;
 }
 
+/** Largest wait between failed cycles, ms, whatever the interval. */
+export const MAX_FAILURE_BACKOFF_MS = 300_000;
+
 /**
- * Runs until `ctx.signal` aborts: reads the registry's trigger settings and the vault's weights,
- * evaluates the calendar, drift, risk and signal triggers, runs a cycle when one fires, then waits
- * `intervalMs` or until an `ai.rebalance` signal for this vault arrives. A failed evaluation or
- * cycle is logged and the loop goes on. Closes its subscription (not the bus) before returning.
+ * Runs until `ctx.signal` aborts: checks that the chain did not move back under it, reads the
+ * registry's trigger settings and the vault's weights, evaluates the calendar, drift, risk and
+ * signal triggers, runs a cycle when one fires, then waits `intervalMs` or until an `ai.rebalance`
+ * signal for this vault arrives.
+ *
+ * - A signal is acknowledged only once the evaluation it joined has ended: settled, refused,
+ *   nothing to do. Its id is then recorded in `<inputsDir>/rebalance-signals-<vault>.json`, so a
+ *   redelivery (a crash between record and ack, or a republish) is recognised after a restart.
+ * - A failed evaluation or cycle (node down, RPC error) keeps its signals, and the loop retries
+ *   after an exponential backoff with jitter instead of the interval; the third consecutive
+ *   failure raises a `keeper` alert; an evaluation that ends resets it.
+ * - When the block seen last is gone (reorg, snapshot restore, a restarted node), the sender's
+ *   nonce is read again and the last rebalance is forgotten, so the state is taken from the chain.
  *
  * @example
  * ```ts
  * await runKeeperLoop({ ctx, bus, intervalMs: 60_000, onReport: (r) => console.log(r.status) });
  * ```
  */
-export async function runKeeperLoop({ ctx, bus, intervalMs, onReport }: RunKeeperLoopParameters): Promise<void> {
+export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promise<void> {
+  const { ctx, bus, intervalMs, onReport } = parameters;
   const log = ctx.logger;
   const signal = ctx.signal ?? new AbortController().signal;
   const read = <T>(fn: () => Promise<T>): Promise<T> =>
     withRetry(fn, { ...ctx.retry, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
-  let pendingSignal: { id: string; reason: string } | undefined;
+  const vault = ctx.deployment.vault;
+  const backoff = parameters.backoff ?? new FailureBackoff({ capMs: Math.min(MAX_FAILURE_BACKOFF_MS, intervalMs) });
+  const watcher = new ChainHeadWatcher(ctx.client);
   let wake: (() => void) | undefined;
-  const inbox = new SignalInbox(ctx.deployment.vault);
-  const sub = await bus.subscribe(
-    "ai.rebalance",
-    (m) => {
-      const p = m.payload;
-      const verdict = inbox.accept(p);
-      if (verdict === "repeat") log.info({ signalId: p.id }, "rebalance signal already taken, ignored");
-      if (verdict !== "taken") return;
-      pendingSignal = { id: p.id, reason: p.reason };
-      log.info({ signalId: p.id, reason: p.reason }, "rebalance signal received");
-      wake?.();
-    },
-    { durable: keeperGroup(ctx.deployment.vault) },
-  );
+  const inbox = SignalInbox.open(vault, signalRecordPath(ctx.inputsDir, vault));
+  const queue = await SignalQueue.subscribe({
+    bus,
+    vault,
+    group: keeperGroup(vault),
+    inbox,
+    logger: log,
+    signal,
+    onArrival: () => wake?.(),
+  });
   let lastRebalanceAt: Date | null = null;
   let targetWeights: number[] | null = null;
-  log.info({ account: ctx.account.address, vault: ctx.deployment.vault, intervalMs }, "keeper started");
+  log.info({ account: ctx.account.address, vault, intervalMs }, "keeper started");
   try {
     while (!signal.aborted) {
+      const taken = queue.take();
+      let outcome: SignalOutcome | undefined;
       try {
+        // The chain moved back under what the keeper remembers: take the state and nonce from it again.
+        const observeHead = async (): Promise<void> => {
+          const change = await watcher.check(read);
+          if (change.kind !== "reorged" && change.kind !== "rolled-back") return;
+          const { previous, head } = change;
+          log.warn({ change: change.kind, previous, head }, "chain moved back; resyncing");
+          ctx.sender?.resync();
+          lastRebalanceAt = null;
+          targetWeights = null;
+        };
+        await observeHead();
         // The same chain reads as a cycle's, so the triggers see what the cycle will act on.
         const registry = await readRegistryState(ctx.client, ctx.deployment.settlement, ctx.account, read);
-        const vault = await readVaultState(ctx.client, ctx.deployment.vault, registry.oracle, read);
+        const vaultState = await readVaultState(ctx.client, vault, registry.oracle, read);
         const { rebalanceCalendar, driftThreshold, volatilityBudget } = registry.parameters;
         const chain = {
-          assets: vault.assets,
-          currentWeights: vault.currentWeights,
+          assets: vaultState.assets,
+          currentWeights: vaultState.currentWeights,
           rebalanceCalendar,
           driftThreshold,
           volatilityBudget,
@@ -81,41 +112,87 @@ export async function runKeeperLoop({ ctx, bus, intervalMs, onReport }: RunKeepe
         const pricesText = await readFile(ctx.pricesPath, "utf8").catch((cause: unknown) => {
           throw new InputError("PRICES_UNREADABLE", `cannot read ${ctx.pricesPath}`, "--prices", { cause });
         });
+        const first = taken[0];
         const { state, risk } = assembleTriggerState({
           now: new Date(),
           chain,
           prices: parsePricesCsv(pricesText, ctx.pricesPath),
           lastRebalanceAt,
           targetWeights,
-          signal: pendingSignal,
+          ...(first === undefined ? {} : { signal: { id: first.id, reason: first.reason } }),
         });
         log.info({ ...risk, volatilityBudget, currentWeights: chain.currentWeights }, "triggers evaluated");
         const fired = evaluateTriggers(state);
-        pendingSignal = undefined;
+        outcome = "no-trigger";
         if (fired.length > 0) {
-          log.info({ triggers: fired }, "rebalance triggered");
+          log.info({ triggers: fired, signalIds: taken.map((t) => t.id) }, "rebalance triggered");
           const report = await runKeeperCycle(ctx);
+          outcome = report.status;
           onReport({ ...report, triggers: fired, riskMeasures: { ...risk, volatilityBudget } });
           if (report.status === "settled" || report.status === "already-settled" || report.status === "nothing-to-do") {
             lastRebalanceAt = new Date();
             if (report.weights.length > 0) targetWeights = [...report.weights];
           }
+          // Remember the head the cycle left (its own block included), so undoing it is noticed.
+          await observeHead();
         }
       } catch (error) {
         if (signal.aborted) break;
-        // A refused or failed cycle is logged (and alerted inside the cycle); the loop goes on.
         const fields = error instanceof PortfolioError ? { code: error.code, kind: error.kind } : { kind: "internal" };
         log.error({ ...fields, err: error instanceof Error ? error.message : String(error) }, "cycle failed");
+        // A refusal is an answer (alerted inside the cycle): the cycle ended. Anything else failed.
+        if (isRefusal(error)) outcome = "refused";
       }
-      const pause = interruptibleDelay(intervalMs, signal);
-      wake = pause.wake;
+      if (outcome !== undefined) {
+        const ended = backoff.succeeded();
+        if (ended > 0) log.info({ failures: ended }, "keeper recovered");
+        queue.settle(taken, outcome);
+        // A signal that came in during the cycle gets its own evaluation now, not an interval later.
+        if (queue.hasMoreThan(taken)) continue;
+      }
+      const waitMs = outcome !== undefined ? intervalMs : await failed(backoff, ctx, log);
+      const pause = interruptibleDelay(waitMs, signal);
+      wake = outcome !== undefined ? pause.wake : undefined;
       await pause.done;
       wake = undefined;
     }
   } finally {
-    await sub.close();
+    await queue.close();
     log.info("keeper stopped");
   }
+}
+
+/** Counts a failed cycle, alerts on the third in a row, and returns the backoff wait, ms. */
+async function failed(
+  backoff: FailureBackoff,
+  ctx: KeeperCycleContext,
+  log: KeeperCycleContext["logger"],
+): Promise<number> {
+  const { failures, delayMs, alert } = backoff.failed();
+  log.warn({ failures, delayMs }, "cycle failed; backing off");
+  if (alert) {
+    await publishAlert(ctx.bus, log, {
+      kind: "keeper",
+      severity: "critical",
+      portfolio: ctx.deployment.vault,
+      message: `keeper ${ctx.account.address}: ${failures} consecutive cycles failed; retrying with backoff`,
+      value: failures,
+      threshold: failures,
+    });
+  }
+  return delayMs;
+}
+
+/**
+ * Whether a cycle's error is a refusal — infeasible or rejected: the chain or the optimiser
+ * answered no — rather than a failure to reach an answer. Bad input (an unreadable prices file, a
+ * deployment whose addresses hold nothing, as on a node restarted before the redeployment) is a
+ * failure: it keeps the signal and backs off until it is fixed. Compared by `kind`, not by class:
+ * the optimiser bundle throws its own copies of the error classes.
+ */
+function isRefusal(error: unknown): boolean {
+  const kind = typeof error === "object" && error !== null ? (error as { kind?: unknown }).kind : undefined;
+  return kind === "infeasible" || kind === "rejected";
 }
 
 /**
