@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import { InputError, PortfolioError } from "../../errors.ts";
 import { parsePricesCsv } from "../../optimizer/estimators/priceTable.ts";
-import { readRegistryState, readVaultState } from "../cycle/chainState.ts";
+import { readCycleBlock, readRegistryState, readVaultState } from "../cycle/chainState.ts";
 import { runKeeperCycle } from "../cycle/runCycle.ts";
 import type { CycleReport, KeeperCycleContext } from "../cycle/types.ts";
 import { withRetry } from "../retry.ts";
@@ -81,8 +81,10 @@ export async function runKeeperLoop({ ctx, bus, intervalMs, onReport }: RunKeepe
         const pricesText = await readFile(ctx.pricesPath, "utf8").catch((cause: unknown) => {
           throw new InputError("PRICES_UNREADABLE", `cannot read ${ctx.pricesPath}`, "--prices", { cause });
         });
+        // The calendar runs on the chain's clock, as the cycle's time checks do (not the wall clock).
+        const { timestamp } = await readCycleBlock(ctx.client, read);
         const { state, risk } = assembleTriggerState({
-          now: new Date(),
+          now: new Date(Number(timestamp) * 1000),
           chain,
           prices: parsePricesCsv(pricesText, ctx.pricesPath),
           lastRebalanceAt,
@@ -97,7 +99,7 @@ export async function runKeeperLoop({ ctx, bus, intervalMs, onReport }: RunKeepe
           const report = await runKeeperCycle(ctx);
           onReport({ ...report, triggers: fired, riskMeasures: { ...risk, volatilityBudget } });
           if (report.status === "settled" || report.status === "already-settled" || report.status === "nothing-to-do") {
-            lastRebalanceAt = new Date();
+            lastRebalanceAt = new Date(report.chainTimestamp * 1000);
             if (report.weights.length > 0) targetWeights = [...report.weights];
           }
         }

@@ -15,7 +15,15 @@ import { watchTransaction, type BroadcastOutcome, type Submitted, type WatchCont
 import type { ContractWrite, Fees, SentTransaction, TxSender, TxSenderOptions } from "./senderTypes.ts";
 
 // The sender's types and errors live in their own modules; callers import them from here.
-export type { ContractWrite, Fees, SendAttempt, SentTransaction, TxSender, TxSenderOptions } from "./senderTypes.ts";
+export type {
+  ContractWrite,
+  Fees,
+  SendAttempt,
+  SentTransaction,
+  SignedTransaction,
+  TxSender,
+  TxSenderOptions,
+} from "./senderTypes.ts";
 export { SimulationRevertedError, TransactionRevertedError } from "./errors.ts";
 
 /**
@@ -238,6 +246,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
         );
       }
       const { raw, hash } = await sign(write.address, data, value, gas, nonce, fees);
+      await write.onSigned?.({ hash, nonce, kind: "original" });
       const outcome = await broadcast(raw, write);
       // "nonce too low" for bytes whose earlier copy did reach the node and was mined meanwhile.
       if (outcome === "sent" || (outcome === "nonce-too-low" && (await receiptOf(hash)) !== null)) {
