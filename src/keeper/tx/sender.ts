@@ -41,7 +41,9 @@ export { SimulationRevertedError, TransactionRevertedError } from "./errors.ts";
  * `replacement underpriced` (a pending transaction holds the nonce — e.g. one sent before a crash —
  * so offer a full bump over the last offer, up to `maxBumps` times); `nonce too high` (the chain's
  * state moved back under the cached nonce: read the pending nonce again and retry). Any other
- * refusal drops the cached nonce, so the next send reads it from the node.
+ * refusal drops the cached nonce, so the next send reads it from the node. A write's `onSigned`
+ * hook runs with every signed transaction before its bytes are broadcast (the keeper records the
+ * hash there, so a process killed right after sending leaves it).
  *
  * @example
  * ```ts
