@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT_CODES, PortfolioError } from "../errors.ts";
+import { EXIT_CODES, isPortfolioError } from "../errors.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { govCommand } from "./commands/gov.ts";
 import { keeperCommand } from "./commands/keeper.ts";
@@ -38,7 +38,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Help and version exit through here with code 0; usage errors are bad input.
       return error.exitCode === 0 ? 0 : EXIT_CODES["bad-input"];
     }
-    if (error instanceof PortfolioError) {
+    // By brand, not prototype: the pinned optimiser bundle throws its own copies of these classes.
+    if (isPortfolioError(error)) {
       process.stderr.write(`portfolio: ${error.message} [${error.code}]\n`);
       return EXIT_CODES[error.kind];
     }

@@ -2,7 +2,8 @@ import { Command } from "commander";
 import { getAddress, isAddress, type Address } from "viem";
 import { replayInstruction } from "../../audit/replayInstruction.ts";
 import { verifyAuditChain } from "../../audit/verifyAuditChain.ts";
-import { readKeeperDeployment } from "../../protocol/deployment.ts";
+import { keeperDeployment, readDeploymentFile } from "../../protocol/deployment.ts";
+import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError, RejectedError } from "../../errors.ts";
 import { parseBlockNumber } from "../parse.ts";
@@ -76,8 +77,12 @@ export function auditCommand(): Command {
         if (!/^0x[0-9a-fA-F]{64}$/.test(opts.instruction)) {
           throw new InputError("INSTRUCTION_INVALID", "must be 0x followed by 64 hex digits", "--instruction");
         }
-        const report = await replayInstruction(createReadClient(opts.rpc), {
-          settlement: readKeeperDeployment(opts.deployment).settlement,
+        const deployment = readDeploymentFile(opts.deployment);
+        const settlement = keeperDeployment(deployment, opts.deployment).settlement;
+        const client = createReadClient(opts.rpc);
+        await verifyDeployment(client, deployment, opts.deployment);
+        const report = await replayInstruction(client, {
+          settlement,
           instructionId: opts.instruction as `0x${string}`,
           inputsDir: opts.inputsDir,
           bundles: opts.bundle === undefined ? [] : [opts.bundle],

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError } from "../../errors.ts";
+import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { readDeployment } from "../../chain/governance/deployment.ts";
 import { createBus } from "../../bus/createBus.ts";
 import type { MessageBus } from "../../bus/messageBus.ts";
@@ -55,6 +56,7 @@ async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<Op
       "--deployment",
     );
   }
+  await verifyDeployment(client, deployment, opts.deployment);
   const { contracts } = deployment;
   const fromBlock = BigInt(deployment.blockNumber ?? 0);
   const [vault, settlement, oracle] = [

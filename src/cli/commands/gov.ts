@@ -17,6 +17,7 @@ import { formatGovernanceStatus, formatTime, toJson } from "../../chain/governan
 import { readGovernanceStatus } from "../../chain/governance/readStatus.ts";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError } from "../../errors.ts";
+import { verifyContracts, verifyDeployment } from "../../protocol/verifyDeployment.ts";
 
 /** Environment variable holding the signer's private key (never a flag: flags end up in shell history). */
 export const PRIVATE_KEY_ENV = "PORTFOLIO_PRIVATE_KEY";
@@ -86,12 +87,25 @@ async function resolveDeployment(clients: GovernanceClients, opts: ConnectionOpt
         "--deployment",
       );
     }
+    await verifyDeployment(clients.publicClient, deployment, opts.deployment);
     return deployment;
   }
   if (!/^\d+$/.test(opts.fromBlock ?? "0")) {
     throw new InputError("BLOCK_INVALID", `expected a block number, got "${opts.fromBlock}"`, "--from-block");
   }
   const registry = address(opts.registry, "--registry");
+  const contracts = {
+    ModelRegistry: registry,
+    PortfolioGovernor: address(opts.governor, "--governor"),
+    TimelockController: address(opts.timelock, "--timelock"),
+    PortfolioToken: address(opts.token, "--token"),
+  };
+  await verifyContracts(clients.publicClient, [
+    { path: "--registry", address: contracts.ModelRegistry, contract: "ModelRegistry" },
+    { path: "--governor", address: contracts.PortfolioGovernor, contract: "PortfolioGovernor" },
+    { path: "--timelock", address: contracts.TimelockController, contract: "TimelockController" },
+    { path: "--token", address: contracts.PortfolioToken, contract: "PortfolioToken" },
+  ]);
   const buildHash = await clients.publicClient.readContract({
     address: registry,
     abi: modelRegistryAbi,
@@ -99,12 +113,7 @@ async function resolveDeployment(clients: GovernanceClients, opts: ConnectionOpt
   });
   return {
     chainId,
-    contracts: {
-      ModelRegistry: registry,
-      PortfolioGovernor: address(opts.governor, "--governor"),
-      TimelockController: address(opts.timelock, "--timelock"),
-      PortfolioToken: address(opts.token, "--token"),
-    },
+    contracts,
     blockNumber: Number(opts.fromBlock ?? "0"),
     optimizerBuildHash: buildHash,
   };

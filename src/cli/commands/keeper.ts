@@ -12,6 +12,7 @@ import { runKeeperCycle, type CycleReport, type KeeperCycleContext } from "../..
 import { runKeeperLoop, type TriggeredReport } from "../../keeper/loop/runLoop.ts";
 import { DEFAULT_POST_TRADE_DRIFT_THRESHOLD } from "../../keeper/cycle/publish.ts";
 import { readKeeperDeployment } from "../../protocol/deployment.ts";
+import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { createKeeperLogger } from "../../keeper/logger.ts";
 import { createTxSender } from "../../keeper/tx/sender.ts";
 import { FileNonceStore } from "../../views/nonceStore.ts";
@@ -111,6 +112,8 @@ async function setup(
     transport: http(url.toString(), { retryCount: 0, timeout: 15_000, fetchOptions: { signal } }),
   }) as PublicClient;
   const deployment = readKeeperDeployment(opts.deployment);
+  // Before the bus or any cycle: `keeper run` would otherwise fail every interval on a wrong address.
+  await verifyDeployment(client, { keeper: deployment }, opts.deployment);
   const bus = await createBus(opts.bus, busOptions);
   const retry = { retries: 8, baseMs: 250, maxMs: 10_000, signal };
   const confirmations = positiveInt(opts.confirmations, "--confirmations");
@@ -118,6 +121,7 @@ async function setup(
     client,
     account,
     deployment,
+    deploymentSource: opts.deployment,
     pricesPath: resolve(opts.prices),
     bundlePath: resolve(opts.bundle),
     inputsDir: resolve(opts.inputsDir),

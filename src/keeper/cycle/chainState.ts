@@ -79,6 +79,30 @@ export async function readRegistryState(
   };
 }
 
+/** The block a cycle reads the chain's time from. */
+export interface CycleBlock {
+  readonly number: bigint;
+  readonly hash: Hex;
+  /** `block.timestamp`, seconds since the epoch. */
+  readonly timestamp: bigint;
+}
+
+/**
+ * The latest block: its timestamp is the cycle's clock for every time check (view expiry, the
+ * instruction's deadline, the calendar trigger), as replay re-verifies views at the settlement
+ * block's timestamp — never the keeper machine's wall clock, which may disagree with the chain.
+ *
+ * @example
+ * ```ts
+ * const { timestamp } = await readCycleBlock(client, read);
+ * ```
+ */
+export async function readCycleBlock(client: PublicClient, read: CycleRead): Promise<CycleBlock> {
+  const block = await read(() => client.getBlock({ blockTag: "latest" }));
+  if (block.hash === null || block.number === null) fail("block", "a pending block as latest");
+  return { number: block.number, hash: block.hash, timestamp: block.timestamp };
+}
+
 /** The vault's holdings priced by the settlement's oracle. */
 export interface VaultState {
   readonly holdings: Holding[];

@@ -1,6 +1,8 @@
 // Steps 6 and 7 of a keeper cycle (src/keeper/cycle.ts): run the pinned optimiser (halting with a
 // critical alert on failure or a broken volatility budget), then plan legs checked against quotes.
 import type { Logger } from "pino";
+import type { Address } from "viem";
+import { sameAddress } from "../../protocol/indexing.ts";
 import { InfeasibleError, RejectedError } from "../../errors.ts";
 import { parseOptimizerModel, type OptimizerModel } from "../../optimizer/model.ts";
 import type { OptimizerModule } from "../../protocol/bundle.ts";
@@ -10,7 +12,7 @@ import { publishAlert } from "./publish.ts";
 import type { KeeperCycleContext } from "./types.ts";
 import { planLegs } from "../legs/planLegs.ts";
 import { quoteCheck } from "../legs/quoteCheck.ts";
-import type { Holding, PlanLegsReturnType } from "../legs/types.ts";
+import type { Holding, Leg, PlanLegsReturnType } from "../legs/types.ts";
 import { quoteLegsUniswapV2 } from "../legs/quoteLegs.ts";
 import type { WithRetryOptions } from "../retry.ts";
 
@@ -92,6 +94,9 @@ export async function optimizeCycle(
  * Legs to `targetWeights` at the oracle prices and vault balances (slippage = the registry's
  * `maxSlippageBps`, minimum trade from the constraint set, USD, default 10); when the deployment
  * names a router, each leg is quoted on it and flagged legs' assets are excluded from a second plan.
+ * A leg quoted 0 means the venue cannot price that token at all (no pool, no liquidity, a wrong
+ * router or base token): the cycle is refused with a critical alert, {@link RejectedError}
+ * `VENUE_CANNOT_PRICE`, rather than planned around and reported as `nothing-to-do` forever.
  *
  * @example
  * ```ts
@@ -126,6 +131,7 @@ export async function planCycleLegs(
   if (deployment.router !== undefined && plan.legs.length > 0) {
     const router = deployment.router;
     const quotes = await quoteLegsUniswapV2(ctx.client, { legs: plan.legs, router, retry: p.retry });
+    await refuseUnpricedLegs(ctx, log, { legs: plan.legs, quotes, holdings: p.holdings, baseToken, router });
     const check = quoteCheck(plan.legs, quotes);
     if (!check.ok) {
       const exclude = check.flagged.map(({ leg }) => (leg.sellToken === baseToken ? leg.buyToken : leg.sellToken));
@@ -137,4 +143,40 @@ export async function planCycleLegs(
     }
   }
   return plan;
+}
+
+/**
+ * Refuses the cycle when the router quotes 0 for any leg. A shortfall is slippage and is planned
+ * around; zero is no market — every leg at zero is what a wrong router or base token looks like —
+ * and excluding those tokens would leave the keeper silently doing nothing on every cycle.
+ */
+async function refuseUnpricedLegs(
+  ctx: KeeperCycleContext,
+  log: Logger,
+  p: {
+    readonly legs: readonly Leg[];
+    readonly quotes: readonly bigint[];
+    readonly holdings: readonly Holding[];
+    readonly baseToken: Address;
+    readonly router: Address;
+  },
+): Promise<void> {
+  const unpriced = p.legs.filter((_leg, i) => p.quotes[i] === 0n);
+  if (unpriced.length === 0) return;
+  const symbolOf = (token: Address): string => p.holdings.find((h) => sameAddress(h.token, token))?.symbol ?? token;
+  const tokens = [
+    ...new Set(unpriced.map((l) => symbolOf(sameAddress(l.sellToken, p.baseToken) ? l.buyToken : l.sellToken))),
+  ];
+  const what = `router ${p.router} quotes 0 for ${unpriced.length} of ${p.legs.length} legs (${tokens.join(", ")} against ${symbolOf(p.baseToken)})`;
+  await publishAlert(ctx.bus, log, {
+    kind: "keeper",
+    severity: "critical",
+    portfolio: ctx.deployment.vault,
+    message: `venue cannot price ${tokens.join(", ")}: ${what}; refusing to rebalance`,
+  });
+  throw new RejectedError(
+    "VENUE_CANNOT_PRICE",
+    `${what}: no pool or no liquidity; check the deployment's keeper.router and keeper.baseToken`,
+    `${ctx.deploymentSource ?? "deployment"}:keeper.router`,
+  );
 }

@@ -9,8 +9,9 @@ import { InputError, RejectedError } from "../../errors.ts";
 import { toVerifiedViewSet } from "../../views/toVerifiedViewSet.ts";
 import { importBundle, readBundle, type OptimizerModule } from "../../protocol/bundle.ts";
 import { settlementAbi } from "../../protocol/abi.ts";
+import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { readConstraintSet } from "./constraintSetFile.ts";
-import { readRegistryState, readVaultState } from "./chainState.ts";
+import { readCycleBlock, readRegistryState, readVaultState } from "./chainState.ts";
 import { settledExecution } from "./execution.ts";
 import {
   INPUT_FILES,
@@ -66,7 +67,13 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   const read = <T>(fn: () => Promise<T>): Promise<T> => withRetry(fn, retry);
   const portfolio = deployment.vault;
 
-  // 1. Chain state: registry and oracle behind the settlement, parameters, constraint set.
+  // 1. Chain state: the deployment's addresses hold the expected contracts (exit 2, naming the
+  // address, instead of a decode dump); registry and oracle behind the settlement, parameters,
+  // constraint set.
+  await verifyDeployment(client, { keeper: deployment }, ctx.deploymentSource ?? "deployment", { read });
+  // The cycle's clock is the chain's: views are verified at this block's timestamp, as replay does.
+  const block = await readCycleBlock(client, read);
+  const chainTimestamp = Number(block.timestamp);
   const chain = await readRegistryState(client, deployment.settlement, ctx.account, read);
   const { chainId, registry, parameters, limits, parametersVersion, constraintSetVersion } = chain;
 
@@ -105,7 +112,13 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   if (riskBudgets !== undefined) log.info({ riskBudgets }, "risk budgets match the registry");
 
   // 4. Signed views from the bus (latest view set), verified against the registry, not yet committed.
-  const { viewSetText, accepted, rejected, commitment } = await gatherViews(ctx, log, chainId, registry);
+  const { viewSetText, accepted, rejected, commitment } = await gatherViews(
+    ctx,
+    log,
+    chainId,
+    registry,
+    block.timestamp,
+  );
 
   // 5. Inputs, their hash, and the problem.
   const marketData = await readFile(ctx.pricesPath).catch((cause: unknown) => {
@@ -134,6 +147,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     await commitViews(ctx.nonces, accepted);
     return {
       cycleId,
+      chainTimestamp,
       status: "already-settled",
       portfolio,
       instructionId: id,
@@ -204,6 +218,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   });
   const base = {
     cycleId,
+    chainTimestamp,
     portfolio,
     inputsHash: hash,
     buildHash,
@@ -250,6 +265,11 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     buildHash,
     targetWeightsWad: plan.targetWeightsWad,
     legs: plan.legs,
+    // No settlement after a view expires: replay re-verifies the views at the settlement block.
+    validUntil: accepted.reduce<bigint | null>(
+      (min, { view }) => (min === null || view.validUntil < min ? view.validUntil : min),
+      null,
+    ),
     inputsPath,
     statusOf,
     read,
@@ -259,7 +279,13 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   if (outcome.kind === "already-settled") {
     log.info({ instructionId: id, revert: outcome.revert }, "already settled (another keeper or an earlier run)");
     await commitViews(ctx.nonces, accepted);
-    return finish("already-settled", { instructionId: id, nonce: outcome.nonce, txHash: null, blockNumber: null });
+    // A race loser whose transaction was mined and reverted: the report names that transaction.
+    return finish("already-settled", {
+      instructionId: id,
+      nonce: outcome.nonce,
+      txHash: outcome.receipt?.transactionHash ?? null,
+      blockNumber: outcome.receipt?.blockNumber.toString() ?? null,
+    });
   }
   const record = {
     instructionId: id,

@@ -4,13 +4,19 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { BaseError, ContractFunctionRevertedError, type Hex, type TransactionReceipt } from "viem";
-import { PortfolioError } from "../../errors.ts";
+import { PortfolioError, RejectedError } from "../../errors.ts";
 import { settlementAbi } from "../../protocol/abi.ts";
 import type { CycleRead } from "./chainState.ts";
 import type { KeeperCycleContext } from "./types.ts";
 import type { Leg } from "../legs/planLegs.ts";
 import { causeChain, type WithRetryOptions } from "../retry.ts";
-import { SimulationRevertedError, TransactionRevertedError, createTxSender } from "../tx/sender.ts";
+import {
+  SimulationRevertedError,
+  TransactionRevertedError,
+  createTxSender,
+  type SignedTransaction,
+} from "../tx/sender.ts";
+import { writeSettlementRecord, type SettlementRecord } from "./settlementRecord.ts";
 import { SETTLEMENT_STATUSES } from "../../protocol/enums.ts";
 
 const STATUS_FINALIZED = SETTLEMENT_STATUSES.indexOf("Finalized");
@@ -22,6 +28,11 @@ export interface SubmitParameters {
   readonly buildHash: Hex;
   readonly targetWeightsWad: readonly bigint[];
   readonly legs: readonly Leg[];
+  /**
+   * The earliest `validUntil` of the accepted views (seconds), or null without views: the deadline
+   * is capped at it, so the instruction cannot settle at a block time the views are expired at.
+   */
+  readonly validUntil?: bigint | null;
   /** Where the instruction and settlement records are written. */
   readonly inputsPath: string;
   /** `settlement.statusOf(id)`, read under the retry policy. */
@@ -33,7 +44,13 @@ export interface SubmitParameters {
 
 /** How a submission ended. */
 export type SubmitOutcome =
-  | { readonly kind: "already-settled"; readonly nonce: string; readonly revert: string }
+  | {
+      readonly kind: "already-settled";
+      readonly nonce: string;
+      readonly revert: string;
+      /** This keeper's transaction when it was mined and reverted (a race loser); null when none was mined. */
+      readonly receipt: TransactionReceipt | null;
+    }
   | {
       readonly kind: "mined";
       readonly nonce: string;
@@ -45,9 +62,12 @@ export type SubmitOutcome =
 
 /**
  * Builds the instruction (nonce = `lastNonce + 1`, deadline = latest block time + the context's
- * `deadlineSeconds`), stores it as `instruction-<id>.json`, sends `settle` through the tx sender
- * (which simulates before every broadcast) and stores `settlement-<id>.json`. A revert meaning the
- * id or nonce is already used ends as `already-settled`; any other failure is rethrown.
+ * `deadlineSeconds`, capped at the accepted views' earliest `validUntil`), stores it as
+ * `instruction-<id>.json`, and sends `settle` through the tx sender (which simulates before every
+ * broadcast). `settlement-<id>.json` is written with status `sent` and the signed hash before each
+ * broadcast, and rewritten once mined (`finalized`, `halted` or `reverted`, with the mined hash). A
+ * revert meaning the id or nonce is already used ends as `already-settled` — with the receipt of
+ * this keeper's transaction if it was mined and reverted; any other failure is rethrown.
  *
  * @example
  * ```ts
@@ -67,7 +87,16 @@ export async function submitInstruction(ctx: KeeperCycleContext, p: SubmitParame
   );
   const nonce = lastNonce + 1n;
   const block = await p.read(() => client.getBlock({ blockTag: "latest" }));
-  const deadline = block.timestamp + BigInt(ctx.deadlineSeconds ?? 3600);
+  const lifetime = block.timestamp + BigInt(ctx.deadlineSeconds ?? 3600);
+  const validUntil = p.validUntil ?? null;
+  if (validUntil !== null && validUntil < block.timestamp) {
+    throw new RejectedError(
+      "VIEWS_EXPIRED",
+      `a view expired at ${validUntil}, before the latest block's time ${block.timestamp}; nothing sent`,
+      "ai.bl_views",
+    );
+  }
+  const deadline = validUntil !== null && validUntil < lifetime ? validUntil : lifetime;
   const instruction = {
     id: p.id,
     portfolio,
@@ -92,6 +121,16 @@ export async function submitInstruction(ctx: KeeperCycleContext, p: SubmitParame
       retry: p.retry,
       ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
     });
+  const attempts: SignedTransaction[] = [];
+  const record = (fields: Partial<SettlementRecord> & Pick<SettlementRecord, "status" | "txHash">): Promise<void> =>
+    writeSettlementRecord(p.inputsPath, {
+      instructionId: p.id,
+      nonce: nonce.toString(),
+      blockNumber: null,
+      finalized: null,
+      attempts: [...attempts],
+      ...fields,
+    });
   let sent;
   try {
     sent = await sender.send({
@@ -100,28 +139,35 @@ export async function submitInstruction(ctx: KeeperCycleContext, p: SubmitParame
       functionName: "settle",
       args: [instruction],
       label: `settle(${p.id.slice(0, 10)}…)`,
+      // Before the bytes leave: a keeper killed right after broadcasting still leaves the hash.
+      onSigned: async (tx) => {
+        attempts.push(tx);
+        await record({ status: "sent", txHash: tx.hash });
+      },
     });
   } catch (error) {
     const settledElsewhere = await wasSettledElsewhere(error, p.statusOf);
+    const receipt = error instanceof TransactionRevertedError ? error.receipt : null;
+    if (receipt !== null) {
+      await record({
+        status: "reverted",
+        txHash: receipt.transactionHash,
+        blockNumber: receipt.blockNumber.toString(),
+        finalized: false,
+        ...(settledElsewhere === null ? {} : { settledElsewhere }),
+      });
+    }
     if (settledElsewhere !== null)
-      return { kind: "already-settled", nonce: nonce.toString(), revert: settledElsewhere };
+      return { kind: "already-settled", nonce: nonce.toString(), revert: settledElsewhere, receipt };
     throw error;
   }
   const finalized = sent.simulatedResult === true;
-  await writeFile(
-    join(p.inputsPath, `settlement-${p.id.slice(2)}.json`),
-    `${JSON.stringify(
-      {
-        instructionId: p.id,
-        nonce: nonce.toString(),
-        txHash: sent.hash,
-        blockNumber: sent.receipt.blockNumber.toString(),
-        finalized,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await record({
+    status: finalized ? "finalized" : "halted",
+    txHash: sent.hash,
+    blockNumber: sent.receipt.blockNumber.toString(),
+    finalized,
+  });
   return { kind: "mined", nonce: nonce.toString(), txHash: sent.hash, receipt: sent.receipt, finalized };
 }
 

@@ -14,6 +14,8 @@ export interface KeeperCycleContext {
   readonly client: PublicClient;
   readonly account: LocalAccount;
   readonly deployment: KeeperDeployment;
+  /** Where `deployment` came from, for error paths (the `--deployment` file; default `deployment`). */
+  readonly deploymentSource?: string;
   /** Price-history CSV (first column a date, one column per vault asset symbol); its sha256 is the market-data hash. */
   readonly pricesPath: string;
   /** The optimiser bundle to run; refused unless its sha256 equals the registry's pinned build hash. */
@@ -58,6 +60,11 @@ export interface KeeperCycleContext {
 /** The outcome of one cycle. */
 export interface CycleReport {
   readonly cycleId: string;
+  /**
+   * `block.timestamp` (seconds since the epoch) of the block the cycle read the chain's time from:
+   * the clock of its view-expiry check, and what the run loop's calendar trigger compares against.
+   */
+  readonly chainTimestamp: number;
   /**
    * `settled`: this keeper's instruction finalised. `already-settled`: the instruction (same inputs)
    * or a newer one was settled by an earlier run or another keeper. `nothing-to-do`: no leg worth

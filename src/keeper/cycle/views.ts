@@ -8,12 +8,17 @@ import type { NonceStore } from "../../views/nonceStore.ts";
 import type { KeeperCycleContext } from "./types.ts";
 import { EMPTY_VIEW_SET_COMMITMENT } from "../../protocol/inputs.ts";
 
-/** The latest view set on `ai.bl_views`, verified against the registry (nonces not yet committed). */
+/**
+ * The latest view set on `ai.bl_views`, verified against the registry (nonces not yet committed)
+ * at `chainTime` — the timestamp of the block the cycle works against, seconds — so a view the
+ * wall clock still accepts but the chain has let expire is refused, as replay would refuse it.
+ */
 export async function gatherViews(
   ctx: KeeperCycleContext,
   log: Logger,
   chainId: number,
   registry: Address,
+  chainTime: bigint,
 ): Promise<{
   viewSetText: string;
   accepted: Awaited<ReturnType<typeof verifyViews>>["accepted"];
@@ -29,7 +34,7 @@ export async function gatherViews(
   const { accepted, rejections, commitment } = await verifyViews(file, {
     chainId,
     registry,
-    now: BigInt(Math.floor((ctx.now ?? Date.now)() / 1000)),
+    now: chainTime,
     authority: new RegistrySignerAuthority(ctx.client, registry),
     nonces: ctx.nonces,
     erc1271: ctx.client,

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import { InputError, PortfolioError } from "../../errors.ts";
 import { parsePricesCsv } from "../../optimizer/estimators/priceTable.ts";
-import { readRegistryState, readVaultState } from "../cycle/chainState.ts";
+import { readCycleBlock, readRegistryState, readVaultState } from "../cycle/chainState.ts";
 import { publishAlert } from "../cycle/publish.ts";
 import { runKeeperCycle } from "../cycle/runCycle.ts";
 import type { CycleReport, KeeperCycleContext } from "../cycle/types.ts";
@@ -113,8 +113,10 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
           throw new InputError("PRICES_UNREADABLE", `cannot read ${ctx.pricesPath}`, "--prices", { cause });
         });
         const first = taken[0];
+        // The calendar runs on the chain's clock, as the cycle's time checks do (not the wall clock).
+        const { timestamp } = await readCycleBlock(ctx.client, read);
         const { state, risk } = assembleTriggerState({
-          now: new Date(),
+          now: new Date(Number(timestamp) * 1000),
           chain,
           prices: parsePricesCsv(pricesText, ctx.pricesPath),
           lastRebalanceAt,
@@ -130,7 +132,7 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
           outcome = report.status;
           onReport({ ...report, triggers: fired, riskMeasures: { ...risk, volatilityBudget } });
           if (report.status === "settled" || report.status === "already-settled" || report.status === "nothing-to-do") {
-            lastRebalanceAt = new Date();
+            lastRebalanceAt = new Date(report.chainTimestamp * 1000);
             if (report.weights.length > 0) targetWeights = [...report.weights];
           }
           // Remember the head the cycle left (its own block included), so undoing it is noticed.

@@ -15,7 +15,15 @@ import { watchTransaction, type BroadcastOutcome, type Submitted, type WatchCont
 import type { ContractWrite, Fees, SentTransaction, TxSender, TxSenderOptions } from "./senderTypes.ts";
 
 // The sender's types and errors live in their own modules; callers import them from here.
-export type { ContractWrite, Fees, SendAttempt, SentTransaction, TxSender, TxSenderOptions } from "./senderTypes.ts";
+export type {
+  ContractWrite,
+  Fees,
+  SendAttempt,
+  SentTransaction,
+  SignedTransaction,
+  TxSender,
+  TxSenderOptions,
+} from "./senderTypes.ts";
 export { SimulationRevertedError, TransactionRevertedError } from "./errors.ts";
 
 /**
@@ -33,7 +41,9 @@ export { SimulationRevertedError, TransactionRevertedError } from "./errors.ts";
  * `replacement underpriced` (a pending transaction holds the nonce — e.g. one sent before a crash —
  * so offer a full bump over the last offer, up to `maxBumps` times); `nonce too high` (the chain's
  * state moved back under the cached nonce: read the pending nonce again and retry). Any other
- * refusal drops the cached nonce, so the next send reads it from the node.
+ * refusal drops the cached nonce, so the next send reads it from the node. A write's `onSigned`
+ * hook runs with every signed transaction before its bytes are broadcast (the keeper records the
+ * hash there, so a process killed right after sending leaves it).
  *
  * @example
  * ```ts
@@ -238,6 +248,7 @@ export function createTxSender(options: TxSenderOptions): TxSender {
         );
       }
       const { raw, hash } = await sign(write.address, data, value, gas, nonce, fees);
+      await write.onSigned?.({ hash, nonce, kind: "original" });
       const outcome = await broadcast(raw, write);
       // "nonce too low" for bytes whose earlier copy did reach the node and was mined meanwhile.
       if (outcome === "sent" || (outcome === "nonce-too-low" && (await receiptOf(hash)) !== null)) {

@@ -18,6 +18,20 @@ export interface ContractWrite {
   readonly value?: bigint;
   /** Name for the logs, e.g. `settle(0x12…)`. */
   readonly label?: string;
+  /**
+   * Called with each signed transaction (original, fee bump, cancellation) before it is broadcast,
+   * e.g. to write a record that survives the process dying right after sending; when it throws,
+   * nothing is broadcast.
+   */
+  readonly onSigned?: (tx: SignedTransaction) => Promise<void>;
+}
+
+/** A signed transaction about to be broadcast. */
+export interface SignedTransaction {
+  readonly hash: Hex;
+  /** The account nonce it spends. */
+  readonly nonce: number;
+  readonly kind: SendAttempt["kind"];
 }
 
 /** One signed transaction broadcast for a nonce: the original, a fee bump, or a cancellation. */

@@ -140,6 +140,7 @@ export async function watchTransaction(
           kind === "cancel"
             ? await sign(account.address, "0x", 0n, 21_000n, sent.nonce, fees)
             : await sign(sent.to, sent.data, sent.value, sent.gas, sent.nonce, fees);
+        await write.onSigned?.({ hash, nonce: sent.nonce, kind });
         const outcome = await broadcast(raw);
         lastFees = fees;
         lastSentAt = Date.now();

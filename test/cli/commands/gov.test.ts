@@ -225,4 +225,28 @@ describe("portfolio gov (in-process chain)", () => {
     const missing = await govError("status", "--registry", c.ModelRegistry);
     expect([missing.code, missing.path]).to.deep.equal(["ADDRESS_MISSING", "--governor"]);
   });
+
+  it("refuses, naming the field and the address, a deployment or flag that points at another contract", async () => {
+    const c = f.deployment.contracts;
+    const swapped = file("swapped.json", {
+      ...f.deployment,
+      contracts: { ...c, PortfolioGovernor: c.TimelockController },
+    });
+    const wrong = await govError("status", "--deployment", swapped);
+    expect([wrong.code, wrong.kind]).to.deep.equal(["DEPLOYMENT_CONTRACT_MISMATCH", "bad-input"]);
+    expect(wrong.path).to.equal(`${swapped}:contracts.PortfolioGovernor`);
+    expect(wrong.message).to.include(`${c.TimelockController} is not a PortfolioGovernor`);
+    const flag = await govError(
+      "status",
+      "--registry",
+      c.PortfolioToken,
+      "--governor",
+      c.PortfolioGovernor,
+      "--timelock",
+      c.TimelockController,
+      "--token",
+      c.PortfolioToken,
+    );
+    expect([flag.code, flag.path]).to.deep.equal(["DEPLOYMENT_CONTRACT_MISMATCH", "--registry"]);
+  });
 });
