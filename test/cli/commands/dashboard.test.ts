@@ -128,8 +128,8 @@ describe("portfolio dashboard", function () {
   });
 
   it("with --rpc, verifies the deployment's audited contracts and leaves unwired panels empty", async () => {
-    const harness = await ethers.deployContract("AuditedHarness");
-    await (await harness.record(ethers.encodeBytes32String("x"), 1)).wait();
+    const harness = await ethers.deployContract("TamperableAudited");
+    await (await harness.honest(ethers.ZeroAddress, ethers.zeroPadValue(ethers.toBeHex(1), 20))).wait();
     const [deployer] = await ethers.getSigners();
     const dir = mkdtempSync(join(tmpdir(), "dash-rpc-"));
     const deployment = join(dir, "localhost.json");
@@ -174,8 +174,8 @@ describe("portfolio dashboard", function () {
   });
 
   it("with --bus, publishes one chain-break alert for a broken audit chain and shows it", async () => {
-    const harness = await ethers.deployContract("AuditedHarness");
-    await (await harness.record(ethers.encodeBytes32String("y"), 2)).wait();
+    const harness = await ethers.deployContract("TamperableAudited");
+    await (await harness.honest(ethers.ZeroAddress, ethers.zeroPadValue(ethers.toBeHex(2), 20))).wait();
     const [deployer] = await ethers.getSigners();
     const dir = mkdtempSync(join(tmpdir(), "dash-bus-"));
     const deployment = join(dir, "localhost.json");
