@@ -17,11 +17,32 @@ export interface AuditEntry {
   readonly head: Hex;
 }
 
+/**
+ * The kinds of break an auditor can find, in the order docs/audit-chain.md checks them:
+ * - `gap`: an entry claims a later index than its position, and no later entry fills it (an entry is missing);
+ * - `reorder`: an entry claims an index other than its position that another entry holds (entries swapped or repeated);
+ * - `forged-link`: an entry's previous head is not the fold so far, or its head is not the link of it;
+ * - `head-mismatch`: the logs fold to a head other than the contract's own (same count);
+ * - `count-mismatch`: the logs hold another number of entries than the contract reports;
+ * - `missing-event`: no log of the contract directly precedes the `AuditRecorded` log;
+ * - `event-mismatch`: the log before it is not the event named by `eventType` (or no audited event at all);
+ * - `payload-mismatch`: keccak256 of the event's fields differs from `payloadHash`.
+ */
+export type AuditBreakKind =
+  | "gap"
+  | "reorder"
+  | "forged-link"
+  | "head-mismatch"
+  | "count-mismatch"
+  | "missing-event"
+  | "event-mismatch"
+  | "payload-mismatch";
+
 /** Where and why a chain stops being consistent. */
 export interface AuditBreak {
   /** Position in the supplied entry list (not the claimed index). */
   readonly position: number;
-  readonly reason: "index-gap" | "prev-head-mismatch" | "head-mismatch";
+  readonly reason: AuditBreakKind;
   readonly expected: string;
   readonly actual: string;
 }
@@ -70,10 +91,15 @@ export function foldAuditChain(entries: readonly AuditEntry[]): AuditFold {
       count: position,
       firstBreak: { position, reason, expected, actual },
     });
-    if (entry.index !== index) return broken("index-gap", index.toString(), entry.index.toString());
-    if (entry.prevHead.toLowerCase() !== head) return broken("prev-head-mismatch", head, entry.prevHead);
+    if (entry.index !== index) {
+      const filledLater = entries.slice(position + 1).some((later) => later.index === index);
+      const kind = entry.index > index && !filledLater ? "gap" : "reorder";
+      return broken(kind, `index ${index}`, `index ${entry.index}`);
+    }
+    if (entry.prevHead.toLowerCase() !== head)
+      return broken("forged-link", `prevHead ${head}`, `prevHead ${entry.prevHead}`);
     const next = linkAuditHead(head, index, entry.eventType, entry.payloadHash);
-    if (entry.head.toLowerCase() !== next) return broken("head-mismatch", next, entry.head);
+    if (entry.head.toLowerCase() !== next) return broken("forged-link", `head ${next}`, `head ${entry.head}`);
     head = next;
   }
   return { head, count: entries.length, firstBreak: null };

@@ -34,18 +34,30 @@ describe("audit/chain", () => {
     expect(fold.head).to.equal(entries[4]?.head);
   });
 
-  it("reports a tampered payload as a head mismatch at that entry", () => {
+  it("reports a payload hash changed in the log as a forged link at that entry", () => {
     const entries = honestChain(4);
     const tampered = entries.map((e, i) => (i === 2 ? { ...e, payloadHash: payload(99) } : e));
     const fold = foldAuditChain(tampered);
     expect(fold.firstBreak?.position).to.equal(2);
-    expect(fold.firstBreak?.reason).to.equal("head-mismatch");
+    expect(fold.firstBreak?.reason).to.equal("forged-link");
     expect(fold.count).to.equal(2);
   });
 
   it("reports a dropped entry as an index gap", () => {
     const entries = honestChain(4);
     const fold = foldAuditChain([entries[0]!, entries[2]!, entries[3]!]);
-    expect(fold.firstBreak).to.deep.include({ position: 1, reason: "index-gap", expected: "1", actual: "2" });
+    expect(fold.firstBreak).to.deep.include({ position: 1, reason: "gap", expected: "index 1", actual: "index 2" });
+  });
+
+  it("reports swapped entries as a reorder, not a gap", () => {
+    const entries = honestChain(4);
+    const fold = foldAuditChain([entries[0]!, entries[2]!, entries[1]!, entries[3]!]);
+    expect(fold.firstBreak).to.deep.include({ position: 1, reason: "reorder", expected: "index 1", actual: "index 2" });
+  });
+
+  it("reports an entry whose previous head is not the fold so far as a forged link", () => {
+    const entries = honestChain(3);
+    const forged = entries.map((e, i) => (i === 1 ? { ...e, prevHead: payload(7) } : e));
+    expect(foldAuditChain(forged).firstBreak).to.deep.include({ position: 1, reason: "forged-link" });
   });
 });

@@ -96,12 +96,13 @@ describe("dashboard/chainSource", () => {
   });
 
   it("recomputes audit chains from the chain's logs, finds the audited contracts, and leaves hook-less sections empty", async () => {
-    const a = await ethers.deployContract("AuditedHarness");
-    const b = await ethers.deployContract("AuditedHarness");
-    for (let i = 0; i < 3; i++) await (await a.record(ethers.encodeBytes32String(`a${i}`), i)).wait();
-    await (await b.record(ethers.encodeBytes32String("b0"), 7)).wait();
+    const a = await ethers.deployContract("TamperableAudited");
+    const b = await ethers.deployContract("TamperableAudited");
+    for (let i = 0; i < 3; i++)
+      await (await a.honest(ethers.ZeroAddress, ethers.zeroPadValue(ethers.toBeHex(i), 20))).wait();
+    await (await b.honest(ethers.ZeroAddress, ethers.zeroPadValue(ethers.toBeHex(7), 20))).wait();
     const start = await ethers.provider.getBlockNumber();
-    await (await b.record(ethers.encodeBytes32String("b1"), 8)).wait();
+    await (await b.honest(ethers.ZeroAddress, ethers.zeroPadValue(ethers.toBeHex(8), 20))).wait();
     const client = hardhatClient();
     const [deployer] = await ethers.getSigners();
     const contracts = {
@@ -151,7 +152,7 @@ describe("dashboard/chainSource", () => {
     });
     const [view] = (await late.snapshot()).audit!;
     expect(view).to.deep.include({ ok: false, count: 0 });
-    expect(view!.firstBreak).to.deep.include({ position: 0, reason: "index-gap", expected: "0", actual: "1" });
+    expect(view!.firstBreak).to.deep.include({ position: 0, reason: "gap", expected: "index 0", actual: "index 1" });
   });
 
   it("fills the other sections from the hooks and forwards change notifications", async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDeployment } from "../../src/chain/governance/deployment.ts";
 import type { DemoReport } from "../../src/demo/runDemo.ts";
+import { toFunctionSelector, toHex } from "viem";
 import { hardhatNode, type HardhatNode } from "../helpers/hardhatNode.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -63,20 +64,10 @@ describe("npm run demo -- --rpc (against hardhat node)", function () {
 
   it("passes `portfolio audit verify` and `portfolio audit replay` against the node afterwards", function () {
     expect(demo.status, demo.out).to.equal(0);
-    const record = JSON.parse(readFileSync(deploymentPath, "utf8")) as DemoReport["deployment"];
-    const verify = run("src/cli/main.ts", [
-      "audit",
-      "verify",
-      "--rpc",
-      node.url,
-      "--address",
-      record.contracts.ModelRegistry,
-      record.contracts.Settlement,
-      "--from-block",
-      String(record.blockNumber),
-    ]);
+    const verify = run("src/cli/main.ts", ["audit", "verify", "--rpc", node.url, "--deployment", deploymentPath]);
     expect(verify.status, verify.out).to.equal(0);
-    expect(verify.out.match(/ ok$/gm)).to.have.length(2);
+    // Registry, settlement, vault and oracle, each from the deployment's first block, links and payloads.
+    expect(verify.out.match(/links\+payloads {2}ok$/gm), verify.out).to.have.length(4);
 
     const report = JSON.parse(readFileSync(join(outDir, "demo-report.json"), "utf8")) as DemoReport;
     const replay = run("src/cli/main.ts", [
@@ -95,5 +86,39 @@ describe("npm run demo -- --rpc (against hardhat node)", function () {
     ]);
     expect(replay.status, replay.out).to.equal(0);
     expect(replay.out).to.contain("MATCH");
+  });
+
+  it("names a storage tamper of the registry's audit head or count (hardhat_setStorageAt)", async function () {
+    expect(demo.status, demo.out).to.equal(0);
+    const record = JSON.parse(readFileSync(deploymentPath, "utf8")) as DemoReport["deployment"];
+    const registry = record.contracts.ModelRegistry;
+    const head = await node.rpc<string>("eth_call", [
+      { to: registry, data: toFunctionSelector("auditHead()") },
+      "latest",
+    ]);
+    // The chain's slots, found by their values (storage layouts are not part of the ABI).
+    let headSlot = -1;
+    for (let slot = 0; slot < 64 && headSlot < 0; slot++) {
+      if ((await node.rpc<string>("eth_getStorageAt", [registry, toHex(slot), "latest"])) === head) headSlot = slot;
+    }
+    expect(headSlot, "audit head slot").to.be.greaterThan(-1);
+    const slotOf = (n: number): string => toHex(n, { size: 32 });
+    const count = await node.rpc<string>("eth_getStorageAt", [registry, slotOf(headSlot + 1), "latest"]);
+    const verify = (): { status: number | null; out: string } =>
+      run("src/cli/main.ts", ["audit", "verify", "--rpc", node.url, "--deployment", deploymentPath]);
+
+    const flipped = toHex(BigInt(head) ^ 1n, { size: 32 });
+    await node.rpc("hardhat_setStorageAt", [registry, slotOf(headSlot), flipped]);
+    const headTampered = verify();
+    expect(headTampered.status, headTampered.out).to.equal(3);
+    expect(headTampered.out).to.match(/audit chain of ModelRegistry breaks at entry \d+: head-mismatch/);
+    await node.rpc("hardhat_setStorageAt", [registry, slotOf(headSlot), head]);
+
+    await node.rpc("hardhat_setStorageAt", [registry, slotOf(headSlot + 1), toHex(BigInt(count) + 1n, { size: 32 })]);
+    const countTampered = verify();
+    expect(countTampered.status, countTampered.out).to.equal(3);
+    expect(countTampered.out).to.match(/audit chain of ModelRegistry breaks at entry \d+: count-mismatch/);
+    await node.rpc("hardhat_setStorageAt", [registry, slotOf(headSlot + 1), count]);
+    expect(verify().status).to.equal(0);
   });
 });

@@ -128,13 +128,13 @@ describe("portfolio dashboard", function () {
   });
 
   it("with --rpc, verifies the deployment's audited contracts and leaves unwired panels empty", async () => {
-    const harness = await ethers.deployContract("AuditedHarness");
-    await (await harness.record(ethers.encodeBytes32String("x"), 1)).wait();
+    const harness = await ethers.deployContract("TamperableAudited");
+    await (await harness.honest(ethers.ZeroAddress, ethers.zeroPadValue(ethers.toBeHex(1), 20))).wait();
     const [deployer] = await ethers.getSigners();
     const dir = mkdtempSync(join(tmpdir(), "dash-rpc-"));
     const deployment = join(dir, "localhost.json");
     // A name the deployment schema does not know is not checked; a known name must hold its contract.
-    const contracts = { AuditedHarness: await harness.getAddress() };
+    const contracts = { TamperableAudited: await harness.getAddress() };
     writeFileSync(deployment, JSON.stringify({ chainId: 31337, contracts, blockNumber: 0 }));
     const bridge = await rpcBridge();
     try {
@@ -145,12 +145,12 @@ describe("portfolio dashboard", function () {
       expect(mismatch.stderr).to.contain("is for chain 1, the RPC serves chain 31337 [DEPLOYMENT_CHAIN_MISMATCH]");
       // The harness named as the vault, an account named as the token: refused, naming the first.
       const misnamed = join(dir, "misnamed.json");
-      const claimed = { PortfolioVault: contracts.AuditedHarness, PortfolioToken: deployer!.address };
+      const claimed = { PortfolioVault: contracts.TamperableAudited, PortfolioToken: deployer!.address };
       writeFileSync(misnamed, JSON.stringify({ chainId: 31337, contracts: claimed }));
       const wrong = await run(["dashboard", "--rpc", bridge.url, "--deployment", misnamed]);
       expect(wrong.code).to.equal(2);
       expect(wrong.stderr).to.contain(
-        `${misnamed}:contracts.PortfolioVault: ${contracts.AuditedHarness} is not a PortfolioVault`,
+        `${misnamed}:contracts.PortfolioVault: ${contracts.TamperableAudited} is not a PortfolioVault`,
       );
       expect(wrong.stderr).to.contain("[DEPLOYMENT_CONTRACT_MISMATCH]");
 
@@ -170,14 +170,14 @@ describe("portfolio dashboard", function () {
       expect(snapshot.portfolio).to.deep.equal({ id: "main", address: null, chainId: 31337 });
       expect(snapshot.audit).to.have.length(1);
       expect(snapshot.audit![0]).to.deep.include({
-        name: "AuditedHarness",
+        name: "TamperableAudited",
         count: 1,
         ok: true,
         head: await harness.auditHead(),
       });
       expect(snapshot.parameters).to.equal(null);
       expect(snapshot.settlements).to.equal(null);
-      expect(html).to.contain('data-testid="audit-status-AuditedHarness">✔ intact<');
+      expect(html).to.contain('data-testid="audit-status-TamperableAudited">✔ intact<');
       expect(html).to.contain('data-testid="settlements-empty">No settlement data yet.<');
     } finally {
       bridge.server.close();
@@ -185,11 +185,11 @@ describe("portfolio dashboard", function () {
   });
 
   it("with --bus, publishes one chain-break alert for a broken audit chain and shows it", async () => {
-    const harness = await ethers.deployContract("AuditedHarness");
-    await (await harness.record(ethers.encodeBytes32String("y"), 2)).wait();
+    const harness = await ethers.deployContract("TamperableAudited");
+    await (await harness.honest(ethers.ZeroAddress, ethers.zeroPadValue(ethers.toBeHex(2), 20))).wait();
     const dir = mkdtempSync(join(tmpdir(), "dash-bus-"));
     const deployment = join(dir, "localhost.json");
-    const contracts = { AuditedHarness: await harness.getAddress() };
+    const contracts = { TamperableAudited: await harness.getAddress() };
     const fromBlock = (await ethers.provider.getBlockNumber()) - 1;
     writeFileSync(deployment, JSON.stringify({ chainId: 31337, contracts, blockNumber: fromBlock }));
     const bridge = await rpcBridge(true);
@@ -206,7 +206,7 @@ describe("portfolio dashboard", function () {
           ["chain-break", "critical", "portfolio"],
         ]);
       }
-      expect(second.alerts![0]!.message).to.contain("AuditedHarness audit chain");
+      expect(second.alerts![0]!.message).to.contain("TamperableAudited audit chain");
       expect(second.metrics).to.equal(null); // nothing on analytics.portfolio yet
     } finally {
       bridge.server.close();
