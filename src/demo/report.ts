@@ -22,7 +22,10 @@ export interface DemoRebalance {
   readonly weightsBefore: Record<string, number>;
   readonly weightsAfter: Record<string, number>;
   readonly riskContributions: Record<string, number>;
-  /** Annualised, fraction, on the sample covariance of the price file. */
+  /**
+   * Annualised, fraction, on the covariance the optimiser chose the weights with (the cycle's
+   * `model`; the price file's sample covariance only for a bundle that returns no model).
+   */
   readonly volatility: number;
   readonly viewsAccepted: number;
   readonly viewsRejected: number;

@@ -16,6 +16,7 @@ import { deploySystem, type DeploymentConnection, type SystemDeployment } from "
 import { runKeeperCycle, type CycleReport } from "../keeper/cycle/runCycle.ts";
 import { parseKeeperDeployment } from "../protocol/deployment.ts";
 import { estimateCovariance } from "../optimizer/estimators/covariance.ts";
+import { modelCovarianceMatrix } from "../optimizer/model.ts";
 import { parsePricesCsv } from "../optimizer/estimators/priceTable.ts";
 import { MemoryNonceStore } from "../views/nonceStore.ts";
 import { breachOf, publishViews, refreshFeeds } from "./chainSteps.ts";
@@ -212,7 +213,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
           `the ${type} cycle ended ${cycle.status}, not settled${await breachOf(system, publicClient, cycle.txHash)}`,
         );
       }
-      rebalances.push(await describeRebalance(type, cycle, system, publicClient, covariance, weightsBefore));
+      // The risk the report states is the risk the weights were chosen under: the bundle's own Σ.
+      const sigma = cycle.model === null ? covariance : modelCovarianceMatrix(cycle.model);
+      rebalances.push(await describeRebalance(type, cycle, system, publicClient, sigma, weightsBefore));
       const last = rebalances.at(-1);
       if (last !== undefined) say(formatRebalance(last));
     }
