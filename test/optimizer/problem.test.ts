@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectNear } from "../helpers/expect.ts";
 import { InputError } from "../../src/errors.ts";
 import { optimize, type OptimizeResult } from "../../src/optimizer/optimize.ts";
 import { parseProblem } from "../../src/optimizer/problem.ts";
@@ -81,7 +82,11 @@ describe("optimizer/problem: a union discriminated by optimizerType", () => {
       r.optimizerType === "ERC" ? r.riskBudgeting?.riskContributions : undefined;
     const erc = optimize({ ...market, optimizerType: "ERC" });
     expect(erc.objective).to.equal(null);
-    expect(shares(erc)?.reduce((s, x) => s + x, 0)).to.be.closeTo(1, 1e-12);
+    expectNear(
+      shares(erc)!.reduce((s, x) => s + x, 0),
+      1,
+      1e-12,
+    );
     expect(shares(optimize(market))).to.equal(undefined);
     const b = optimize({ ...market, optimizerType: "BLACK_LITTERMAN", blackLitterman: bl });
     expect(b.optimizerType === "BLACK_LITTERMAN" ? b.posteriorReturns : null).to.have.length(3);

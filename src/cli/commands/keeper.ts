@@ -98,7 +98,7 @@ async function setup(
   log: Logger,
   signal: AbortSignal,
   busOptions: CreateBusOptions = {},
-): Promise<{ ctx: KeeperCycleContext; bus: MessageBus }> {
+): Promise<{ ctx: KeeperCycleContext; bus: MessageBus; verify: () => Promise<void> }> {
   const account = loadKeeperAccount();
   let url: URL;
   try {
@@ -112,8 +112,8 @@ async function setup(
     transport: http(url.toString(), { retryCount: 0, timeout: 15_000, fetchOptions: { signal } }),
   }) as PublicClient;
   const deployment = readKeeperDeployment(opts.deployment);
-  // Before the bus or any cycle: `keeper run` would otherwise fail every interval on a wrong address.
-  await verifyDeployment(client, { keeper: deployment }, opts.deployment);
+  // Before any cycle: `keeper run` would otherwise fail every interval on a wrong address.
+  const verify = (): Promise<void> => verifyDeployment(client, { keeper: deployment }, opts.deployment);
   const bus = await createBus(opts.bus, busOptions);
   const retry = { retries: 8, baseMs: 250, maxMs: 10_000, signal };
   const confirmations = positiveInt(opts.confirmations, "--confirmations");
@@ -139,7 +139,7 @@ async function setup(
     postTradeDriftThreshold: fraction(opts.postTradeDrift, "--post-trade-drift"),
     frontierPoints: nonNegativeInt(opts.frontierPoints, "--frontier-points"),
   };
-  return { ctx, bus };
+  return { ctx, bus, verify };
 }
 
 function printReport(report: CycleReport | TriggeredReport): void {
@@ -157,8 +157,9 @@ export function keeperCommand(): Command {
     .action(async (opts: KeeperOptions) => {
       const log = createKeeperLogger({ destination: process.stderr });
       const shutdown = new AbortController();
-      const { ctx, bus } = await setup(opts, log, shutdown.signal);
+      const { ctx, bus, verify } = await setup(opts, log, shutdown.signal);
       try {
+        await verify();
         printReport(await runKeeperCycle(ctx));
       } finally {
         await bus.close();
@@ -186,9 +187,10 @@ export function keeperCommand(): Command {
       process.once("SIGINT", () => stop("SIGINT"));
       const intervalMs = positiveInt(opts.interval, "--interval") * 1000;
       const ackWaitMs = positiveInt(opts.ackWait, "--ack-wait") * 1000;
-      const { ctx, bus } = await setup(opts, log, shutdown.signal, { ackWaitMs });
+      const { ctx, bus, verify } = await setup(opts, log, shutdown.signal, { ackWaitMs });
       try {
-        await runKeeperLoop({ ctx, bus, intervalMs, onReport: printReport });
+        // Verified in the loop, so a keeper started before its node waits for it instead of exiting.
+        await runKeeperLoop({ ctx, bus, intervalMs, onReport: printReport, preflight: verify });
       } finally {
         await bus.close();
       }

@@ -34,6 +34,13 @@ export interface RunKeeperLoopParameters {
   readonly onReport: (report: TriggeredReport) => void;
   /** Backoff between failed cycles (default 1 s doubling, capped at min(5 min, intervalMs)). */
   readonly backoff?: FailureBackoff;
+  /**
+   * Checks to pass once before the first evaluation, e.g. that each deployment address holds its
+   * contract. Retried with the failure backoff while it fails for a transport reason (a keeper may
+   * be started before its node); an {@link InputError} from it ends the loop, since no later
+   * evaluation could succeed.
+   */
+  readonly preflight?: () => Promise<void>;
 }
 
 /** Largest wait between failed cycles, ms, whatever the interval. */
@@ -81,12 +88,17 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
   });
   let lastRebalanceAt: Date | null = null;
   let targetWeights: number[] | null = null;
+  let preflight = parameters.preflight;
   log.info({ account: ctx.account.address, vault, intervalMs }, "keeper started");
   try {
     while (!signal.aborted) {
       const taken = queue.take();
       let outcome: SignalOutcome | undefined;
       try {
+        if (preflight !== undefined) {
+          await preflight();
+          preflight = undefined;
+        }
         // The chain moved back under what the keeper remembers: take the state and nonce from it again.
         const observeHead = async (): Promise<void> => {
           const change = await watcher.check(read);
@@ -140,6 +152,7 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
         }
       } catch (error) {
         if (signal.aborted) break;
+        if (preflight !== undefined && error instanceof InputError) throw error;
         const fields = error instanceof PortfolioError ? { code: error.code, kind: error.kind } : { kind: "internal" };
         log.error({ ...fields, err: error instanceof Error ? error.message : String(error) }, "cycle failed");
         // A refusal is an answer (alerted inside the cycle): the cycle ended. Anything else failed.

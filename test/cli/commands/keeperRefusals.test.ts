@@ -109,6 +109,28 @@ describe("portfolio keeper: named refusals (hardhat node)", function () {
     assert.ok(r.stderr.includes(wrong), r.stderr);
     assert.match(r.stderr, /keeper\.settlement: .* is not a Settlement/);
     assert.equal(r.stderr.trim().split("\n").length, 1, "one line, no decode dump");
+    // `keeper run` checks the same before its first evaluation and stops (no retrying a wrong file).
+    const loop = run(
+      [
+        "keeper",
+        "run",
+        "--rpc",
+        node.url,
+        "--deployment",
+        deployment,
+        "--prices",
+        sys.pricesPath,
+        "--bundle",
+        sys.bundlePath,
+        "--inputs-dir",
+        join(sys.dir, "inputs"),
+        "--interval",
+        "1",
+      ],
+      { PORTFOLIO_KEEPER_KEY: sys.keeperKeys[0]! },
+    );
+    assert.equal(loop.status, 2, loop.stderr);
+    assert.match(loop.stderr, /keeper\.settlement: .* is not a Settlement: .*\[DEPLOYMENT_CONTRACT_MISMATCH\]/);
 
     // An EOA as the venue: no code at all.
     const eoa = sys.keepers[1]!.address;
