@@ -3,8 +3,6 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
-  RetentionPolicy,
-  StorageType,
   type ConsumerConfig,
   type JetStreamClient,
   type JetStreamManager,
@@ -28,22 +26,13 @@ import {
   BusClosedError,
   checkMessageId,
   contentId,
-  DEFAULT_DEDUP_WINDOW_MS,
   deadLetterAlert,
   resolveHistoryOptions,
   resolveSubscribeOptions,
   type ResolvedSubscribeOptions,
 } from "./common.ts";
-import {
-  checkTopic,
-  isKeyedTopic,
-  parsePayload,
-  routingKey,
-  TOPICS,
-  type Alert,
-  type Topic,
-  type Topics,
-} from "./topics.ts";
+import { decode, ensureStream, type Envelope } from "./natsWire.ts";
+import { checkTopic, isKeyedTopic, parsePayload, routingKey, type Alert, type Topic, type Topics } from "./topics.ts";
 
 /** Options of {@link NatsJetStreamBus.connect}. */
 export interface NatsJetStreamBusOptions {
@@ -68,13 +57,6 @@ export interface NatsJetStreamBusOptions {
   readonly onDeadLetter?: (alert: Alert) => void;
   /** Client name shown by the server's monitoring. */
   readonly name?: string;
-}
-
-// What travels in the message body; the id is also the `Nats-Msg-Id` header.
-interface Envelope {
-  readonly id: string;
-  readonly topic: string;
-  readonly payload: unknown;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
@@ -349,61 +331,5 @@ export class NatsJetStreamBus implements MessageBus {
     // A dead letter on `alerts` is not republished there, or a failing alert handler would loop.
     if (alert.deadLetter?.topic === "alerts" || this.#closed) return;
     void this.publish("alerts", alert).catch(() => undefined);
-  }
-}
-
-async function ensureStream(
-  jsm: JetStreamManager,
-  stream: string,
-  prefix: string,
-  options: NatsJetStreamBusOptions,
-): Promise<void> {
-  const exists = await jsm.streams.info(stream).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return;
-  const families = [...new Set(TOPICS.map((t) => (t.includes(".") ? `${t.split(".")[0]}.>` : t)))];
-  try {
-    await jsm.streams.add({
-      name: stream,
-      subjects: families.map((family) => `${prefix}${family}`),
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      duplicate_window: nanos(options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS),
-      max_age: nanos(options.maxAgeMs ?? 0),
-      num_replicas: options.replicas ?? 1,
-    });
-  } catch (error) {
-    // Two processes starting together: the other one created it first.
-    const raced = await jsm.streams.info(stream).then(
-      () => true,
-      () => false,
-    );
-    if (!raced) throw error;
-  }
-}
-
-type Decoded = { ok: true; message: BusMessage } | { ok: false; id: string; error: string };
-
-function decode(topic: Topic, m: JsMsg): Decoded {
-  const headerId = m.headers?.get("Nats-Msg-Id") || `seq-${m.seq}`;
-  let envelope: Partial<Envelope>;
-  try {
-    envelope = m.json<Partial<Envelope>>();
-  } catch {
-    return { ok: false, id: headerId, error: "body is not JSON" };
-  }
-  if (typeof envelope !== "object" || envelope === null || typeof envelope.id !== "string") {
-    return { ok: false, id: headerId, error: "body is not a bus envelope {id, topic, payload}" };
-  }
-  if (envelope.topic !== topic) {
-    return { ok: false, id: envelope.id, error: `envelope topic ${String(envelope.topic)} is not ${topic}` };
-  }
-  try {
-    const payload = parsePayload(topic, envelope.payload);
-    return { ok: true, message: { id: envelope.id, topic, seq: m.seq, publishedAt: m.time.toISOString(), payload } };
-  } catch (error) {
-    return { ok: false, id: envelope.id, error: error instanceof Error ? error.message : String(error) };
   }
 }
