@@ -336,8 +336,19 @@ interface ISettlement is IAudited, IGuardianPausable {
     /// @notice Deferred payments owed to `counterparty` in `token`.
     function owed(address counterparty, address token) external view returns (uint256);
 
-    /// @notice Stored status of `id`.
+    /// @notice Stored status of `id`: that of a two-step (RFQ) instruction, or `RolledBack` for one
+    /// refused at admission. An instruction settled atomically ({settle}, {settleSigned}) leaves no
+    /// per-id record (a fresh slot per rebalance would cost 22k gas): it reads `None` here, its
+    /// {SettlementFinalized} event is its record, and {lastInstructionId} names it until its
+    /// portfolio's next instruction.
     function statusOf(bytes32 id) external view returns (Status);
+
+    /// @notice The id of `portfolio`'s last admitted instruction, on either path and whatever its
+    /// outcome; `bytes32(0)` before its first. Admission refuses that id again
+    /// (`Settlement__InstructionExists`), so a keeper retrying inputs another keeper already settled is
+    /// refused whatever nonce it signs; the two-step path also refuses every id {statusOf} holds. Its
+    /// status is {statusOf} when stored, else `Finalized` (settled atomically).
+    function lastInstructionId(address portfolio) external view returns (bytes32);
 
     /// @notice The last nonce used by `portfolio`; the next instruction needs a larger one.
     function lastNonce(address portfolio) external view returns (uint256);

@@ -148,9 +148,6 @@ contract Settlement is SettlementCore, ReentrancyGuardTransient {
         (Context memory ctx, bool admitted) = _admit(instruction, keeper, true);
         if (!admitted) return false;
         bytes32 id = instruction.id;
-        // Stored once, before any interaction: any later failure reverts this write with the rest.
-        _status[id] = Status.Finalized;
-
         uint256[] memory amountsOut = _executeLegs(instruction, ctx);
 
         uint256[] memory post = IPortfolioVault(ctx.portfolio).balances();

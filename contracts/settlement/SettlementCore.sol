@@ -119,8 +119,11 @@ abstract contract SettlementCore is SettlementState, EIP712 {
         PortfolioState memory state = _portfolioState[portfolio];
         if (!state.allowed) revert Settlement__UnknownPortfolio(portfolio);
         if (state.halted) revert Settlement__PortfolioHalted(portfolio, _haltCause(portfolio));
-        Status status = _status[id];
-        if (status != Status.None) revert Settlement__InstructionExists(id, status);
+        // The last admitted id is refused on both paths; the two-step path also refuses every id it
+        // stored, its escrow being keyed by id. Older atomic ids are left to the nonce: a per-id slot
+        // would cost every rebalance 22k gas (docs/settlement.md, "Idempotency").
+        if (id == _lastInstruction(portfolio)) revert Settlement__InstructionExists(id, _statusOfLast(id));
+        if (!atomic && _status[id] != Status.None) revert Settlement__InstructionExists(id, _status[id]);
         uint256 nonce = instruction.nonce;
         if (nonce != uint256(state.lastNonce) + 1) {
             revert Settlement__NonceNotNext(portfolio, nonce, uint256(state.lastNonce) + 1);
@@ -146,6 +149,7 @@ abstract contract SettlementCore is SettlementState, EIP712 {
         state.lastNonce = uint64(nonce);
         state.lastAdmittedAt = uint40(block.timestamp);
         _portfolioState[portfolio] = state;
+        _setLastInstruction(portfolio, id);
         ctx.instructionHash = instruction.hash(atomic);
         _emitIssued(instruction, keeper, ctx.instructionHash);
 
@@ -163,12 +167,20 @@ abstract contract SettlementCore is SettlementState, EIP712 {
             breach = PostTradeChecks.Breach(Check.LossBudget, PostTradeChecks.PORTFOLIO, wanted, policy.lossBudget);
         }
         if (breach.check != Check.None) {
-            _status[id] = Status.RolledBack;
+            // An older two-step id re-sent atomically keeps its own record.
+            if (_status[id] == Status.None) _status[id] = Status.RolledBack;
             _recordBreach(id, portfolio, breach);
             _emitRolledBack(id, portfolio, RollbackReason.ConstraintBreached, new address[](0), new uint256[](0));
             return (ctx, false);
         }
         return (ctx, true);
+    }
+
+    /// @dev The status of a portfolio's last admitted instruction: stored, or `Finalized` when it
+    /// settled atomically (which stores none).
+    function _statusOfLast(bytes32 id) private view returns (Status) {
+        Status status = _status[id];
+        return status == Status.None ? Status.Finalized : status;
     }
 
     /// @dev Each leg's limit, valued at the oracle, must be worth at least its input less the

@@ -26,8 +26,15 @@ abstract contract SettlementState is SettlementEvents {
     mapping(address portfolio => PortfolioPolicy) internal _policies;
     mapping(address portfolio => bytes32) private _pendingOf;
     mapping(address portfolio => bytes32) private _haltedBy;
+    /// @dev Never zero once the portfolio is allowed ({_NO_ID} until its first instruction), so each
+    /// admission rewrites a non-zero slot (5k gas) instead of writing a per-id slot from zero (22k).
+    mapping(address portfolio => bytes32) private _lastInstructionOf;
     mapping(address venue => bool) internal _venues;
     mapping(address maker => bool) internal _makers;
+
+    /// @dev {_lastInstructionOf}'s placeholder before a portfolio's first instruction: not an id any
+    /// keeper computes (ids are keccak256 outputs).
+    bytes32 private constant _NO_ID = bytes32(uint256(1));
 
     constructor(address governance, address guardian_) SettlementEvents(governance, guardian_) {}
 
@@ -35,6 +42,7 @@ abstract contract SettlementState is SettlementEvents {
     function setPortfolio(address portfolio, bool allowed) external onlyOwner {
         if (portfolio == address(0)) revert Settlement__ZeroAddress();
         _portfolioState[portfolio].allowed = allowed;
+        if (_lastInstructionOf[portfolio] == bytes32(0)) _lastInstructionOf[portfolio] = _NO_ID;
         _emitAllowed(PortfolioSet.selector, portfolio, allowed);
     }
 
@@ -104,6 +112,12 @@ abstract contract SettlementState is SettlementEvents {
     }
 
     /// @inheritdoc ISettlement
+    function lastInstructionId(address portfolio) external view returns (bytes32) {
+        bytes32 id = _lastInstructionOf[portfolio];
+        return id == _NO_ID ? bytes32(0) : id;
+    }
+
+    /// @inheritdoc ISettlement
     function lastNonce(address portfolio) external view returns (uint256) {
         return _portfolioState[portfolio].lastNonce;
     }
@@ -125,6 +139,15 @@ abstract contract SettlementState is SettlementEvents {
         _portfolioState[portfolio].halted = true;
         emit PortfolioHalted(portfolio, id);
         _recordAudit(PortfolioHalted.selector, keccak256(abi.encode(portfolio, id)));
+    }
+
+    /// @dev Records `id` as `portfolio`'s last admitted instruction (an atomic one's only record).
+    function _setLastInstruction(address portfolio, bytes32 id) internal {
+        _lastInstructionOf[portfolio] = id;
+    }
+
+    function _lastInstruction(address portfolio) internal view returns (bytes32) {
+        return _lastInstructionOf[portfolio];
     }
 
     /// @dev Marks `portfolio` busy with the two-step instruction `id` (lock).

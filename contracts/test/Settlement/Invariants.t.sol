@@ -105,8 +105,9 @@ contract SettlementInvariantsTest is SettlementTestBase {
     /// that does not match its event, a head that is not the fold: each fails its invariant. The
     /// settlement refuses all four, so the harness breaks its storage to stand for a broken one.
     function test_InvariantsCanFailBrokenHarness() public {
-        handler.settleAtomic(8, 2);
-        bytes32 id = handler.terminalIds()[0];
+        handler.lock(8, 1);
+        handler.rollback(0);
+        bytes32 id = handler.terminalIds()[0]; // a two-step id: atomic ones have no per-id slot
         vm.store(address(settlement), _statusSlot(id), bytes32(uint256(ISettlement.Status.PendingFinality)));
         handler.replay(0); // the "pending" id rolls back: a terminal id moved
         vm.expectRevert();
@@ -144,7 +145,7 @@ contract SettlementInvariantsTest is SettlementTestBase {
     function _statusSlot(bytes32 id) private view returns (bytes32) {
         for (uint256 s; s < 64; ++s) {
             bytes32 slot = keccak256(abi.encode(id, s));
-            if (uint256(vm.load(address(settlement), slot)) == uint256(ISettlement.Status.Finalized)) return slot;
+            if (uint256(vm.load(address(settlement), slot)) == uint256(ISettlement.Status.RolledBack)) return slot;
         }
         revert("status slot not found");
     }

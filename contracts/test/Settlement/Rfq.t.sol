@@ -56,6 +56,48 @@ contract SettlementRfqTest is SettlementTestBase {
         _assertEscrowEmpty();
     }
 
+    /// @dev Attack: a keeper re-sends an id already used. The portfolio's last id is refused on both
+    /// paths whatever the nonce; the two-step path refuses every id it stored, even after later
+    /// instructions. An older id re-sent atomically is left to the nonce (no per-id slot on the
+    /// atomic path) and the stored record of the two-step instruction it named is kept.
+    function test_UsedIdsRefused() public {
+        RebalanceInstructionLib.RebalanceInstruction memory rfq = _oneLeg(_leg(0, 1, 1e18, 1e18, maker));
+        settlement.lock(rfq);
+        settlement.rollback(rfq.id);
+        RebalanceInstructionLib.RebalanceInstruction memory atomic = _oneLeg(_leg(0, 1, 1e18, 1, address(venue)));
+        vm.assertTrue(settlement.settle(atomic), "settled");
+        vm.assertEq(settlement.lastInstructionId(address(vault)), atomic.id, "the atomic id is the last");
+
+        uint64 next = uint64(settlement.lastNonce(address(vault)) + 1);
+        rfq.nonce = next;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISettlement.Settlement__InstructionExists.selector,
+                rfq.id,
+                ISettlement.Status.RolledBack
+            )
+        );
+        settlement.lock(rfq);
+        atomic.nonce = next;
+        bytes memory exists = abi.encodeWithSelector(
+            ISettlement.Settlement__InstructionExists.selector,
+            atomic.id,
+            ISettlement.Status.Finalized
+        );
+        vm.expectRevert(exists);
+        settlement.settle(atomic);
+        RebalanceInstructionLib.RebalanceInstruction memory asRfq = _oneLeg(_leg(0, 1, 1e18, 1e18, maker));
+        asRfq.id = atomic.id;
+        vm.expectRevert(exists);
+        settlement.lock(asRfq);
+
+        RebalanceInstructionLib.RebalanceInstruction memory older = _oneLeg(_leg(0, 1, 1e18, 1, address(venue)));
+        older.id = rfq.id;
+        vm.assertTrue(settlement.settle(older), "an older id, re-sent atomically, is left to the nonce");
+        vm.assertEq(uint256(settlement.statusOf(rfq.id)), uint256(ISettlement.Status.RolledBack), "record kept");
+        vm.assertEq(settlement.lastInstructionId(address(vault)), rfq.id, "and it is the last now");
+    }
+
     /// @dev A token that refuses the transfer back to the vault (paused, or blocking the vault) cannot
     /// freeze the vault: the rollback completes, the amount is owed, and governance recovers it.
     function test_BlockedReturnToVaultIsRecoverable() public {

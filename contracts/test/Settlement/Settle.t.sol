@@ -31,7 +31,8 @@ contract SettlementSettleTest is SettlementTestBase {
         vm.assertEq(afterBalances[sell], before[sell] - amountIn, "sold exactly amountIn");
         vm.assertGe(afterBalances[buy], before[buy] + minOut, "bought at least the limit");
         _assertEscrowEmpty();
-        vm.assertEq(uint256(settlement.statusOf(ins.id)), uint256(ISettlement.Status.Finalized), "status");
+        vm.assertEq(settlement.lastInstructionId(ins.portfolio), ins.id, "last instruction");
+        vm.assertEq(uint256(settlement.statusOf(ins.id)), 0, "no per-id record on the atomic path");
     }
 
     /// @dev A limit above what the venue gives reverts the whole settlement; nothing moves.
@@ -48,7 +49,7 @@ contract SettlementSettleTest is SettlementTestBase {
         vm.assertEq(uint256(settlement.statusOf(ins.id)), 0, "id unused");
     }
 
-    /// @dev An id settles at most once, whatever nonce the replay carries.
+    /// @dev The portfolio's last id is refused whatever nonce the replay carries.
     function testFuzz_IdSettlesOnce(uint256 nonceBump) public {
         RebalanceInstructionLib.RebalanceInstruction memory ins = _oneLeg(_leg(0, 1, 1e18, 1, address(venue)));
         settlement.settle(ins);

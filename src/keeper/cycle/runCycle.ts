@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { InputError, RejectedError } from "../../errors.ts";
 import { toVerifiedViewSet } from "../../views/toVerifiedViewSet.ts";
 import { importBundle, readBundle, type OptimizerModule } from "../../protocol/bundle.ts";
-import { settlementAbi } from "../../protocol/abi.ts";
+import { instructionStatus } from "../../protocol/instructionStatus.ts";
 import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { readConstraintSet } from "./constraintSetFile.ts";
 import { readCycleBlock, readRegistryState, readVaultState } from "./chainState.ts";
@@ -134,10 +134,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   // An instruction with these inputs was already issued (earlier run, other keeper): its stored
   // inputs are what the auditor replays, so they are left untouched.
   const id = instructionId({ chainId, settlement: deployment.settlement, portfolio, inputsHash: hash, buildHash });
-  const statusOf = (): Promise<number> =>
-    read(() =>
-      client.readContract({ address: deployment.settlement, abi: settlementAbi, functionName: "statusOf", args: [id] }),
-    );
+  const statusOf = (): Promise<number> => read(() => instructionStatus(client, deployment.settlement, portfolio, id));
   const earlier = await statusOf();
   if (earlier !== 0) {
     log.info(

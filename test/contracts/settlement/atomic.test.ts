@@ -42,7 +42,8 @@ describe("Settlement: atomic path through real Uniswap V2", () => {
     expect(after[WBTC]).to.be.gte(leg.minAmountOut);
     expect(after[WETH]).to.equal(before[WETH]);
     expect(await escrowBalances(sys)).to.deep.equal([0n, 0n, 0n]);
-    expect(await sys.settlement.statusOf(ins.id)).to.equal(2n); // Finalized
+    expect(await sys.settlement.lastInstructionId(ins.portfolio)).to.equal(ins.id);
+    expect(await sys.settlement.statusOf(ins.id)).to.equal(0n); // no per-id record on the atomic path
     expect(await sys.settlement.lastNonce(ins.portfolio)).to.equal(ins.nonce);
     await expect(tx)
       .to.emit(sys.settlement, "SettlementFinalized")

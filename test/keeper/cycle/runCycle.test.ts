@@ -75,7 +75,7 @@ describe("keeper cycle (hardhat node)", function () {
     const report = await runKeeperCycle(ctx);
     assert.equal(report.status, "settled");
     assert.ok(report.legs > 0);
-    assert.equal(await sys.settlement.getFunction("statusOf")(report.instructionId), 2n);
+    assert.equal(await sys.settlement.getFunction("lastInstructionId")(report.portfolio), report.instructionId);
 
     // The on-chain record carries our inputsHash, build hash and the 1e18 weights we computed.
     const client = createPublicClient({ transport: http(node.url) });
