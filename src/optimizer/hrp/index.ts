@@ -1,0 +1,75 @@
+// Hierarchical risk parity (López de Prado 2016): cluster on correlation distance, order the assets
+// quasi-diagonally, allocate by recursive bisection. Matches PyPortfolioOpt's `HRPOpt` without
+// constraints; with them, position bounds are kept split by split and group limits by a final
+// projection (docs/optimizer.md, "Hierarchical risk parity").
+import { bisectionWeights, type HrpSplit } from "./bisection.ts";
+import { correlationDistance } from "./correlation.ts";
+import { groupsHold, projectOntoGroups, type HrpGroup } from "./groupProjection.ts";
+import { linkage, quasiDiagonalOrder, type LinkageMethod, type LinkageRow } from "./linkage.ts";
+
+export { LINKAGE_METHODS, linkage, quasiDiagonalOrder, type LinkageMethod, type LinkageRow } from "./linkage.ts";
+export { correlationDistance, correlationFromCovariance, pairwiseCorrelation } from "./correlation.ts";
+export { clusterVariance, type HrpSplit } from "./bisection.ts";
+export type { HrpGroup } from "./groupProjection.ts";
+
+/** Inputs of {@link hierarchicalRiskParity}. */
+export interface HrpInput {
+  readonly n: number;
+  /** n × n row-major covariance: the cluster variances of the bisection. */
+  readonly covariance: Float64Array;
+  /** n × n row-major correlation: the clustering. */
+  readonly correlation: Float64Array;
+  /** Default `single` (PyPortfolioOpt's). */
+  readonly linkage?: LinkageMethod;
+  /** Default `halves` (López de Prado, PyPortfolioOpt); `dendrogram` is free of the assets' order. */
+  readonly split?: HrpSplit;
+  readonly lower?: Float64Array;
+  readonly upper?: Float64Array;
+  readonly groups?: readonly HrpGroup[];
+}
+
+/** The HRP portfolio and how it was built. */
+export interface HrpResult {
+  readonly weights: Float64Array;
+  /** Asset indices in quasi-diagonal (dendrogram leaf) order. */
+  readonly order: readonly number[];
+  /** The tree, in SciPy's linkage convention. */
+  readonly tree: readonly LinkageRow[];
+  /** Splits whose share the position bounds changed. */
+  readonly clippedSplits: number;
+  /** Whether group limits made the final projection necessary. */
+  readonly projected: boolean;
+}
+
+/**
+ * HRP weights from a covariance and a correlation matrix.
+ *
+ * @example
+ * ```ts
+ * const r = hierarchicalRiskParity({
+ *   n: 2,
+ *   covariance: Float64Array.of(1, 0, 0, 4),
+ *   correlation: Float64Array.of(1, 0, 0, 1),
+ * });
+ * r.weights; // [0.8, 0.2]
+ * ```
+ */
+export function hierarchicalRiskParity(input: HrpInput): HrpResult {
+  const { n } = input;
+  const lower = input.lower ?? new Float64Array(n);
+  const upper = input.upper ?? new Float64Array(n).fill(1);
+  const tree = linkage(correlationDistance(input.correlation, n), n, input.linkage ?? "single");
+  const order = quasiDiagonalOrder(tree, n);
+  const { weights, clippedSplits } = bisectionWeights({
+    covariance: input.covariance,
+    n,
+    order,
+    tree,
+    split: input.split ?? "halves",
+    lower,
+    upper,
+  });
+  const groups = input.groups ?? [];
+  if (groupsHold(weights, groups)) return { weights, order, tree, clippedSplits, projected: false };
+  return { weights: projectOntoGroups(weights, lower, upper, groups), order, tree, clippedSplits, projected: true };
+}
