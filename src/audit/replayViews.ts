@@ -1,14 +1,7 @@
 // The accepted views of a replayed instruction, from what its manifest records: the digests the
 // keeper accepted and the block it read the registry at. Unlike re-running verifyViews, this needs
 // no nonce store and gives the same answer at any later time (docs/audit-replay.md, step 5).
-import {
-  isAddressEqual,
-  parseAbi,
-  recoverTypedDataAddress,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from "viem";
+import { isAddressEqual, parseAbi, recoverTypedDataAddress, type Address, type Hex, type PublicClient } from "viem";
 import { RejectedError } from "../errors.ts";
 import { modelRegistryAbi } from "../protocol/abi.ts";
 import { INPUT_FILES } from "../protocol/inputs.ts";
