@@ -12,6 +12,7 @@ import {
   INPUT_FILES,
   buildProblem,
   loadInputs,
+  type InputsManifest,
   parseConstraintSetJson,
   sha256Hex,
 } from "../protocol/inputs.ts";
@@ -23,6 +24,7 @@ import { verifyViews } from "../views/verifyViews.ts";
 import { OPTIMIZER_BUNDLE_PATH } from "../protocol/optimizerBundle.ts";
 import { decodeConstraintLimits, decodeStrategyParameters } from "../protocol/registry.ts";
 import { legacyViewsProblem } from "./legacyProblem.ts";
+import { recordedAcceptedViews } from "./replayViews.ts";
 
 /** Parameters of {@link replayInstruction}. */
 export interface ReplayInstructionParameters {
@@ -55,7 +57,10 @@ export interface ReplayReport {
  * Replays one instruction: reads its `PortfolioOptimized` event (targets, inputsHash, build hash),
  * loads `<inputsDir>/<inputsHash>/` and checks every file against the recorded inputsHash (market
  * data, view-set commitment, parameter and constraint-set versions), the constraint-set JSON against
- * the registry's contentHash of that version, and the stored problem against the one rebuilt from
+ * the registry's contentHash of that version, the accepted views (the manifest's
+ * `acceptedViewDigests`, checked at its `registryReadBlock` by `recordedAcceptedViews`, with the
+ * registry's versions at that block; for a manifest without them, the legacy re-verification at the
+ * settlement block's time), and the stored problem against the one rebuilt from
  * those inputs (or its legacy form, `legacyViewsProblem`, for files stored before
  * `blackLitterman.verifiedViews`); then runs the bundle whose sha256 is the recorded build hash and compares the weights
  * (1e18 fixed point by `weightsToWad`, as the keeper converted them) with the on-chain targets.
@@ -104,38 +109,31 @@ export async function replayInstruction(client: PublicClient, p: ReplayInstructi
     );
   }
 
-  // Views: re-verify the stored view set at the settlement block's time; the accepted ones must
-  // give the recorded commitment.
-  const block = await client.getBlock({ blockNumber: event.blockNumber });
-  let verifiedViews = toVerifiedViewSet([], EMPTY_VIEW_SET_COMMITMENT);
-  const viewJson = JSON.parse(inputs.viewSet) as unknown;
-  if (viewJson === null) {
-    if (manifest.viewSetCommitment !== EMPTY_VIEW_SET_COMMITMENT) {
-      throw new RejectedError(
-        "INPUTS_TAMPERED",
-        "no view set stored but the commitment is not empty",
-        INPUT_FILES.viewSet,
-      );
-    }
-  } else {
-    const verified = await verifyViews(parseSignedViewSetFile(viewJson, INPUT_FILES.viewSet), {
-      chainId: await client.getChainId(),
+  // Views: those the manifest records as accepted, checked at the block the registry was read at;
+  // a manifest from before that record (no registryReadBlock) takes the legacy path.
+  const chainId = await client.getChainId();
+  let verifiedViews: ReturnType<typeof toVerifiedViewSet>;
+  if (manifest.registryReadBlock !== undefined && manifest.acceptedViewDigests !== undefined) {
+    const registryReadBlock = BigInt(manifest.registryReadBlock);
+    await checkVersionsAt(client, registry, registryReadBlock, manifest);
+    const accepted = await recordedAcceptedViews(client, {
+      chainId,
       registry,
-      now: block.timestamp,
-      authority: new RegistrySignerAuthority(client, registry),
-      nonces: new MemoryNonceStore(),
-      erc1271: client,
-      commit: false,
+      registryReadBlock,
+      settlementBlock: event.blockNumber,
+      acceptedViewDigests: manifest.acceptedViewDigests,
+      viewSetCommitment: manifest.viewSetCommitment,
+      viewSetText: inputs.viewSet,
     });
-    const commitment = verified.accepted.length === 0 ? EMPTY_VIEW_SET_COMMITMENT : verified.commitment;
-    if (commitment !== manifest.viewSetCommitment) {
-      throw new RejectedError(
-        "INPUTS_TAMPERED",
-        `accepted views commit to ${commitment}, recorded ${manifest.viewSetCommitment}`,
-        INPUT_FILES.viewSet,
-      );
-    }
-    verifiedViews = toVerifiedViewSet(verified.accepted, commitment);
+    verifiedViews = toVerifiedViewSet(accepted, manifest.viewSetCommitment);
+  } else {
+    verifiedViews = await legacyVerifiedViews(client, {
+      chainId,
+      registry,
+      settlementBlock: event.blockNumber,
+      viewSetText: inputs.viewSet,
+      viewSetCommitment: manifest.viewSetCommitment,
+    });
   }
 
   const rebuilt = buildProblem({
@@ -200,4 +198,77 @@ export async function replayInstruction(client: PublicClient, p: ReplayInstructi
     replayedWeights: replayed.map(String),
     match: onChainWeightsHash === replayedWeightsHash,
   };
+}
+
+/**
+ * The registry's current versions at `registryReadBlock` must be the recorded ones: the keeper read
+ * them there, so a manifest that names another block or version is not the keeper's record.
+ */
+async function checkVersionsAt(
+  client: PublicClient,
+  registry: Address,
+  blockNumber: bigint,
+  manifest: InputsManifest,
+): Promise<void> {
+  const at = { address: registry, abi: modelRegistryAbi, blockNumber } as const;
+  const [parametersVersion, constraintSetVersion] = await Promise.all([
+    client.readContract({ ...at, functionName: "parametersVersion" }),
+    client.readContract({ ...at, functionName: "constraintSetVersion" }),
+  ]);
+  const recorded = `${manifest.parametersVersion}/${manifest.constraintSetVersion}`;
+  if (`${parametersVersion}/${constraintSetVersion}` !== recorded) {
+    throw new RejectedError(
+      "INPUTS_TAMPERED",
+      `parameters/constraint-set versions at block ${blockNumber} are ${parametersVersion}/${constraintSetVersion}, the manifest records ${recorded}`,
+      INPUT_FILES.manifest,
+    );
+  }
+}
+
+/**
+ * Legacy path, for manifests without `registryReadBlock`/`acceptedViewDigests`: re-verifies the
+ * stored view set at the settlement block's time with an empty nonce store and the registry's
+ * current signers. It can disagree with what the keeper accepted (a nonce the keeper's store had
+ * seen, a signer removed since), which then shows as `INPUTS_TAMPERED`.
+ */
+async function legacyVerifiedViews(
+  client: PublicClient,
+  p: {
+    chainId: number;
+    registry: Address;
+    settlementBlock: bigint;
+    viewSetText: string;
+    viewSetCommitment: Hex;
+  },
+): Promise<ReturnType<typeof toVerifiedViewSet>> {
+  const viewJson = JSON.parse(p.viewSetText) as unknown;
+  if (viewJson === null) {
+    if (p.viewSetCommitment !== EMPTY_VIEW_SET_COMMITMENT) {
+      throw new RejectedError(
+        "INPUTS_TAMPERED",
+        "no view set stored but the commitment is not empty",
+        INPUT_FILES.viewSet,
+      );
+    }
+    return toVerifiedViewSet([], EMPTY_VIEW_SET_COMMITMENT);
+  }
+  const block = await client.getBlock({ blockNumber: p.settlementBlock });
+  const verified = await verifyViews(parseSignedViewSetFile(viewJson, INPUT_FILES.viewSet), {
+    chainId: p.chainId,
+    registry: p.registry,
+    now: block.timestamp,
+    authority: new RegistrySignerAuthority(client, p.registry),
+    nonces: new MemoryNonceStore(),
+    erc1271: client,
+    commit: false,
+  });
+  const commitment = verified.accepted.length === 0 ? EMPTY_VIEW_SET_COMMITMENT : verified.commitment;
+  if (commitment !== p.viewSetCommitment) {
+    throw new RejectedError(
+      "INPUTS_TAMPERED",
+      `accepted views commit to ${commitment}, recorded ${p.viewSetCommitment}`,
+      INPUT_FILES.viewSet,
+    );
+  }
+  return toVerifiedViewSet(verified.accepted, commitment);
 }

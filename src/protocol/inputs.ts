@@ -221,13 +221,27 @@ export function buildProblem(p: BuildProblemParameters): Record<string, unknown>
   return problem;
 }
 
-/** The manifest of one inputs directory. */
+/** The manifest of one inputs directory (docs/audit-replay.md walks through every field). */
 export interface InputsManifest {
   readonly inputsHash: Hex;
   readonly viewSetCommitment: Hex;
+  /** Decimal. */
   readonly parametersVersion: string;
+  /** Decimal. */
   readonly constraintSetVersion: string;
+  /**
+   * The block (decimal) the cycle read the registry at: versions, parameters, limits and the view
+   * signers of that state; its timestamp is the time views were checked against. Absent from
+   * manifests written before it was recorded (replay then takes the legacy path).
+   */
+  readonly registryReadBlock?: string;
   readonly marketDataHash: Hex;
+  /**
+   * EIP-712 digests of the accepted views, in the order `viewSetCommitment` hashes them
+   * (keccak256 of their concatenation; `[]` for no views), for every optimizer type. Absent from
+   * older manifests.
+   */
+  readonly acceptedViewDigests?: readonly Hex[];
   /** sha256 of each stored file. */
   readonly files: Readonly<Record<string, Hex>>;
   readonly assets: readonly string[];

@@ -32,10 +32,14 @@ export interface RegistryState {
 /**
  * Reads the settlement's registry and oracle, the strategy parameters and constraint set with their
  * versions, and refuses ({@link RejectedError} `NOT_KEEPER`) an account the registry does not list.
+ * With `blockNumber` every read is an `eth_call` at that block, so the versions, parameters and
+ * limits are one consistent state that an auditor can read again at the same block (the cycle
+ * records it as `registryReadBlock`); without it, at `latest`.
  *
  * @example
  * ```ts
- * const state = await readRegistryState(client, deployment.settlement, account, (fn) => withRetry(fn));
+ * const { number } = await readCycleBlock(client, read);
+ * const state = await readRegistryState(client, deployment.settlement, account, read, number);
  * ```
  */
 export async function readRegistryState(
@@ -43,15 +47,17 @@ export async function readRegistryState(
   settlement: Address,
   account: LocalAccount,
   read: CycleRead,
+  blockNumber?: bigint,
 ): Promise<RegistryState> {
+  const at = blockNumber === undefined ? {} : { blockNumber };
   const chainId = await read(() => client.getChainId());
   const registry = await read(() =>
-    client.readContract({ address: settlement, abi: settlementAbi, functionName: "registry" }),
+    client.readContract({ address: settlement, abi: settlementAbi, functionName: "registry", ...at }),
   );
   const oracle = await read(() =>
-    client.readContract({ address: settlement, abi: settlementAbi, functionName: "oracle" }),
+    client.readContract({ address: settlement, abi: settlementAbi, functionName: "oracle", ...at }),
   );
-  const readRegistry = { address: registry, abi: modelRegistryAbi } as const;
+  const readRegistry = { address: registry, abi: modelRegistryAbi, ...at } as const;
   const [pinned, rawParams, parametersVersion, rawConstraints, constraintSetVersion] = await Promise.all([
     read(() => client.readContract({ ...readRegistry, functionName: "optimizerBuildHash" })),
     read(() => client.readContract({ ...readRegistry, functionName: "strategyParameters" })),
@@ -89,8 +95,9 @@ export interface CycleBlock {
 
 /**
  * The latest block: its timestamp is the cycle's clock for every time check (view expiry, the
- * instruction's deadline, the calendar trigger), as replay re-verifies views at the settlement
- * block's timestamp — never the keeper machine's wall clock, which may disagree with the chain.
+ * instruction's deadline, the calendar trigger) — never the keeper machine's wall clock, which may
+ * disagree with the chain — and its number the block the registry is read at (`registryReadBlock`),
+ * where replay checks the recorded views again.
  *
  * @example
  * ```ts

@@ -71,10 +71,12 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   // address, instead of a decode dump); registry and oracle behind the settlement, parameters,
   // constraint set.
   await verifyDeployment(client, { keeper: deployment }, ctx.deploymentSource ?? "deployment", { read });
-  // The cycle's clock is the chain's: views are verified at this block's timestamp, as replay does.
+  // The cycle's clock is the chain's: views are verified at this block's timestamp, and the registry
+  // (versions, parameters, limits, signers) is read at its number, recorded as registryReadBlock so
+  // replay reads the very same state.
   const block = await readCycleBlock(client, read);
   const chainTimestamp = Number(block.timestamp);
-  const chain = await readRegistryState(client, deployment.settlement, ctx.account, read);
+  const chain = await readRegistryState(client, deployment.settlement, ctx.account, read, block.number);
   const { chainId, registry, parameters, limits, parametersVersion, constraintSetVersion } = chain;
 
   // 2. The pinned optimiser: hash the local bundle's bytes and run exactly those bytes.
@@ -112,12 +114,12 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
   if (riskBudgets !== undefined) log.info({ riskBudgets }, "risk budgets match the registry");
 
   // 4. Signed views from the bus (latest view set), verified against the registry, not yet committed.
-  const { viewSetText, accepted, rejected, commitment } = await gatherViews(
+  const { viewSetText, accepted, acceptedDigests, rejected, commitment } = await gatherViews(
     ctx,
     log,
     chainId,
     registry,
-    block.timestamp,
+    block,
   );
 
   // 5. Inputs, their hash, and the problem.
@@ -182,7 +184,9 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
       viewSetCommitment: commitment,
       parametersVersion: parametersVersion.toString(),
       constraintSetVersion: constraintSetVersion.toString(),
+      registryReadBlock: block.number.toString(),
       marketDataHash,
+      acceptedViewDigests: acceptedDigests,
       files: {
         [INPUT_FILES.problem]: sha256Hex(problemText),
         [INPUT_FILES.marketData]: marketDataHash,
@@ -262,7 +266,7 @@ export async function runKeeperCycle(ctx: KeeperCycleContext): Promise<CycleRepo
     buildHash,
     targetWeightsWad: plan.targetWeightsWad,
     legs: plan.legs,
-    // No settlement after a view expires: replay re-verifies the views at the settlement block.
+    // No settlement after a view expires: a view is not acted on past its validUntil.
     validUntil: accepted.reduce<bigint | null>(
       (min, { view }) => (min === null || view.validUntil < min ? view.validUntil : min),
       null,

@@ -94,6 +94,9 @@ describe("keeper cycle (hardhat node)", function () {
     const stored = await loadInputs(ctx.inputsDir, report.inputsHash);
     assert.equal(stored.manifest.marketDataHash, sha256Hex(readFileSync(sys.pricesPath)));
     assert.deepEqual(Buffer.from(stored.marketData), readFileSync(sys.pricesPath));
+    // Without views too, the manifest records the (empty) accepted digests and the registry's read block.
+    assert.deepEqual(stored.manifest.acceptedViewDigests, []);
+    assert.ok(BigInt(stored.manifest.registryReadBlock ?? "x") < optimized.blockNumber);
 
     const metrics = await ctx.bus.history("analytics.portfolio");
     assert.equal(metrics.length, 1);
