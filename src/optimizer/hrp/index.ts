@@ -1,16 +1,16 @@
 // Hierarchical risk parity (López de Prado 2016): cluster on correlation distance, order the assets
 // quasi-diagonally, allocate by recursive bisection. Matches PyPortfolioOpt's `HRPOpt` without
-// constraints; with them, position bounds are kept split by split and group limits by a final
-// projection (docs/optimizer.md, "Hierarchical risk parity").
+// constraints; with them, position bounds are kept split by split and group limits (any linear row) by a
+// final projection (docs/optimizer.md, "Hierarchical risk parity").
 import { bisectionWeights, type HrpSplit } from "./bisection.ts";
 import { correlationDistance } from "./correlation.ts";
-import { groupsHold, projectOntoGroups, type HrpGroup } from "./groupProjection.ts";
+import { brokenRows, projectOntoRows, type HrpRow } from "./rowProjection.ts";
 import { linkage, quasiDiagonalOrder, type LinkageMethod, type LinkageRow } from "./linkage.ts";
 
 export { LINKAGE_METHODS, linkage, quasiDiagonalOrder, type LinkageMethod, type LinkageRow } from "./linkage.ts";
 export { correlationDistance, correlationFromCovariance, pairwiseCorrelation } from "./correlation.ts";
 export { clusterVariance, type HrpSplit } from "./bisection.ts";
-export type { HrpGroup } from "./groupProjection.ts";
+export type { HrpRow } from "./rowProjection.ts";
 
 /** Inputs of {@link hierarchicalRiskParity}. */
 export interface HrpInput {
@@ -25,7 +25,8 @@ export interface HrpInput {
   readonly split?: HrpSplit;
   readonly lower?: Float64Array;
   readonly upper?: Float64Array;
-  readonly groups?: readonly HrpGroup[];
+  /** Group limits and other linear rows besides the budget (Σw = 1 always holds). */
+  readonly rows?: readonly HrpRow[];
 }
 
 /** The HRP portfolio and how it was built. */
@@ -37,8 +38,8 @@ export interface HrpResult {
   readonly tree: readonly LinkageRow[];
   /** Splits whose share the position bounds changed. */
   readonly clippedSplits: number;
-  /** Whether group limits made the final projection necessary. */
-  readonly projected: boolean;
+  /** The rows the bisection's weights broke, which made the final projection necessary. */
+  readonly projected: readonly string[];
 }
 
 /**
@@ -69,7 +70,8 @@ export function hierarchicalRiskParity(input: HrpInput): HrpResult {
     lower,
     upper,
   });
-  const groups = input.groups ?? [];
-  if (groupsHold(weights, groups)) return { weights, order, tree, clippedSplits, projected: false };
-  return { weights: projectOntoGroups(weights, lower, upper, groups), order, tree, clippedSplits, projected: true };
+  const rows = input.rows ?? [];
+  const projected = brokenRows(weights, rows);
+  if (projected.length === 0) return { weights, order, tree, clippedSplits, projected };
+  return { weights: projectOntoRows(weights, lower, upper, rows), order, tree, clippedSplits, projected };
 }

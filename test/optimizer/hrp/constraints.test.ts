@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { InfeasibleError } from "../../../src/errors.ts";
-import { hierarchicalRiskParity, type HrpGroup } from "../../../src/optimizer/hrp/index.ts";
+import { hierarchicalRiskParity, type HrpRow } from "../../../src/optimizer/hrp/index.ts";
 import { createHighsSolver } from "../../../src/optimizer/qp/highsSolver.ts";
 import type { QpProblem } from "../../../src/optimizer/qp/types.ts";
 import { expectNear } from "../../helpers/expect.ts";
@@ -131,12 +131,17 @@ describe("optimizer/hrp: constraints", () => {
       fc.property(market(6), fc.double({ min: 0.05, max: 0.3, noNaN: true }), ({ cov, corr }, cap) => {
         const n = 6;
         const free = hierarchicalRiskParity({ n, covariance: cov, correlation: corr });
-        const groups: HrpGroup[] = [
-          { name: "a", members: [0, 1, 2], lower: 0, upper: Math.min(cap, 0.8 * sum(free.weights, [0, 1, 2])) },
-          { name: "b", members: [3, 4], lower: 0.1, upper: 1 },
+        const groups: HrpRow[] = [
+          {
+            name: "groups.a",
+            coef: Float64Array.of(1, 1, 1, 0, 0, 0),
+            lower: 0,
+            upper: Math.min(cap, 0.8 * sum(free.weights, [0, 1, 2])),
+          },
+          { name: "groups.b", coef: Float64Array.of(0, 0, 0, 1, 1, 0), lower: 0.1, upper: 1 },
         ];
-        const r = hierarchicalRiskParity({ n, covariance: cov, correlation: corr, groups });
-        expect(r.projected).to.equal(true);
+        const r = hierarchicalRiskParity({ n, covariance: cov, correlation: corr, rows: groups });
+        expect(r.projected).to.include("groups.a");
         expect(sum(r.weights, [0, 1, 2])).to.be.lte(groups[0]!.upper + 1e-9);
         expect(sum(r.weights, [3, 4])).to.be.gte(0.1 - 1e-9);
         expectNear(sum(r.weights), 1, 1e-9);
@@ -158,13 +163,7 @@ describe("optimizer/hrp: constraints", () => {
           upper: new Float64Array(n).fill(1),
           rows: [
             { name: "budget", index: all, value: new Float64Array(n).fill(1), lower: 1, upper: 1 },
-            ...groups.map((g) => ({
-              name: g.name,
-              index: Int32Array.from(g.members),
-              value: new Float64Array(g.members.length).fill(1),
-              lower: g.lower,
-              upper: g.upper,
-            })),
+            ...groups.map((g) => ({ name: g.name, index: all, value: g.coef, lower: g.lower, upper: g.upper })),
           ],
         };
         const second = highs.solve(problem);
@@ -183,9 +182,9 @@ describe("optimizer/hrp: constraints", () => {
       n: 3,
       covariance: cov,
       correlation: corr,
-      groups: [{ name: "g", members: [0, 1], lower: 0, upper: 1 }],
+      rows: [{ name: "groups.g", coef: Float64Array.of(1, 1, 0), lower: 0, upper: 1 }],
     });
-    expect(r.projected).to.equal(false);
+    expect(r.projected).to.deep.equal([]);
     expect([...r.weights]).to.deep.equal([...free.weights]);
   });
 
@@ -216,9 +215,9 @@ describe("optimizer/hrp: constraints", () => {
           n: 2,
           covariance: cov,
           correlation: corr,
-          groups: [
-            { name: "x", members: [0], lower: 0, upper: 0.3 },
-            { name: "y", members: [1], lower: 0, upper: 0.3 },
+          rows: [
+            { name: "groups.x", coef: Float64Array.of(1, 0), lower: 0, upper: 0.3 },
+            { name: "groups.y", coef: Float64Array.of(0, 1), lower: 0, upper: 0.3 },
           ],
         }),
       "HRP_CONSTRAINTS_INFEASIBLE",
