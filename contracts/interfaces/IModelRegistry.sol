@@ -12,11 +12,15 @@ import {IAudited} from "./IAudited.sol";
 /// plus the events and errors of the write side; the setters themselves live in
 /// {IModelRegistryAdmin} so that a contract implementing only this read side keeps compiling.
 interface IModelRegistry is IAudited {
-    /// @notice Which optimiser the keeper must run.
+    /// @notice Which optimiser the keeper must run. New types are appended: a stored value never
+    /// changes meaning.
     enum OptimizerType {
         MARKOWITZ,
         BLACK_LITTERMAN,
-        ERC
+        ERC,
+        /// @dev Hierarchical risk parity (López de Prado 2016); the constraint set may choose its
+        /// `linkage` and `split` (docs/optimizer.md).
+        HRP
     }
 
     /// @notice Strategy parameters, versioned: each change creates a new version starting at 1.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InputError } from "../errors.ts";
 import { readJsonFileAsync } from "../jsonFile.ts";
+import { OPTIMIZER_TYPES } from "../protocol/enums.ts";
 import { SNAPSHOT_SCHEMA_VERSION, type DashboardSnapshot } from "./snapshot.ts";
 
 const finite = z.number().finite();
@@ -100,7 +101,7 @@ const schema = z
       .nullable(),
     parameters: z
       .object({
-        optimizerType: z.enum(["MARKOWITZ", "BLACK_LITTERMAN", "ERC"]),
+        optimizerType: z.enum(OPTIMIZER_TYPES),
         riskAversion: nonNegative,
         tau: nonNegative,
         driftThreshold: nonNegative,

@@ -10,6 +10,7 @@ import { resolveInputs } from "./resolveInputs.ts";
 import { InputError } from "../errors.ts";
 import { blackLittermanBranch } from "./branches/blackLitterman.ts";
 import { ercBranch } from "./branches/erc.ts";
+import { hrpBranch } from "./branches/hrp.ts";
 import { markowitzBranch } from "./branches/markowitz.ts";
 import { buildOptimizerModel } from "./model.ts";
 import {
@@ -18,6 +19,7 @@ import {
   type BranchContext,
   type BranchOutcome,
   type ErcOutcome,
+  type HrpOutcome,
   type OptimizeOptions,
   type OptimizeResult,
   type OptimizeResultBase,
@@ -28,6 +30,7 @@ export type {
   BranchContext,
   BranchOutcome,
   ErcResult,
+  HrpResult,
   MarkowitzResult,
   OptimizeOptions,
   OptimizeResult,
@@ -36,7 +39,7 @@ export type {
 } from "./optimizeTypes.ts";
 export { markowitzBranch } from "./branches/markowitz.ts";
 
-type AnyOutcome = BranchOutcome | ErcOutcome | BlackLittermanOutcome;
+type AnyOutcome = BranchOutcome | ErcOutcome | BlackLittermanOutcome | HrpOutcome;
 
 /** Runs the branch of the problem's optimiser type (the registry's `optimizerType`). */
 function runBranch(problem: Problem, context: Omit<BranchContext, "problem">): AnyOutcome {
@@ -47,6 +50,8 @@ function runBranch(problem: Problem, context: Omit<BranchContext, "problem">): A
       return ercBranch({ ...context, problem });
     case "BLACK_LITTERMAN":
       return blackLittermanBranch({ ...context, problem });
+    case "HRP":
+      return hrpBranch({ ...context, problem });
   }
 }
 
@@ -77,6 +82,13 @@ function typedResult(
         ...common,
         ...(optimal && "blackLitterman" in outcome ? outcome.blackLitterman : {}),
       };
+    case "HRP":
+      return {
+        optimizerType: "HRP",
+        objective: null,
+        ...common,
+        ...(optimal && "hrp" in outcome ? { hrp: outcome.hrp } : {}),
+      };
   }
 }
 
@@ -103,7 +115,7 @@ function typedResult(
 export function optimize(input: unknown, options: OptimizeOptions = {}): OptimizeResult {
   const started = performance.now();
   const problem = parseProblem(input);
-  if (problem.optimizerType !== "ERC" && problem.solver === "highs" && options.qpSolver === undefined) {
+  if ("solver" in problem && problem.solver === "highs" && options.qpSolver === undefined) {
     throw new InputError(
       "SOLVER_NOT_LOADED",
       'solver "highs" needs optimizeAsync (it loads the WASM module)',
@@ -118,7 +130,12 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
   const riskFreeRate = problem.riskFreeRate ?? 0.02;
   const solver = options.qpSolver ?? interiorPointSolver;
   const base = {
-    method: problem.optimizerType === "ERC" ? (problem.ercMethod ?? "ccd") : (problem.method ?? "qp"),
+    method:
+      problem.optimizerType === "ERC"
+        ? (problem.ercMethod ?? "ccd")
+        : problem.optimizerType === "HRP"
+          ? `hrp-${problem.linkage ?? "single"}`
+          : (problem.method ?? "qp"),
     assets: inputs.assets,
     riskFreeRate,
   };

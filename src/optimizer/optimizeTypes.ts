@@ -14,7 +14,7 @@ import type { Hex } from "viem";
 export interface OptimizeResultBase {
   readonly status: "optimal" | "infeasible" | "unbounded" | "error";
   readonly optimizerType: OptimizerType;
-  /** The mean-variance objective; null for ERC, which has none. */
+  /** The mean-variance objective; null for ERC and HRP, which have none. */
   readonly objective: string | null;
   readonly method: string;
   readonly assets: readonly string[];
@@ -95,13 +95,36 @@ export interface ErcResult extends OptimizeResultBase {
   readonly riskBudgeting?: RiskBudgetingReport;
 }
 
+/** `hrp` of an HRP result: how the portfolio was built (docs/optimizer.md, "Hierarchical risk parity"). */
+export interface HrpReport {
+  readonly linkage: "single" | "complete" | "average" | "ward";
+  readonly split: "halves" | "dendrogram";
+  /** Asset symbols in quasi-diagonal (dendrogram leaf) order. */
+  readonly order: string[];
+  /** The tree in SciPy's linkage convention: [left, right, distance, size] per merge. */
+  readonly tree: [number, number, number, number][];
+  /** Bisection splits whose share the position bounds changed. */
+  readonly clippedSplits: number;
+  /** Rows (groups, linear, esg) the bisection broke, which the final projection then kept. */
+  readonly projected: string[];
+  /** The HRP portfolio before a turnover limit moved `weights` part of the way to it. */
+  readonly weights: number[];
+}
+
+/** {@link optimize} of an HRP problem; `hrp` is present when `status` is optimal. */
+export interface HrpResult extends OptimizeResultBase {
+  readonly optimizerType: "HRP";
+  readonly objective: null;
+  readonly hrp?: HrpReport;
+}
+
 /** {@link optimize} of a BLACK_LITTERMAN problem; its report fields are present when `status` is optimal. */
 export interface BlackLittermanResult extends OptimizeResultBase, Partial<BlackLittermanReport> {
   readonly optimizerType: "BLACK_LITTERMAN";
 }
 
 /** Result of {@link optimize}, typed by the problem's `optimizerType`. */
-export type OptimizeResult = MarkowitzResult | ErcResult | BlackLittermanResult;
+export type OptimizeResult = MarkowitzResult | ErcResult | BlackLittermanResult | HrpResult;
 
 /** Options of {@link optimize}. */
 export interface OptimizeOptions {
@@ -117,7 +140,7 @@ export interface OptimizeOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** What an optimiser branch (MARKOWITZ, ERC, BLACK_LITTERMAN) hands back to the dispatcher. */
+/** What an optimiser branch (MARKOWITZ, ERC, BLACK_LITTERMAN, HRP) hands back to the dispatcher. */
 export interface BranchOutcome {
   readonly status: OptimizeResult["status"];
   readonly weights: Float64Array | null;
@@ -137,6 +160,11 @@ export interface BranchOutcome {
 /** What the ERC branch hands back: its report beside the common outcome. */
 export interface ErcOutcome extends BranchOutcome {
   readonly riskBudgeting: RiskBudgetingReport;
+}
+
+/** What the HRP branch hands back: its report beside the common outcome. */
+export interface HrpOutcome extends BranchOutcome {
+  readonly hrp: HrpReport;
 }
 
 /** What the Black-Litterman branch hands back: its report beside the common outcome. */

@@ -145,6 +145,17 @@ const ercProblemSchema = z
   })
   .strict();
 
+// Hierarchical risk parity: no objective, method, δ, targets or QP backend, as for ERC. Tracking
+// error and the penalties have no HRP form and are refused by the branch, naming the field.
+const hrpProblemSchema = z
+  .object({
+    optimizerType: z.literal("HRP"),
+    ...commonFields,
+    linkage: z.enum(["single", "complete", "average", "ward"]).optional(),
+    split: z.enum(["halves", "dendrogram"]).optional(),
+  })
+  .strict();
+
 const blackLittermanProblemSchema = z
   .object({
     optimizerType: z.literal("BLACK_LITTERMAN"),
@@ -163,13 +174,15 @@ export const problemSchema = z.discriminatedUnion("optimizerType", [
   markowitzProblemSchema,
   ercProblemSchema,
   blackLittermanProblemSchema,
+  hrpProblemSchema,
 ]);
 
-/** A problem as parsed by {@link parseProblem}: one of the three optimiser types. */
+/** A problem as parsed by {@link parseProblem}: one of the four optimiser types. */
 export type Problem = z.infer<typeof problemSchema>;
 export type MarkowitzProblem = z.infer<typeof markowitzProblemSchema>;
 export type ErcProblem = z.infer<typeof ercProblemSchema>;
 export type BlackLittermanProblem = z.infer<typeof blackLittermanProblemSchema>;
+export type HrpProblem = z.infer<typeof hrpProblemSchema>;
 /** The problems the mean-variance engine solves (Black-Litterman hands it its posterior). */
 export type MeanVarianceProblem = MarkowitzProblem | BlackLittermanProblem;
 export type OptimizerType = Problem["optimizerType"];

@@ -114,7 +114,8 @@ export interface CycleConstraintLimits {
  * `covariance`, `frequency`, `blackLitterman` (prior, market caps …; the keeper adds τ, δ and the
  * verified views) — `minTradeValueUsd` (USD, default 10), and `riskBudgets` (ERC risk budgets,
  * fractions in vault asset order; required exactly when the registry's `riskBudgetsHash` ≠ 0, which
- * must equal keccak256(abi.encode(uint256[] WAD budgets)), see src/keeper/riskBudgets.ts).
+ * must equal keccak256(abi.encode(uint256[] WAD budgets)), see src/keeper/riskBudgets.ts), and
+ * `hrp` (`linkage`, `split` of an HRP problem).
  */
 export const constraintSetJsonSchema = z
   .object({
@@ -128,6 +129,13 @@ export const constraintSetJsonSchema = z
     blackLitterman: z.record(z.string(), z.unknown()).optional(),
     minTradeValueUsd: z.number().finite().nonnegative().optional(),
     riskBudgets: z.array(z.number().finite()).optional(),
+    hrp: z
+      .object({
+        linkage: z.enum(["single", "complete", "average", "ward"]).optional(),
+        split: z.enum(["halves", "dendrogram"]).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ConstraintSetJson = z.infer<typeof constraintSetJsonSchema>;
@@ -207,6 +215,10 @@ export function buildProblem(p: BuildProblemParameters): Record<string, unknown>
   }
   if (p.parameters.optimizerType === "ERC" && cs.riskBudgets !== undefined) {
     problem["riskBudgets"] = [...cs.riskBudgets];
+  }
+  if (p.parameters.optimizerType === "HRP") {
+    if (cs.hrp?.linkage !== undefined) problem["linkage"] = cs.hrp.linkage;
+    if (cs.hrp?.split !== undefined) problem["split"] = cs.hrp.split;
   }
   if (p.parameters.optimizerType === "BLACK_LITTERMAN") {
     problem["riskAversion"] = p.parameters.riskAversion;

@@ -121,7 +121,7 @@ export interface KeeperSystemOptions {
   readonly pinnedHash?: Hex;
   /** Leave the router out of the deployment file (no quote check: the simulation is the only guard). */
   readonly withoutRouter?: boolean;
-  /** Registry optimizer type: 0 MARKOWITZ (default), 1 BLACK_LITTERMAN, 2 ERC. */
+  /** Registry optimizer type: 0 MARKOWITZ (default), 1 BLACK_LITTERMAN, 2 ERC, 3 HRP. */
   readonly optimizerType?: number;
   /** Annualised volatility budget, fraction (default 2). */
   readonly volatilityBudget?: number;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { parseProblem } from "../../src/optimizer/problem.ts";
+import { OPTIMIZER_TYPES } from "../../src/protocol/enums.ts";
 import { EMPTY_VIEW_SET_COMMITMENT, buildProblem, parseConstraintSetJson } from "../../src/protocol/inputs.ts";
 
 const ASSETS = ["USDC", "AAA", "BBB"];
@@ -14,11 +15,17 @@ const parameters = {
 
 describe("protocol/buildProblem", () => {
   it("builds a problem its optimiser's strict branch accepts, for every optimizer type", () => {
-    // A constraint set that fixes an objective and risk budgets: each type takes only its own fields.
+    // A constraint set that fixes an objective, risk budgets and HRP's linkage: each type takes
+    // only its own fields. Every type the contracts define (generated from the ABI) is covered.
     const constraintSet = parseConstraintSetJson(
-      JSON.stringify({ objective: "max-sharpe", riskBudgets: [0.5, 0.3, 0.2], riskFreeRate: 0.03 }),
+      JSON.stringify({
+        objective: "max-sharpe",
+        riskBudgets: [0.5, 0.3, 0.2],
+        riskFreeRate: 0.03,
+        hrp: { linkage: "ward", split: "dendrogram" },
+      }),
     );
-    for (const optimizerType of ["MARKOWITZ", "ERC", "BLACK_LITTERMAN"] as const) {
+    for (const optimizerType of OPTIMIZER_TYPES) {
       const problem = buildProblem({
         assets: ASSETS,
         parameters: { ...parameters, optimizerType },
@@ -29,7 +36,10 @@ describe("protocol/buildProblem", () => {
       });
       const parsed = parseProblem(problem);
       expect(parsed.optimizerType).to.equal(optimizerType);
-      expect(problem["objective"], optimizerType).to.equal(optimizerType === "ERC" ? undefined : "max-sharpe");
+      const hasObjective = optimizerType === "MARKOWITZ" || optimizerType === "BLACK_LITTERMAN";
+      expect(problem["objective"], optimizerType).to.equal(hasObjective ? "max-sharpe" : undefined);
+      expect(problem["linkage"], optimizerType).to.equal(optimizerType === "HRP" ? "ward" : undefined);
+      expect(problem["split"], optimizerType).to.equal(optimizerType === "HRP" ? "dendrogram" : undefined);
       expect(problem["riskBudgets"], optimizerType).to.deep.equal(
         optimizerType === "ERC" ? [0.5, 0.3, 0.2] : undefined,
       );

@@ -1,10 +1,10 @@
-import { InfeasibleError, InputError } from "../../errors.ts";
+import { InputError } from "../../errors.ts";
 import { denseCovariance } from "../covariance.ts";
-import type { PortfolioConstraints } from "../markowitz/constraints.ts";
 import type { BranchContext, ErcOutcome } from "../optimizeTypes.ts";
 import type { ErcProblem } from "../problem.ts";
 import { groupRiskContributions, solveRiskBudgeting } from "../riskParity/index.ts";
 import type { LinearConstraint } from "../riskParity/types.ts";
+import { limitTurnover } from "./turnover.ts";
 
 /**
  * `optimizerType: "ERC"`: risk budgeting on the problem's Σ with `riskBudgets` (default 1/n) and
@@ -41,7 +41,7 @@ export function ercBranch({ problem, inputs, constraints }: BranchContext<ErcPro
     bounds: { lower: constraints.lower, upper: constraints.upper },
     linear,
   });
-  const { weights, turnoverWarning } = limitTurnover(result.weights, constraints);
+  const { weights, turnoverWarning } = limitTurnover(result.weights, constraints, "risk-budgeting");
   const groups: Record<string, number[]> = {};
   for (const group of problem.constraints?.groups ?? []) {
     groups[group.name] = group.assets.map((asset) => inputs.assets.indexOf(asset));
@@ -71,43 +71,5 @@ export function ercBranch({ problem, inputs, constraints }: BranchContext<ErcPro
       constraintsBinding: result.constraintsBinding,
       converged: result.converged,
     },
-  };
-}
-
-/**
- * Risk budgeting has no turnover term, so a turnover limit Σ|w − w0| ≤ max is met by moving only
- * part of the way from the current weights w0 to the risk-budgeting portfolio w*:
- * w = w0 + α(w* − w0) with α = max / Σ|w* − w0|. The result must still satisfy the bounds and rows
- * (it does whenever w0 does, by convexity); otherwise the limits conflict and the problem is infeasible.
- */
-function limitTurnover(
-  target: Float64Array,
-  constraints: PortfolioConstraints,
-): { weights: Float64Array; turnoverWarning: string | null } {
-  const w0 = constraints.reference;
-  const max = constraints.turnoverMax;
-  if (w0 === null || max === null) return { weights: target, turnoverWarning: null };
-  const turnover = target.reduce((s, w, i) => s + Math.abs(w - (w0[i] ?? 0)), 0);
-  if (turnover <= max) return { weights: target, turnoverWarning: null };
-  const alpha = max / turnover;
-  const weights = target.map((w, i) => (w0[i] ?? 0) + alpha * (w - (w0[i] ?? 0)));
-  const tolerance = 1e-9;
-  const broken = weights.findIndex(
-    (w, i) => w < (constraints.lower[i] ?? 0) - tolerance || w > (constraints.upper[i] ?? 1) + tolerance,
-  );
-  const row = constraints.rows.find((r) => {
-    const v = r.coef.reduce((s, c, i) => s + c * (weights[i] ?? 0), 0);
-    return v < r.lower - tolerance || v > r.upper + tolerance;
-  });
-  if (broken >= 0 || row !== undefined) {
-    throw new InfeasibleError(
-      "ERC_TURNOVER_CONFLICT",
-      `turnover.max ${max} conflicts with ${row === undefined ? `bounds[${broken}]` : row.name}: the current weights break it and the turnover limit cannot reach a point that meets it`,
-      "constraints.turnover",
-    );
-  }
-  return {
-    weights,
-    turnoverWarning: `turnover limit ${max}: moved ${(alpha * 100).toFixed(1)}% of the way to the risk-budgeting portfolio (turnover ${turnover.toFixed(4)})`,
   };
 }

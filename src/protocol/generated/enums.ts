@@ -3,7 +3,7 @@
 // when this file differs from what the compiled contracts declare.
 
 /** `OptimizerType` of contracts/interfaces/IModelRegistry.sol: member names indexed by their on-chain value. */
-export const OPTIMIZER_TYPES = ["MARKOWITZ","BLACK_LITTERMAN","ERC"] as const;
+export const OPTIMIZER_TYPES = ["MARKOWITZ","BLACK_LITTERMAN","ERC","HRP"] as const;
 
 /** `Status` of contracts/interfaces/ISettlement.sol: member names indexed by their on-chain value. */
 export const SETTLEMENT_STATUSES = ["None","PendingFinality","Finalized","RolledBack"] as const;

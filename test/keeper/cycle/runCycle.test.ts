@@ -419,6 +419,17 @@ describe("keeper cycle (hardhat node)", function () {
     assert.deepEqual(readdirSync(otherCtx.inputsDir), ["bundles"]);
   });
 
+  it("HRP chosen by the registry: the cycle optimises with hierarchical risk parity and settles", async () => {
+    const sys = await deployKeeperSystem(node, { optimizerType: 3 });
+    const ctx = context(sys, node.url);
+    const report = await runKeeperCycle(ctx);
+    assert.equal(report.status, "settled");
+    const stored = await loadInputs(ctx.inputsDir, report.inputsHash);
+    const problem = JSON.parse(stored.problem) as { optimizerType: string };
+    assert.equal(problem.optimizerType, "HRP");
+    assert.equal(await sys.settlement.getFunction("lastInstructionId")(report.portfolio), report.instructionId);
+  });
+
   it("a leg whose minAmountOut the venue cannot reach: the simulation refuses and nothing is sent", async () => {
     // 1 bps slippage budget against Uniswap's 30 bps fee; no router, so only the simulation guards.
     const sys = await deployKeeperSystem(node, { maxSlippageBps: 1, withoutRouter: true });
