@@ -67,7 +67,12 @@ function typedResult(
   const optimal = common.status === "optimal";
   switch (problem.optimizerType) {
     case "MARKOWITZ":
-      return { optimizerType: "MARKOWITZ", objective: problem.objective ?? "min-variance", ...common };
+      return {
+        optimizerType: "MARKOWITZ",
+        objective: problem.objective ?? "min-variance",
+        ...common,
+        ...(optimal && outcome.cvar !== undefined ? { cvar: outcome.cvar } : {}),
+      };
     case "ERC":
       return {
         optimizerType: "ERC",
@@ -226,7 +231,8 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
 }
 
 /**
- * {@link optimize}, loading the HiGHS backend first when the problem asks for `solver: "highs"`.
+ * {@link optimize}, loading the HiGHS backend first when the problem asks for `solver: "highs"` or a
+ * CVaR objective.
  *
  * @example
  * ```ts
@@ -234,7 +240,11 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
  * ```
  */
 export async function optimizeAsync(input: unknown, options: OptimizeOptions = {}): Promise<OptimizeResult> {
-  const wantsHighs = typeof input === "object" && input !== null && (input as { solver?: unknown }).solver === "highs";
+  const fields =
+    typeof input === "object" && input !== null ? (input as { solver?: unknown; objective?: unknown }) : {};
+  // The CVaR objectives are linear programmes, solved by HiGHS (branches/cvar.ts).
+  const wantsHighs =
+    fields.solver === "highs" || fields.objective === "min-cvar" || fields.objective === "efficient-cvar";
   if (wantsHighs && options.qpSolver === undefined) {
     return optimize(input, { ...options, qpSolver: await createHighsSolver() });
   }

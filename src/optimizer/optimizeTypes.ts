@@ -83,9 +83,21 @@ export interface BlackLittermanReport {
   readonly riskAversion: number;
 }
 
-/** {@link optimize} of a MARKOWITZ problem. */
+/** `cvar` of a min-cvar / efficient-cvar result: per-period figures of the scenarios, losses positive. */
+export interface CvarReport {
+  readonly beta: number;
+  /** CVaR_β: mean loss over the worst (1 − β) share of the historical scenarios. */
+  readonly cvar: number;
+  /** VaR_β: the loss exceeded in at most (1 − β) of them. */
+  readonly valueAtRisk: number;
+  /** Scenarios used: the return rows of the prices with every asset present. */
+  readonly scenarios: number;
+}
+
+/** {@link optimize} of a MARKOWITZ problem; `cvar` is present for the CVaR objectives. */
 export interface MarkowitzResult extends OptimizeResultBase {
   readonly optimizerType: "MARKOWITZ";
+  readonly cvar?: CvarReport;
 }
 
 /** {@link optimize} of an ERC problem; `riskBudgeting` is present when `status` is optimal. */
@@ -155,6 +167,8 @@ export interface BranchOutcome {
   readonly targetVolatility?: number;
   /** Covariance to report with (e.g. Black-Litterman's Σ*); defaults to the inputs'. */
   readonly covariance?: QpCovariance;
+  /** The CVaR objectives' risk figures. */
+  readonly cvar?: CvarReport;
 }
 
 /** What the ERC branch hands back: its report beside the common outcome. */

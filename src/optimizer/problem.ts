@@ -112,8 +112,18 @@ const commonFields = {
 /** Fields of the mean-variance engine: MARKOWITZ, and Black-Litterman's last step. */
 const meanVarianceFields = {
   objective: z
-    .enum(["min-variance", "max-sharpe", "quadratic-utility", "efficient-risk", "efficient-return"])
+    .enum([
+      "min-variance",
+      "max-sharpe",
+      "quadratic-utility",
+      "efficient-risk",
+      "efficient-return",
+      "min-cvar",
+      "efficient-cvar",
+    ])
     .optional(),
+  /** Confidence level of min-cvar / efficient-cvar (default 0.95). */
+  beta: finite.optional(),
   riskAversion: finite.positive().optional(),
   targetVolatility: finite.positive().optional(),
   targetReturn: finite.optional(),

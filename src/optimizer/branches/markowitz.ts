@@ -5,12 +5,18 @@ import { solveMarkowitz, type MarkowitzSpec } from "../markowitz/solveMarkowitz.
 import { InputError } from "../../errors.ts";
 import { NO_RESIDUALS, type BranchContext, type BranchOutcome } from "../optimizeTypes.ts";
 import type { MeanVarianceProblem } from "../problem.ts";
+import { cvarBranch } from "./cvar.ts";
 
 /** `optimizerType: "MARKOWITZ"`, also the last step of Black-Litterman. */
 export function markowitzBranch(ctx: BranchContext<MeanVarianceProblem>): BranchOutcome {
   const { problem, inputs, constraints: pc, solver } = ctx;
+  const objective = problem.objective ?? "min-variance";
+  if (objective === "min-cvar" || objective === "efficient-cvar") return cvarBranch(ctx);
+  if (problem.beta !== undefined) {
+    throw new InputError("FIELD_UNKNOWN", "only applies to the CVaR objectives (min-cvar, efficient-cvar)", "beta");
+  }
   const spec: MarkowitzSpec = {
-    objective: problem.objective ?? "min-variance",
+    objective,
     riskFreeRate: ctx.riskFreeRate,
     riskAversion: problem.riskAversion ?? 1,
     ...(problem.targetVolatility === undefined ? {} : { targetVolatility: problem.targetVolatility }),
