@@ -1,0 +1,233 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
+// The positive-definiteness test of a dense covariance: a Cholesky factorisation whose inner
+// products run in WebAssembly SIMD four rows at a time, so that each row of the factor already
+// computed is read once for four new rows (the triangle of a 500×500 Σ is a megabyte, larger than
+// a core's L2 cache). The JS twin adds in exactly the same order, so both backends decide alike.
+import { I32, V128, encodeModule, op, type WasmFunction } from "./wasmEncoder.ts";
+
+/** Rows whose products one kernel call computes together. */
+const ROWS = 4;
+
+// dot4(a, stride, b, len, out): out[r] = Σ_{j<len} a[r·stride + j]·b[j] for r < 4, over the first
+// ⌊len/4⌋·4 entries only (the caller adds the tail). Per row two f64x2 accumulators, the even and
+// the odd pair of each block of four, combined as (acc_lo + acc_hi), then lane 0 + lane 1.
+const DOT4: WasmFunction = (() => {
+  const [a, stride, b, len, out, end, vb0, vb1] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const row = [8, 9, 10, 11];
+  const acc = [12, 13, 14, 15, 16, 17, 18, 19];
+  const rowPointer = (r: number): number[] => [
+    ...op.localGet(a),
+    ...op.localGet(stride),
+    ...op.i32Const(r),
+    ...op.i32Mul(),
+    ...op.i32Add(),
+    ...op.localSet(row[r]!),
+  ];
+  const accumulate = (r: number, half: number): number[] => [
+    ...op.localGet(acc[2 * r + half]!),
+    ...op.localGet(row[r]!),
+    ...op.v128Load(16 * half),
+    ...op.localGet(half === 0 ? vb0 : vb1),
+    ...op.f64x2Mul(),
+    ...op.f64x2Add(),
+    ...op.localSet(acc[2 * r + half]!),
+  ];
+  const advance = (ptr: number): number[] => [
+    ...op.localGet(ptr),
+    ...op.i32Const(32),
+    ...op.i32Add(),
+    ...op.localSet(ptr),
+  ];
+  const reduce = (r: number): number[] => [
+    ...op.localGet(out),
+    ...[...op.localGet(acc[2 * r]!), ...op.localGet(acc[2 * r + 1]!), ...op.f64x2Add(), ...op.localTee(acc[2 * r]!)],
+    ...[...op.f64x2ExtractLane(0), ...op.localGet(acc[2 * r]!), ...op.f64x2ExtractLane(1), ...op.f64Add()],
+    ...op.f64Store(8 * r),
+  ];
+  return {
+    name: "dot4",
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, V128, V128, I32, I32, I32, I32, ...acc.map(() => V128)],
+    body: [
+      ...[...op.localGet(b), ...op.localGet(len), ...op.i32Const(2), ...op.i32ShrU(), ...op.i32Const(5)],
+      ...[...op.i32Shl(), ...op.i32Add(), ...op.localSet(end)],
+      ...[0, 1, 2, 3].flatMap(rowPointer),
+      ...op.block(),
+      ...op.loop(),
+      ...[...op.localGet(b), ...op.localGet(end), ...op.i32GeU(), ...op.brIf(1)],
+      ...[...op.localGet(b), ...op.v128Load(0), ...op.localSet(vb0)],
+      ...[...op.localGet(b), ...op.v128Load(16), ...op.localSet(vb1)],
+      ...[0, 1, 2, 3].flatMap((r) => [...accumulate(r, 0), ...accumulate(r, 1)]),
+      ...[b, ...row].flatMap(advance),
+      ...op.br(0),
+      ...op.end(),
+      ...op.end(),
+      ...[0, 1, 2, 3].flatMap(reduce),
+    ],
+  };
+})();
+
+/** The module's bytes, built once at load. */
+export const CHOLESKY_MODULE_BYTES: Uint8Array<ArrayBuffer> = encodeModule([DOT4]);
+
+interface Dot4Kernel {
+  readonly memory: WebAssembly.Memory;
+  dot4(a: number, stride: number, b: number, len: number, out: number): void;
+}
+
+let kernel: Dot4Kernel | null | undefined;
+
+/** The instantiated kernel, or null where WebAssembly SIMD is unavailable (then the JS twin runs). */
+function dot4Kernel(): Dot4Kernel | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  try {
+    if (typeof WebAssembly === "object" && WebAssembly.validate(CHOLESKY_MODULE_BYTES)) {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const exports = new WebAssembly.Instance(new WebAssembly.Module(CHOLESKY_MODULE_BYTES), { env: { memory } })
+        .exports as unknown as Omit<Dot4Kernel, "memory">;
+      kernel = { dot4: exports.dot4, memory };
+    }
+  } catch {
+    kernel = null;
+  }
+  return kernel;
+}
+
+/** JS twin of the wasm `dot4` over a Float64Array (offsets in entries), same summation order. */
+export function dot4Js(h: Float64Array, a: number, stride: number, b: number, len: number, out: Float64Array): void {
+  const blocks = len - (len & 3);
+  for (let r = 0; r < ROWS; r++) {
+    const p = a + r * stride;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < blocks; j += 4) {
+      s0 += h[p + j]! * h[b + j]!;
+      s1 += h[p + j + 1]! * h[b + j + 1]!;
+      s2 += h[p + j + 2]! * h[b + j + 2]!;
+      s3 += h[p + j + 3]! * h[b + j + 3]!;
+    }
+    out[r] = s0 + s2 + (s1 + s3);
+  }
+}
+
+/** Σ_{t<len} h[a + t]·h[b + t], in order (the short products the four-row kernel leaves). */
+function dotPlain(h: Float64Array, a: number, b: number, from: number, len: number, s: number): number {
+  for (let t = from; t < len; t++) s += h[a + t]! * h[b + t]!;
+  return s;
+}
+
+/** One row i of the factor from column `from` on, by the row-oriented (Banachiewicz) recurrence. */
+function finishRow(h: Float64Array, n: number, i: number, from: number): boolean {
+  const ri = i * n;
+  for (let j = from; j < i; j++) h[ri + j] = (h[ri + j]! - dotPlain(h, ri, j * n, 0, j, 0)) / h[j * n + j]!;
+  const d = h[ri + i]! - dotPlain(h, ri, ri, 0, i, 0);
+  if (!(d > 0) || d === Infinity) return false;
+  h[ri + i] = Math.sqrt(d);
+  return true;
+}
+
+/**
+ * Factorises the n×n matrix at the start of `h` in place, L_ij = (a_ij − Σ_{t<j} L_it·L_jt)/L_jj,
+ * the lower triangle overwritten by L. Rows go in blocks of four: for each earlier row j, one
+ * `dot4` call gives the four products. Returns false at the first pivot that is not positive.
+ */
+function factorRows(h: Float64Array, n: number, dot4: (a: number, b: number, len: number) => Float64Array): boolean {
+  let i0 = 0;
+  for (; i0 + ROWS <= n; i0 += ROWS) {
+    for (let j = 0; j < i0; j++) {
+      const rj = j * n;
+      const sums = dot4(i0 * n, rj, j);
+      const tail = j - (j & 3);
+      const ljj = h[rj + j]!;
+      for (let r = 0; r < ROWS; r++) {
+        const ri = (i0 + r) * n;
+        h[ri + j] = (h[ri + j]! - dotPlain(h, ri, rj, tail, j, sums[r]!)) / ljj;
+      }
+    }
+    for (let r = 0; r < ROWS; r++) if (!finishRow(h, n, i0 + r, i0)) return false;
+  }
+  for (let i = i0; i < n; i++) if (!finishRow(h, n, i, 0)) return false;
+  return true;
+}
+
+/** Above this many bytes (n ≈ 8,000) the factorisation stays in JS rather than copy Σ. */
+const MAX_WASM_BYTES = 2 ** 29;
+
+/**
+ * Whether Σ + jitter·I has a Cholesky factor (every pivot positive and finite): the PSD test of
+ * ensurePsd in ../covariance.ts. Σ (n×n row-major, symmetric; only its lower triangle is read)
+ * is left unchanged. Runs in WebAssembly SIMD where available (`useWasm`), else in JS with the
+ * same result.
+ *
+ * @example
+ * ```ts
+ * isCholeskyFactorisable(Float64Array.of(0.04, 0.006, 0.006, 0.09), 2, 1e-14); // true
+ * isCholeskyFactorisable(Float64Array.of(1, 2, 2, 1), 2, 0); // false
+ * ```
+ */
+export function isCholeskyFactorisable(sigma: Float64Array, n: number, jitter: number, useWasm = true): boolean {
+  return factorInPlace(sigma, n, jitter, useWasm) !== null;
+}
+
+/**
+ * The Cholesky factor L of Σ + jitter·I (lower triangle of an n×n row-major copy; the strict
+ * upper triangle holds Σ's entries), or null when a pivot is not positive. Same arithmetic as
+ * {@link isCholeskyFactorisable}, bit for bit in both backends.
+ *
+ * @example
+ * ```ts
+ * const l = choleskyLower(Float64Array.of(4, 2, 2, 5), 2, 0); // [2, 2, 1, 2]: L = [[2, 0], [1, 2]]
+ * ```
+ */
+export function choleskyLower(sigma: Float64Array, n: number, jitter: number, useWasm = true): Float64Array | null {
+  const h = factorInPlace(sigma, n, jitter, useWasm);
+  return h === null ? null : Float64Array.from(h.subarray(0, n * n));
+}
+
+/** Factorises a copy of Σ + jitter·I in the kernel's memory (or a JS array); null on failure. */
+function factorInPlace(sigma: Float64Array, n: number, jitter: number, useWasm: boolean): Float64Array | null {
+  const k = useWasm ? dot4Kernel() : null;
+  const bytes = 8 * (n * n + ROWS);
+  if (k !== null && bytes <= MAX_WASM_BYTES && reserve(k, bytes)) {
+    const h = new Float64Array(k.memory.buffer, 0, n * n + ROWS);
+    load(h, sigma, n, jitter);
+    const out = h.subarray(n * n);
+    const stride = 8 * n;
+    const outPtr = 8 * n * n;
+    const ok = factorRows(h, n, (a, b, len) => {
+      k.dot4(8 * a, stride, 8 * b, len, outPtr);
+      return out;
+    });
+    return ok ? h : null;
+  }
+  const h = new Float64Array(n * n);
+  load(h, sigma, n, jitter);
+  const out = new Float64Array(ROWS);
+  const ok = factorRows(h, n, (a, b, len) => {
+    dot4Js(h, a, n, b, len, out);
+    return out;
+  });
+  return ok ? h : null;
+}
+
+/** Grows the kernel's memory to at least `bytes`; false when the engine refuses. */
+function reserve(k: Dot4Kernel, bytes: number): boolean {
+  const missing = bytes - k.memory.buffer.byteLength;
+  if (missing <= 0) return true;
+  try {
+    k.memory.grow(Math.ceil(missing / 65536));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Copies Σ + jitter·I into `h`. */
+function load(h: Float64Array, sigma: Float64Array, n: number, jitter: number): void {
+  h.set(sigma.subarray(0, n * n));
+  for (let i = 0; i < n; i++) h[i * n + i]! += jitter;
+}
