@@ -1,9 +1,11 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
-// The positive-definiteness test of a dense covariance: a Cholesky factorisation whose inner
-// products run in WebAssembly SIMD four rows at a time, so that each row of the factor already
+// The positive-definiteness test of a dense covariance: a Cholesky factorisation in WebAssembly
+// SIMD whose inner products go four rows at a time, so that each row of the factor already
 // computed is read once for four new rows (the triangle of a 500×500 Σ is a megabyte, larger than
-// a core's L2 cache). The JS twin adds in exactly the same order, so both backends decide alike.
-import { I32, V128, encodeModule, op, type WasmFunction } from "./wasmEncoder.ts";
+// a core's L2 cache). All of it runs in WebAssembly, which V8 compiles before the first call, so
+// a fresh process pays no JavaScript warm-up here. The JS twin (`factorRows`) adds in exactly the
+// same order, so both backends return the same factor bit for bit (tested).
+import { F64, I32, V128, encodeModule, op, type WasmFunction } from "./wasmEncoder.ts";
 
 /** Rows whose products one kernel call computes together. */
 const ROWS = 4;
@@ -68,26 +70,163 @@ const DOT4: WasmFunction = (() => {
   };
 })();
 
-/** The module's bytes, built once at load. */
-export const CHOLESKY_MODULE_BYTES: Uint8Array<ArrayBuffer> = encodeModule([DOT4]);
+const FN_DOT4 = 0;
+const FN_DOT_PLAIN = 1;
+const FN_FINISH_ROW = 2;
 
-interface Dot4Kernel {
+// dotPlain(a, b, count, s) → s + Σ_{t<count} a[t]·b[t], added in order (the JS `dotPlain`).
+const DOT_PLAIN: WasmFunction = (() => {
+  const [a, b, count, s, end] = [0, 1, 2, 3, 4];
+  return {
+    name: "dotPlain",
+    params: [I32, I32, I32, F64],
+    results: [F64],
+    locals: [I32],
+    body: [
+      ...[...op.localGet(a), ...op.localGet(count), ...op.i32Const(3), ...op.i32Shl(), ...op.i32Add()],
+      ...op.localSet(end),
+      ...op.block(),
+      ...op.loop(),
+      ...[...op.localGet(a), ...op.localGet(end), ...op.i32GeU(), ...op.brIf(1)],
+      ...[...op.localGet(s), ...op.localGet(a), ...op.f64Load(), ...op.localGet(b), ...op.f64Load()],
+      ...[...op.f64Mul(), ...op.f64Add(), ...op.localSet(s)],
+      ...[...op.localGet(a), ...op.i32Const(8), ...op.i32Add(), ...op.localSet(a)],
+      ...[...op.localGet(b), ...op.i32Const(8), ...op.i32Add(), ...op.localSet(b)],
+      ...op.br(0),
+      ...op.end(),
+      ...op.end(),
+      ...op.localGet(s),
+    ],
+  };
+})();
+
+/** base + index·stride, for i32 locals. */
+const rowAt = (base: number, index: number, stride: number): number[] => [
+  ...op.localGet(base),
+  ...op.localGet(index),
+  ...op.localGet(stride),
+  ...op.i32Mul(),
+  ...op.i32Add(),
+];
+
+/** ptr + 8·index, for i32 locals. */
+const entryAt = (ptr: number, index: number): number[] => [
+  ...op.localGet(ptr),
+  ...op.localGet(index),
+  ...op.i32Const(3),
+  ...op.i32Shl(),
+  ...op.i32Add(),
+];
+
+// finishRow(base, stride, i, from) → 1, or 0 at a pivot that is not positive: the JS `finishRow`.
+const FINISH_ROW: WasmFunction = (() => {
+  const [base, stride, i, from, ri, rj, j, d] = [0, 1, 2, 3, 4, 5, 6, 7];
+  return {
+    name: "finishRow",
+    params: [I32, I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32, F64],
+    body: [
+      ...[...rowAt(base, i, stride), ...op.localSet(ri), ...op.localGet(from), ...op.localSet(j)],
+      ...op.block(),
+      ...op.loop(),
+      ...[...op.localGet(j), ...op.localGet(i), ...op.i32GeU(), ...op.brIf(1)],
+      ...[...rowAt(base, j, stride), ...op.localSet(rj)],
+      ...[...entryAt(ri, j), ...entryAt(ri, j), ...op.f64Load()],
+      ...[...op.localGet(ri), ...op.localGet(rj), ...op.localGet(j), ...op.f64Const(0), ...op.call(FN_DOT_PLAIN)],
+      ...[...op.f64Sub(), ...entryAt(rj, j), ...op.f64Load(), ...op.f64Div(), ...op.f64Store()],
+      ...[...op.localGet(j), ...op.i32Const(1), ...op.i32Add(), ...op.localSet(j), ...op.br(0)],
+      ...op.end(),
+      ...op.end(),
+      ...[...entryAt(ri, i), ...op.f64Load()],
+      ...[...op.localGet(ri), ...op.localGet(ri), ...op.localGet(i), ...op.f64Const(0), ...op.call(FN_DOT_PLAIN)],
+      ...[...op.f64Sub(), ...op.localSet(d)],
+      ...[...op.localGet(d), ...op.f64Const(0), ...op.f64Gt(), ...op.i32Eqz(), ...op.ifEmpty()],
+      ...[...op.i32Const(0), ...op.return(), ...op.end()],
+      ...[...op.localGet(d), ...op.f64Const(Infinity), ...op.f64Eq(), ...op.ifEmpty()],
+      ...[...op.i32Const(0), ...op.return(), ...op.end()],
+      ...[...entryAt(ri, i), ...op.localGet(d), ...op.f64Sqrt(), ...op.f64Store()],
+      ...op.i32Const(1),
+    ],
+  };
+})();
+
+// cholesky(n, base, out) → 1, or 0 at the first pivot that is not positive: the JS `factorRows`
+// line by line, the n×n matrix at `base`, four doubles of scratch at `out`.
+const CHOLESKY: WasmFunction = (() => {
+  const [n, base, out, stride, i0, j, rj, tail, p, ljj] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const updateRow = (r: number): number[] => [
+    ...[...op.localGet(i0), ...op.i32Const(r), ...op.i32Add(), ...op.localGet(stride), ...op.i32Mul()],
+    ...[...op.localGet(base), ...op.i32Add(), ...op.localSet(p)],
+    ...[...entryAt(p, j), ...entryAt(p, j), ...op.f64Load()],
+    ...[...entryAt(p, tail), ...entryAt(rj, tail), ...op.localGet(j), ...op.localGet(tail), ...op.i32Sub()],
+    ...[...op.localGet(out), ...op.f64Load(8 * r), ...op.call(FN_DOT_PLAIN)],
+    ...[...op.f64Sub(), ...op.localGet(ljj), ...op.f64Div(), ...op.f64Store()],
+  ];
+  const finish = (r: number, from: number[]): number[] => [
+    ...[...op.localGet(base), ...op.localGet(stride), ...op.localGet(i0), ...op.i32Const(r), ...op.i32Add()],
+    ...[...from, ...op.call(FN_FINISH_ROW), ...op.i32Eqz(), ...op.ifEmpty()],
+    ...[...op.i32Const(0), ...op.return(), ...op.end()],
+  ];
+  return {
+    name: "cholesky",
+    params: [I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, I32, F64],
+    body: [
+      ...[...op.localGet(n), ...op.i32Const(3), ...op.i32Shl(), ...op.localSet(stride)],
+      ...op.block(),
+      ...op.loop(),
+      ...[...op.localGet(i0), ...op.i32Const(ROWS), ...op.i32Add(), ...op.localGet(n), ...op.i32GtU(), ...op.brIf(1)],
+      ...[...op.i32Const(0), ...op.localSet(j)],
+      ...op.block(),
+      ...op.loop(),
+      ...[...op.localGet(j), ...op.localGet(i0), ...op.i32GeU(), ...op.brIf(1)],
+      ...[...rowAt(base, j, stride), ...op.localSet(rj)],
+      ...[...rowAt(base, i0, stride), ...op.localGet(stride), ...op.localGet(rj), ...op.localGet(j)],
+      ...[...op.localGet(out), ...op.call(FN_DOT4)],
+      ...[...op.localGet(j), ...op.i32Const(-4), ...op.i32And(), ...op.localSet(tail)],
+      ...[...entryAt(rj, j), ...op.f64Load(), ...op.localSet(ljj)],
+      ...[0, 1, 2, 3].flatMap(updateRow),
+      ...[...op.localGet(j), ...op.i32Const(1), ...op.i32Add(), ...op.localSet(j), ...op.br(0)],
+      ...op.end(),
+      ...op.end(),
+      ...[0, 1, 2, 3].flatMap((r) => finish(r, op.localGet(i0))),
+      ...[...op.localGet(i0), ...op.i32Const(ROWS), ...op.i32Add(), ...op.localSet(i0), ...op.br(0)],
+      ...op.end(),
+      ...op.end(),
+      ...op.block(),
+      ...op.loop(),
+      ...[...op.localGet(i0), ...op.localGet(n), ...op.i32GeU(), ...op.brIf(1)],
+      ...finish(0, op.i32Const(0)),
+      ...[...op.localGet(i0), ...op.i32Const(1), ...op.i32Add(), ...op.localSet(i0), ...op.br(0)],
+      ...op.end(),
+      ...op.end(),
+      ...op.i32Const(1),
+    ],
+  };
+})();
+
+/** The module's bytes, built once at load. Order fixes the function indices. */
+export const CHOLESKY_MODULE_BYTES: Uint8Array<ArrayBuffer> = encodeModule([DOT4, DOT_PLAIN, FINISH_ROW, CHOLESKY]);
+
+interface CholeskyKernel {
   readonly memory: WebAssembly.Memory;
-  dot4(a: number, stride: number, b: number, len: number, out: number): void;
+  cholesky(n: number, base: number, out: number): number;
 }
 
-let kernel: Dot4Kernel | null | undefined;
+let kernel: CholeskyKernel | null | undefined;
 
 /** The instantiated kernel, or null where WebAssembly SIMD is unavailable (then the JS twin runs). */
-function dot4Kernel(): Dot4Kernel | null {
+function choleskyKernel(): CholeskyKernel | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
   try {
     if (typeof WebAssembly === "object" && WebAssembly.validate(CHOLESKY_MODULE_BYTES)) {
       const memory = new WebAssembly.Memory({ initial: 1 });
       const exports = new WebAssembly.Instance(new WebAssembly.Module(CHOLESKY_MODULE_BYTES), { env: { memory } })
-        .exports as unknown as Omit<Dot4Kernel, "memory">;
-      kernel = { dot4: exports.dot4, memory };
+        .exports as unknown as Omit<CholeskyKernel, "memory">;
+      kernel = { cholesky: exports.cholesky, memory };
     }
   } catch {
     kernel = null;
@@ -131,7 +270,8 @@ function finishRow(h: Float64Array, n: number, i: number, from: number): boolean
 }
 
 /**
- * Factorises the n×n matrix at the start of `h` in place, L_ij = (a_ij − Σ_{t<j} L_it·L_jt)/L_jj,
+ * JS twin of the wasm `cholesky`. Factorises the n×n matrix at the start of `h` in place,
+ * L_ij = (a_ij − Σ_{t<j} L_it·L_jt)/L_jj (Banachiewicz, row by row; Golub & Van Loan §4.2),
  * the lower triangle overwritten by L. Rows go in blocks of four: for each earlier row j, one
  * `dot4` call gives the four products. Returns false at the first pivot that is not positive.
  */
@@ -190,18 +330,12 @@ export function choleskyLower(sigma: Float64Array, n: number, jitter: number, us
 
 /** Factorises a copy of Σ + jitter·I in the kernel's memory (or a JS array); null on failure. */
 function factorInPlace(sigma: Float64Array, n: number, jitter: number, useWasm: boolean): Float64Array | null {
-  const k = useWasm ? dot4Kernel() : null;
+  const k = useWasm ? choleskyKernel() : null;
   const bytes = 8 * (n * n + ROWS);
   if (k !== null && bytes <= MAX_WASM_BYTES && reserve(k, bytes)) {
     const h = new Float64Array(k.memory.buffer, 0, n * n + ROWS);
     load(h, sigma, n, jitter);
-    const out = h.subarray(n * n);
-    const stride = 8 * n;
-    const outPtr = 8 * n * n;
-    const ok = factorRows(h, n, (a, b, len) => {
-      k.dot4(8 * a, stride, 8 * b, len, outPtr);
-      return out;
-    });
+    const ok = k.cholesky(n, 0, 8 * n * n) === 1;
     return ok ? h : null;
   }
   const h = new Float64Array(n * n);
@@ -215,7 +349,7 @@ function factorInPlace(sigma: Float64Array, n: number, jitter: number, useWasm: 
 }
 
 /** Grows the kernel's memory to at least `bytes`; false when the engine refuses. */
-function reserve(k: Dot4Kernel, bytes: number): boolean {
+function reserve(k: CholeskyKernel, bytes: number): boolean {
   const missing = bytes - k.memory.buffer.byteLength;
   if (missing <= 0) return true;
   try {
