@@ -5,10 +5,8 @@
 // a core's L2 cache). All of it runs in WebAssembly, which V8 compiles before the first call, so
 // a fresh process pays no JavaScript warm-up here. The JS twin (`factorRows`) adds in exactly the
 // same order, so both backends return the same factor bit for bit (tested).
+import { ROWS, dot4Js, factorRows } from "./choleskyJs.ts";
 import { F64, I32, V128, encodeModule, op, type WasmFunction } from "./wasmEncoder.ts";
-
-/** Rows whose products one kernel call computes together. */
-const ROWS = 4;
 
 // dot4(a, stride, b, len, out): out[r] = Σ_{j<len} a[r·stride + j]·b[j] for r < 4, over the first
 // ⌊len/4⌋·4 entries only (the caller adds the tail). Per row two f64x2 accumulators, the even and
@@ -118,14 +116,16 @@ const entryAt = (ptr: number, index: number): number[] => [
   ...op.i32Add(),
 ];
 
-// finishRow(base, stride, i, from) → 1, or 0 at a pivot that is not positive: the JS `finishRow`.
+// finishRow(base, stride, i, from, rel) → 1, or 0 (the pivot left on the diagonal) at a pivot that
+// is not above rel·a_ii or is infinite: the JS `finishRow`.
 const FINISH_ROW: WasmFunction = (() => {
-  const [base, stride, i, from, ri, rj, j, d] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [base, stride, i, from, rel, ri, rj, j, d, aii] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const fail = [...entryAt(ri, i), ...op.localGet(d), ...op.f64Store(), ...op.i32Const(0), ...op.return()];
   return {
     name: "finishRow",
-    params: [I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, F64],
     results: [I32],
-    locals: [I32, I32, I32, F64],
+    locals: [I32, I32, I32, F64, F64],
     body: [
       ...[...rowAt(base, i, stride), ...op.localSet(ri), ...op.localGet(from), ...op.localSet(j)],
       ...op.block(),
@@ -138,23 +138,22 @@ const FINISH_ROW: WasmFunction = (() => {
       ...[...op.localGet(j), ...op.i32Const(1), ...op.i32Add(), ...op.localSet(j), ...op.br(0)],
       ...op.end(),
       ...op.end(),
-      ...[...entryAt(ri, i), ...op.f64Load()],
+      ...[...entryAt(ri, i), ...op.f64Load(), ...op.localTee(aii)],
       ...[...op.localGet(ri), ...op.localGet(ri), ...op.localGet(i), ...op.f64Const(0), ...op.call(FN_DOT_PLAIN)],
       ...[...op.f64Sub(), ...op.localSet(d)],
-      ...[...op.localGet(d), ...op.f64Const(0), ...op.f64Gt(), ...op.i32Eqz(), ...op.ifEmpty()],
-      ...[...op.i32Const(0), ...op.return(), ...op.end()],
-      ...[...op.localGet(d), ...op.f64Const(Infinity), ...op.f64Eq(), ...op.ifEmpty()],
-      ...[...op.i32Const(0), ...op.return(), ...op.end()],
+      ...[...op.localGet(d), ...op.localGet(rel), ...op.localGet(aii), ...op.f64Mul(), ...op.f64Gt()],
+      ...[...op.i32Eqz(), ...op.ifEmpty(), ...fail, ...op.end()],
+      ...[...op.localGet(d), ...op.f64Const(Infinity), ...op.f64Eq(), ...op.ifEmpty(), ...fail, ...op.end()],
       ...[...entryAt(ri, i), ...op.localGet(d), ...op.f64Sqrt(), ...op.f64Store()],
       ...op.i32Const(1),
     ],
   };
 })();
 
-// cholesky(n, base, out) → 1, or 0 at the first pivot that is not positive: the JS `factorRows`
-// line by line, the n×n matrix at `base`, four doubles of scratch at `out`.
+// cholesky(n, base, out, rel) → −1, or the row of the first pivot not above rel·a_ii: the JS
+// `factorRows` line by line, the n×n matrix at `base`, four doubles of scratch at `out`.
 const CHOLESKY: WasmFunction = (() => {
-  const [n, base, out, stride, i0, j, rj, tail, p, ljj] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [n, base, out, rel, stride, i0, j, rj, tail, p, ljj] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const updateRow = (r: number): number[] => [
     ...[...op.localGet(i0), ...op.i32Const(r), ...op.i32Add(), ...op.localGet(stride), ...op.i32Mul()],
     ...[...op.localGet(base), ...op.i32Add(), ...op.localSet(p)],
@@ -165,12 +164,12 @@ const CHOLESKY: WasmFunction = (() => {
   ];
   const finish = (r: number, from: number[]): number[] => [
     ...[...op.localGet(base), ...op.localGet(stride), ...op.localGet(i0), ...op.i32Const(r), ...op.i32Add()],
-    ...[...from, ...op.call(FN_FINISH_ROW), ...op.i32Eqz(), ...op.ifEmpty()],
-    ...[...op.i32Const(0), ...op.return(), ...op.end()],
+    ...[...from, ...op.localGet(rel), ...op.call(FN_FINISH_ROW), ...op.i32Eqz(), ...op.ifEmpty()],
+    ...[...op.localGet(i0), ...op.i32Const(r), ...op.i32Add(), ...op.return(), ...op.end()],
   ];
   return {
     name: "cholesky",
-    params: [I32, I32, I32],
+    params: [I32, I32, I32, F64],
     results: [I32],
     locals: [I32, I32, I32, I32, I32, I32, F64],
     body: [
@@ -202,7 +201,7 @@ const CHOLESKY: WasmFunction = (() => {
       ...[...op.localGet(i0), ...op.i32Const(1), ...op.i32Add(), ...op.localSet(i0), ...op.br(0)],
       ...op.end(),
       ...op.end(),
-      ...op.i32Const(1),
+      ...op.i32Const(-1),
     ],
   };
 })();
@@ -212,7 +211,7 @@ export const CHOLESKY_MODULE_BYTES: Uint8Array<ArrayBuffer> = encodeModule([DOT4
 
 interface CholeskyKernel {
   readonly memory: WebAssembly.Memory;
-  cholesky(n: number, base: number, out: number): number;
+  cholesky(n: number, base: number, out: number, relativePivot: number): number;
 }
 
 let kernel: CholeskyKernel | null | undefined;
@@ -234,66 +233,6 @@ function choleskyKernel(): CholeskyKernel | null {
   return kernel;
 }
 
-/** JS twin of the wasm `dot4` over a Float64Array (offsets in entries), same summation order. */
-export function dot4Js(h: Float64Array, a: number, stride: number, b: number, len: number, out: Float64Array): void {
-  const blocks = len - (len & 3);
-  for (let r = 0; r < ROWS; r++) {
-    const p = a + r * stride;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let j = 0; j < blocks; j += 4) {
-      s0 += h[p + j]! * h[b + j]!;
-      s1 += h[p + j + 1]! * h[b + j + 1]!;
-      s2 += h[p + j + 2]! * h[b + j + 2]!;
-      s3 += h[p + j + 3]! * h[b + j + 3]!;
-    }
-    out[r] = s0 + s2 + (s1 + s3);
-  }
-}
-
-/** Σ_{t<len} h[a + t]·h[b + t], in order (the short products the four-row kernel leaves). */
-function dotPlain(h: Float64Array, a: number, b: number, from: number, len: number, s: number): number {
-  for (let t = from; t < len; t++) s += h[a + t]! * h[b + t]!;
-  return s;
-}
-
-/** One row i of the factor from column `from` on, by the row-oriented (Banachiewicz) recurrence. */
-function finishRow(h: Float64Array, n: number, i: number, from: number): boolean {
-  const ri = i * n;
-  for (let j = from; j < i; j++) h[ri + j] = (h[ri + j]! - dotPlain(h, ri, j * n, 0, j, 0)) / h[j * n + j]!;
-  const d = h[ri + i]! - dotPlain(h, ri, ri, 0, i, 0);
-  if (!(d > 0) || d === Infinity) return false;
-  h[ri + i] = Math.sqrt(d);
-  return true;
-}
-
-/**
- * JS twin of the wasm `cholesky`. Factorises the n×n matrix at the start of `h` in place,
- * L_ij = (a_ij − Σ_{t<j} L_it·L_jt)/L_jj (Banachiewicz, row by row; Golub & Van Loan §4.2),
- * the lower triangle overwritten by L. Rows go in blocks of four: for each earlier row j, one
- * `dot4` call gives the four products. Returns false at the first pivot that is not positive.
- */
-function factorRows(h: Float64Array, n: number, dot4: (a: number, b: number, len: number) => Float64Array): boolean {
-  let i0 = 0;
-  for (; i0 + ROWS <= n; i0 += ROWS) {
-    for (let j = 0; j < i0; j++) {
-      const rj = j * n;
-      const sums = dot4(i0 * n, rj, j);
-      const tail = j - (j & 3);
-      const ljj = h[rj + j]!;
-      for (let r = 0; r < ROWS; r++) {
-        const ri = (i0 + r) * n;
-        h[ri + j] = (h[ri + j]! - dotPlain(h, ri, rj, tail, j, sums[r]!)) / ljj;
-      }
-    }
-    for (let r = 0; r < ROWS; r++) if (!finishRow(h, n, i0 + r, i0)) return false;
-  }
-  for (let i = i0; i < n; i++) if (!finishRow(h, n, i, 0)) return false;
-  return true;
-}
-
 /** Above this many bytes (n ≈ 8,000) the factorisation stays in JS rather than copy Σ. */
 const MAX_WASM_BYTES = 2 ** 29;
 
@@ -310,7 +249,7 @@ const MAX_WASM_BYTES = 2 ** 29;
  * ```
  */
 export function isCholeskyFactorisable(sigma: Float64Array, n: number, jitter: number, useWasm = true): boolean {
-  return factorInPlace(sigma, n, jitter, useWasm) !== null;
+  return factorInPlace(sigma, n, jitter, 0, useWasm).failedAt < 0;
 }
 
 /**
@@ -324,28 +263,56 @@ export function isCholeskyFactorisable(sigma: Float64Array, n: number, jitter: n
  * ```
  */
 export function choleskyLower(sigma: Float64Array, n: number, jitter: number, useWasm = true): Float64Array | null {
-  const h = factorInPlace(sigma, n, jitter, useWasm);
-  return h === null ? null : Float64Array.from(h.subarray(0, n * n));
+  const { h, failedAt } = factorInPlace(sigma, n, jitter, 0, useWasm);
+  return failedAt >= 0 ? null : Float64Array.from(h.subarray(0, n * n));
 }
 
-/** Factorises a copy of Σ + jitter·I in the kernel's memory (or a JS array); null on failure. */
-function factorInPlace(sigma: Float64Array, n: number, jitter: number, useWasm: boolean): Float64Array | null {
+/** Outcome of {@link choleskyPivots}. */
+export interface CholeskyPivots {
+  /** −1 when every pivot passed, else the row whose pivot failed. */
+  readonly failedAt: number;
+  /** The failing pivot a_kk − Σ_j L_kj² (before the square root), or NaN on success. */
+  readonly pivot: number;
+}
+
+/**
+ * Factorises Σ and stops at the first row k whose pivot a_kk − Σ_j L_kj² is not above
+ * `relativePivot`·a_kk (or is infinite): the risk-budgeting test that tells a negative eigenvalue
+ * from a redundant asset (riskParity/validate.ts). Σ is left unchanged.
+ *
+ * @example
+ * ```ts
+ * choleskyPivots(Float64Array.of(1, 1, 1, 1), 2, 1e-12); // { failedAt: 1, pivot: 0 }
+ * ```
+ */
+export function choleskyPivots(sigma: Float64Array, n: number, relativePivot: number, useWasm = true): CholeskyPivots {
+  const { h, failedAt } = factorInPlace(sigma, n, 0, relativePivot, useWasm);
+  return { failedAt, pivot: failedAt < 0 ? Number.NaN : h[failedAt * n + failedAt]! };
+}
+
+/** Factorises a copy of Σ + jitter·I in the kernel's memory (or a JS array). */
+function factorInPlace(
+  sigma: Float64Array,
+  n: number,
+  jitter: number,
+  rel: number,
+  useWasm: boolean,
+): { h: Float64Array; failedAt: number } {
   const k = useWasm ? choleskyKernel() : null;
   const bytes = 8 * (n * n + ROWS);
   if (k !== null && bytes <= MAX_WASM_BYTES && reserve(k, bytes)) {
     const h = new Float64Array(k.memory.buffer, 0, n * n + ROWS);
     load(h, sigma, n, jitter);
-    const ok = k.cholesky(n, 0, 8 * n * n) === 1;
-    return ok ? h : null;
+    return { h, failedAt: k.cholesky(n, 0, 8 * n * n, rel) };
   }
   const h = new Float64Array(n * n);
   load(h, sigma, n, jitter);
   const out = new Float64Array(ROWS);
-  const ok = factorRows(h, n, (a, b, len) => {
+  const failedAt = factorRows(h, n, rel, (a, b, len) => {
     dot4Js(h, a, n, b, len, out);
     return out;
   });
-  return ok ? h : null;
+  return { h, failedAt };
 }
 
 /** Grows the kernel's memory to at least `bytes`; false when the engine refuses. */

@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { CHOLESKY_MODULE_BYTES, choleskyLower, isCholeskyFactorisable } from "../../../src/optimizer/simd/cholesky.ts";
+import {
+  CHOLESKY_MODULE_BYTES,
+  choleskyLower,
+  choleskyPivots,
+  isCholeskyFactorisable,
+} from "../../../src/optimizer/simd/cholesky.ts";
 import { expectNear } from "../../helpers/expect.ts";
 
 /** B·B' + ridge·I for a pseudo-random n×(n + 2) B: positive definite when ridge > 0. */
@@ -80,5 +85,22 @@ describe("simd cholesky", () => {
       ),
       { numRuns: 100, seed: 7 },
     );
+  });
+});
+
+describe("simd cholesky pivots", () => {
+  it("names the first row whose pivot is not above the relative threshold, in both backends", () => {
+    for (const useWasm of [true, false]) {
+      // Asset 2 = asset 0 + asset 1: a zero pivot at row 2.
+      const redundant = Float64Array.of(1, 0, 1, 0, 1, 1, 1, 1, 2);
+      const singular = choleskyPivots(redundant, 3, 1e-12, useWasm);
+      expect(singular.failedAt).to.equal(2);
+      expectNear(singular.pivot, 0, 1e-15);
+      const indefinite = choleskyPivots(Float64Array.of(1, 2, 2, 1), 2, 1e-12, useWasm);
+      expect(indefinite).to.deep.equal({ failedAt: 1, pivot: -3 });
+      const fine = choleskyPivots(gram(13, 5, 0.1), 13, 1e-12, useWasm);
+      expect(fine.failedAt).to.equal(-1);
+      expect(Number.isNaN(fine.pivot)).to.equal(true);
+    }
   });
 });
