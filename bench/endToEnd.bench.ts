@@ -18,6 +18,7 @@ import { createHighsSolver } from "../src/optimizer/qp/highsSolver.ts";
 import { interiorPointSolver } from "../src/optimizer/qp/interiorPoint.ts";
 import type { QpCovariance } from "../src/optimizer/qp/types.ts";
 import { formatMs, medianMs, type BenchModule, type BenchTable } from "./harness.ts";
+import { entryPointsTable } from "./endToEndEntryPoints.ts";
 import { cvxoptPython, runJson, type CvxoptRun } from "./endToEndReference.ts";
 
 const SIZES = [50, 200, 500, 1000, 2000];
@@ -134,6 +135,7 @@ export const endToEndBench: BenchModule = {
     const dir = mkdtempSync(join(tmpdir(), "bench-e2e-"));
     const rows: string[][] = [];
     const measured: Measured[] = [];
+    const tables: BenchTable[] = [];
     try {
       for (const n of SIZES.filter((s) => s <= maxN)) {
         // Fewer repetitions where one run takes seconds (n = 2000 dense is an 80 MB JSON).
@@ -182,12 +184,16 @@ export const endToEndBench: BenchModule = {
             ratio(cli, pythonMs),
             gap === null ? "—" : gap.toExponential(1),
           ]);
+          if (n === 500 && kind === "dense") {
+            const runner = join(ROOT, "bench/endToEndRunner.ts");
+            tables.push(entryPointsTable(f.problem, { dir, node: NODE, runner, repeat, markowitzWarmMs: ours.warmMs }));
+          }
         }
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    return [table(rows, verdicts(measured, python !== null), python?.label ?? null)];
+    return [table(rows, verdicts(measured, python !== null), python?.label ?? null), ...tables];
   },
 };
 
