@@ -21,12 +21,12 @@ interface RunnerOutput {
  *
  * @example
  * ```ts
- * const table = entryPointsTable(problem, { dir, node: process.execPath, runner, markowitzWarmMs: 12 });
+ * const table = entryPointsTable(problem, { dir, node: process.execPath, runner, repeat: 11, warmup: 5, markowitzWarmMs: 12 });
  * ```
  */
 export function entryPointsTable(
   markowitz: Readonly<Record<string, unknown>>,
-  options: { dir: string; node: string; runner: string; repeat: number; markowitzWarmMs: number },
+  options: { dir: string; node: string; runner: string; repeat: number; warmup: number; markowitzWarmMs: number },
 ): BenchTable {
   const assets = markowitz.assets as string[];
   const problems: [string, Record<string, unknown>][] = [
@@ -52,7 +52,12 @@ export function entryPointsTable(
   const rows = problems.map(([name, problem], i) => {
     const file = join(options.dir, `entry-${i}.json`);
     writeFileSync(file, JSON.stringify(problem));
-    const out = runJson<RunnerOutput>(options.node, [options.runner, file, String(options.repeat)]);
+    const out = runJson<RunnerOutput>(options.node, [
+      options.runner,
+      file,
+      String(options.repeat),
+      String(options.warmup),
+    ]);
     return [
       name,
       String(assets.length),
