@@ -188,7 +188,9 @@ export const endToEndBench: BenchModule = {
           ]);
           if (n === 500 && kind === "dense") {
             const runner = join(ROOT, "bench/endToEndRunner.ts");
-            tables.push(entryPointsTable(f.problem, { dir, node: NODE, runner, repeat, markowitzWarmMs: ours.warmMs }));
+            tables.push(
+              entryPointsTable(f.problem, { dir, node: NODE, runner, repeat, warmup, markowitzWarmMs: ours.warmMs }),
+            );
           }
         }
       }
