@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { blackLittermanBench } from "./blackLitterman.bench.ts";
 import { busBench } from "./bus.bench.ts";
+import { endToEndBench } from "./endToEnd.bench.ts";
 import { estimatorsBench } from "./estimators.bench.ts";
 import { settlementGasBench } from "./gas.bench.ts";
 import { optimizerBench } from "./optimizer.bench.ts";
@@ -16,6 +17,7 @@ const modules: readonly BenchModule[] = [
   estimatorsBench,
   settlementGasBench,
   optimizerBench,
+  endToEndBench,
   riskParityBench,
 ];
 

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
-import { choleskyInPlace } from "./qp/dense.ts";
 import type { QpCovariance } from "./qp/types.ts";
+import { isCholeskyFactorisable } from "./simd/cholesky.ts";
 
 /** out = Σ·w for a dense or factor-model Σ (annualised). */
 export function covarianceMatVec(cov: QpCovariance, w: Float64Array, out: Float64Array): void {
@@ -73,10 +73,9 @@ export interface PsdCheck {
 export function ensurePsd(data: Float64Array, n: number): PsdCheck {
   let maxDiag = 0;
   for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, data[i * n + i]!);
-  const trial = Float64Array.from(data);
   const jitter = 1e-12 * Math.max(maxDiag, 1e-300);
-  for (let i = 0; i < n; i++) trial[i * n + i]! += jitter;
-  if (choleskyInPlace(trial, n)) return { data, repaired: false, smallestEigenvalue: Number.NaN, clipped: 0 };
+  if (isCholeskyFactorisable(data, n, jitter))
+    return { data, repaired: false, smallestEigenvalue: Number.NaN, clipped: 0 };
   const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * n, (i + 1) * n)));
   const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
   const values = evd.realEigenvalues;

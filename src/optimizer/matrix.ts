@@ -35,7 +35,9 @@ export function symmetricFromRows(
   const n = rows.length;
   if (n === 0) throw new InputError("MATRIX_EMPTY", "must have at least one row", path);
   const data = new Float64Array(n * n);
-  rows.forEach((row: unknown, i) => {
+  // Plain indexed loops: a 2000×2000 Σ is four million entries, and this runs on every call.
+  for (let i = 0; i < n; i++) {
+    const row: unknown = rows[i];
     if (!Array.isArray(row)) throw new InputError("MATRIX_NOT_ARRAY", "must be an array", `${path}[${i}]`);
     if (row.length !== n) {
       throw new InputError(
@@ -44,7 +46,9 @@ export function symmetricFromRows(
         `${path}[${i}]`,
       );
     }
-    row.forEach((value: unknown, j) => {
+    const offset = i * n;
+    for (let j = 0; j < n; j++) {
+      const value: unknown = row[j];
       if (typeof value !== "number" || !Number.isFinite(value)) {
         throw new InputError(
           "INPUT_NOT_FINITE",
@@ -52,9 +56,9 @@ export function symmetricFromRows(
           `${path}[${i}][${j}]`,
         );
       }
-      data[i * n + j] = value;
-    });
-  });
+      data[offset + j] = value;
+    }
+  }
   for (let i = 0; i < n; i++) {
     const d = data[i * n + i] ?? 0;
     if (d < 0)
@@ -62,6 +66,7 @@ export function symmetricFromRows(
     for (let j = i + 1; j < n; j++) {
       const a = data[i * n + j] ?? 0;
       const b = data[j * n + i] ?? 0;
+      if (a === b) continue;
       if (Math.abs(a - b) > symmetryTolerance * Math.max(Math.abs(a), Math.abs(b), 1e-300)) {
         throw new InputError("MATRIX_NOT_SYMMETRIC", `is ${a} but [${j}][${i}] is ${b}`, `${path}[${i}][${j}]`);
       }
@@ -85,12 +90,13 @@ export function vectorFromArray(values: unknown, n: number, path: string): Float
   if (!Array.isArray(values)) throw new InputError("VECTOR_NOT_ARRAY", "must be an array of numbers", path);
   if (values.length !== n) throw new InputError("VECTOR_LENGTH", `has ${values.length} entries, expected ${n}`, path);
   const out = new Float64Array(n);
-  values.forEach((value: unknown, i) => {
+  for (let i = 0; i < n; i++) {
+    const value: unknown = values[i];
     if (typeof value !== "number" || !Number.isFinite(value)) {
       throw new InputError("INPUT_NOT_FINITE", `must be a finite number, got ${String(value)}`, `${path}[${i}]`);
     }
     out[i] = value;
-  });
+  }
   return out;
 }
 

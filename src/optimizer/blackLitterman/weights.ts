@@ -1,5 +1,6 @@
-import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import { InputError } from "../../errors.ts";
+import { choleskySolveInPlace } from "../qp/dense.ts";
+import { choleskyLower } from "../simd/cholesky.ts";
 import type { SymmetricMatrix } from "../matrix.ts";
 import { assertFiniteVector, assertSigma } from "./validate.ts";
 
@@ -29,7 +30,7 @@ export interface BlImpliedWeightsReturnType {
  *
  * PyPortfolioOpt normalises to sum 1 and uses the prior Σ; He & Litterman report the raw w with
  * the posterior Σ*, whose sum is 1/(1+τ) with no views. Both are returned. The normalised weights
- * do not depend on δ. Σ must be positive definite (Cholesky, ml-matrix).
+ * do not depend on δ. Σ must be positive definite (Cholesky).
  *
  * @example
  * ```ts
@@ -48,25 +49,20 @@ export function blImpliedWeights({
   if (!Number.isFinite(riskAversion) || riskAversion <= 0) {
     throw new InputError("BL_RISK_AVERSION_INVALID", `must be > 0, got ${riskAversion}`, "riskAversion");
   }
-  const chol = new CholeskyDecomposition(
-    new Matrix(Array.from({ length: n }, (_, i) => Array.from(sigma.data.subarray(i * n, (i + 1) * n)))),
-  );
-  if (!chol.isPositiveDefinite()) {
+  // One Cholesky of Σ in WebAssembly SIMD (../simd/cholesky.ts), then two triangular solves.
+  const l = choleskyLower(sigma.data, n, 0);
+  if (l === null) {
     throw new InputError(
       "MATRIX_NOT_POSITIVE_DEFINITE",
       "implied weights need a positive definite covariance",
       "sigma",
     );
   }
-  const b = new Matrix(n, 1);
-  for (let i = 0; i < n; i++) b.set(i, 0, ((returns[i] ?? 0) - riskFreeRate) / riskAversion);
-  const x = chol.solve(b);
   const raw = new Float64Array(n);
+  for (let i = 0; i < n; i++) raw[i] = ((returns[i] ?? 0) - riskFreeRate) / riskAversion;
+  choleskySolveInPlace(l, n, raw);
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    raw[i] = x.get(i, 0);
-    total += raw[i] ?? 0;
-  }
+  for (let i = 0; i < n; i++) total += raw[i] ?? 0;
   const normalised = Math.abs(total) <= 1e-12 ? null : raw.map((w) => w / total);
   return { raw, normalised };
 }

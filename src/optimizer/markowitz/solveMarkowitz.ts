@@ -55,7 +55,22 @@ export interface WarmStartCache {
   variables?: number;
 }
 
-/** Solves one QP of the form min a·w'Σw − g'w under pc, warm-started from the last active set. */
+/** Thrown out of a {@link Session} when phase 1 proves the linear constraints inconsistent. */
+class LinearlyInfeasible extends Error {
+  readonly infeasibility: Infeasibility;
+  constructor(infeasibility: Infeasibility) {
+    super(infeasibility.message);
+    this.infeasibility = infeasibility;
+  }
+}
+
+/**
+ * Solves one QP of the form min a·w'Σw − g'w under pc, warm-started from the last active set.
+ *
+ * Phase 1 (the elastic programme of feasibility.ts, as long as a solve at n = 500) runs only when
+ * a solve is not optimal: an optimal solve is a point that meets every linear constraint (its
+ * primal residual is within the solver's tolerance), which already proves them consistent.
+ */
 class Session {
   iterations = 0;
   solves = 0;
@@ -63,6 +78,7 @@ class Session {
   readonly cov: QpCovariance;
   readonly solver: QpSolver;
   private readonly warm: WarmStartCache;
+  private feasibilityChecked = false;
   constructor(pc: PortfolioConstraints, cov: QpCovariance, solver: QpSolver, warm: WarmStartCache = {}) {
     this.pc = pc;
     this.cov = cov;
@@ -78,11 +94,20 @@ class Session {
     this.iterations += sol.iterations;
     this.solves++;
     if (sol.status === "optimal") {
+      this.feasibilityChecked = true;
       this.warm.activeSet = sol.activeSet;
       this.warm.variables = f.qp.nx;
       this.warm.rows = f.qp.rows.length;
-    }
+    } else this.checkFeasibility();
     return { w: f.toWeights(sol.x), sol };
+  }
+
+  /** After a failed solve: throws {@link LinearlyInfeasible} when phase 1 finds a conflict (once). */
+  checkFeasibility(): void {
+    if (this.feasibilityChecked) return;
+    this.feasibilityChecked = true;
+    const infeasible = diagnoseLinearFeasibility(this.pc, this.solver);
+    if (infeasible !== null) throw new LinearlyInfeasible(infeasible);
   }
 }
 
@@ -190,9 +215,9 @@ const unsupportedWithMaxSharpe = (pc: PortfolioConstraints): string | null => {
 };
 
 /**
- * Solves a Markowitz problem under constraints `pc` with a QP backend: checks the linear
- * constraints first (phase 1, naming a minimal conflicting set), then the quadratic constraints'
- * attainability, then the objective.
+ * Solves a Markowitz problem under constraints `pc` with a QP backend: the quadratic constraints'
+ * attainability, then the objective. The first solve that is not optimal runs phase 1 on the
+ * linear constraints, which names a minimal conflicting set when they admit no portfolio.
  *
  * @example
  * ```ts
@@ -222,9 +247,19 @@ export function solveMarkowitz(
   if (spec.objective === "efficient-risk" && spec.targetVolatility === undefined) {
     throw new InputError("FIELD_MISSING", "required by efficient-risk", "targetVolatility");
   }
-  const infeasible = diagnoseLinearFeasibility(pc, solver);
-  if (infeasible !== null) return { kind: "infeasible", infeasibility: infeasible };
   const session = new Session(pc, cov, solver, warm);
+  try {
+    return solveInSession(session, muV, spec);
+  } catch (error) {
+    if (error instanceof LinearlyInfeasible) return { kind: "infeasible", infeasibility: error.infeasibility };
+    throw error;
+  }
+}
+
+/** {@link solveMarkowitz} after its argument checks: attainability, then the objective. */
+function solveInSession(session: Session, muV: Float64Array, spec: MarkowitzSpec): MarkowitzOutcome {
+  const { pc, cov, solver } = session;
+  const n = pc.n;
   const warnings: string[] = [];
   const qcs: QuadraticConstraint[] = [];
   if (pc.trackingError !== null) {
@@ -277,6 +312,7 @@ export function solveMarkowitz(
     }
     const f = formulateMaxSharpe(pc, cov, excess);
     const sol = solver.solve(f.qp);
+    if (sol.status !== "optimal") session.checkFeasibility();
     return {
       kind: "solved",
       solution: {

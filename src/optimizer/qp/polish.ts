@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot kernels index typed arrays inside their checked dimensions */
-import { luInPlace, luSolveInPlace } from "./dense.ts";
 import { boundMultipliers, hessianMatVec, kktResiduals, rowActivities } from "./operators.ts";
+import { factorReducedKkt } from "./reducedKkt.ts";
 import type { ActiveSet, QpProblem, QpResiduals } from "./types.ts";
 
 /** A verified KKT point of the QP. */
@@ -11,7 +11,7 @@ export interface PolishedPoint {
   readonly residuals: QpResiduals;
 }
 
-/** Largest free-variable + active-row count solved densely (LU costs (2/3)·size³). */
+/** Largest free-variable + active-row count solved densely (reducedKkt.ts: Cholesky + Schur, or LU). */
 export const POLISH_MAX_SIZE = 700;
 
 /** H_ij for variables i, j: s_i·s_j·(covScale·Σ_ab + ridge·δ_ab). */
@@ -151,10 +151,10 @@ function solveOnActiveSet(
   const saved = Float64Array.from(kkt);
   // The regularised pivots are ~1e-13 of the Hessian scale: only a true zero pivot is fatal;
   // a bad point is caught by the KKT verification below.
-  const piv = luInPlace(kkt, size, 1e-16);
-  if (piv === null) return null;
+  const solve = factorReducedKkt(kkt, size, nf);
+  if (solve === null) return null;
   const b0 = Float64Array.from(rhs);
-  luSolveInPlace(kkt, size, piv, rhs);
+  solve(rhs);
   // One step of iterative refinement against the regularised matrix.
   const res = new Float64Array(size);
   for (let i = 0; i < size; i++) {
@@ -162,7 +162,7 @@ function solveOnActiveSet(
     for (let j = 0; j < size; j++) v -= saved[i * size + j]! * rhs[j]!;
     res[i] = v;
   }
-  luSolveInPlace(kkt, size, piv, res);
+  solve(res);
   for (let i = 0; i < size; i++) rhs[i]! += res[i]!;
   for (let i = 0; i < nf; i++) x[free[i]!] = rhs[i]!;
   const y = new Float64Array(p.rows.length);

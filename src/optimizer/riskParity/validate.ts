@@ -1,7 +1,7 @@
 // Input checks of the risk-budgeting solver: run once at the boundary, each naming what is wrong.
 import { InfeasibleError, InputError } from "../../errors.ts";
 import type { SymmetricMatrix } from "../matrix.ts";
-import { choleskyInPlace } from "./linalg.ts";
+import { choleskyPivots } from "../simd/cholesky.ts";
 import type { LinearConstraint, WeightBounds } from "./types.ts";
 
 /** Largest accepted |Σ b_i − 1|. */
@@ -81,8 +81,7 @@ export function validateCovariance(sigma: SymmetricMatrix, full: boolean, path =
       );
     }
   }
-  const factor = Float64Array.from(data);
-  const outcome = choleskyInPlace(factor, n, (k) => 1e-12 * (data[k * n + k] as number));
+  const outcome = choleskyPivots(data, n, 1e-12);
   if (outcome.failedAt < 0) return;
   const k = outcome.failedAt;
   const relative = outcome.pivot / (data[k * n + k] as number);
