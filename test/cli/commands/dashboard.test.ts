@@ -142,7 +142,7 @@ describe("portfolio dashboard", function () {
       writeFileSync(wrongChain, JSON.stringify({ chainId: 1, contracts }));
       const mismatch = await run(["dashboard", "--rpc", bridge.url, "--deployment", wrongChain]);
       expect(mismatch.code).to.equal(2);
-      expect(mismatch.stderr).to.contain("is for chain 1, the RPC serves chain 31337 [DEPLOYMENT_CHAIN_MISMATCH]");
+      expect(mismatch.stderr).to.contain("is for chain 1, the RPC serves chain 31337 [WRONG_CHAIN]");
       // The harness named as the vault, an account named as the token: refused, naming the first.
       const misnamed = join(dir, "misnamed.json");
       const claimed = { PortfolioVault: contracts.TamperableAudited, PortfolioToken: deployer!.address };

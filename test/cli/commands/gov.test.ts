@@ -189,7 +189,7 @@ describe("portfolio gov (in-process chain)", () => {
     expect(dupKeeper.code).to.equal("PROPOSAL_WOULD_REVERT");
     expect(dupKeeper.message).to.include("ModelRegistry__NotAuthorized(keeper");
     const wrongChain = await govError("status", "--deployment", file("other.json", { ...f.deployment, chainId: 1 }));
-    expect(wrongChain.code).to.equal("DEPLOYMENT_CHAIN_MISMATCH");
+    expect(wrongChain.code).to.equal("WRONG_CHAIN");
     const badId = await govError("queue", "--deployment", deploymentFile, "--id", "12abc");
     expect(badId.code).to.equal("PROPOSAL_ID_INVALID");
     expect(await f.governor.queryFilter(f.governor.filters.ProposalCreated())).to.have.length(0);
