@@ -57,7 +57,7 @@ export function reportError(error: unknown, env: NodeJS.ProcessEnv = process.env
     if (error.exitCode === 0 || error.code === "commander.help" || error.code === "commander.helpDisplayed") {
       return { line: "", exitCode: error.exitCode === 0 ? 0 : EXIT_CODES["bad-input"], debug: undefined };
     }
-    const message = error.message.replace(/^error: /, "");
+    const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
     const code = COMMANDER_CODES[error.code] ?? "USAGE_INVALID";
     return { line: `portfolio: ${message} [${code}]\n`, exitCode: EXIT_CODES["bad-input"], debug: undefined };
   }

@@ -60,16 +60,8 @@ function address(value: string | undefined, flag: string): Address {
   return getAddress(value);
 }
 
-async function resolveDeployment(clients: GovernanceClients, opts: ConnectionOptions): Promise<GovernanceDeployment> {
-  // The file first: a bad file is named without waiting on the network.
-  const file = opts.deployment === undefined ? undefined : readDeployment(opts.deployment);
-  const chainId = await probeRpc(clients.publicClient, opts.rpc ?? "given");
-  if (opts.deployment !== undefined && file !== undefined) {
-    const deployment = file;
-    assertChain(deployment.chainId, chainId, opts.deployment, "--deployment");
-    await verifyDeployment(clients.publicClient, deployment, opts.deployment);
-    return deployment;
-  }
+/** The four governance contracts given as flags instead of a file, every bad flag reported at once. */
+function explicitContracts(opts: ConnectionOptions): GovernanceDeployment["contracts"] {
   const [, registry, governor, timelock, token] = checkAll(
     () => {
       if (!/^\d+$/.test(opts.fromBlock ?? "0")) {
@@ -81,12 +73,27 @@ async function resolveDeployment(clients: GovernanceClients, opts: ConnectionOpt
     () => address(opts.timelock, "--timelock"),
     () => address(opts.token, "--token"),
   );
-  const contracts = {
-    ModelRegistry: registry,
-    PortfolioGovernor: governor,
-    TimelockController: timelock,
-    PortfolioToken: token,
-  };
+  return { ModelRegistry: registry, PortfolioGovernor: governor, TimelockController: timelock, PortfolioToken: token };
+}
+
+/**
+ * The deployment a gov command acts on, checked: offline first (the file or the flags), then the
+ * endpoint answers, serves the file's chain, and each address holds its contract.
+ */
+async function resolveDeployment(clients: GovernanceClients, opts: ConnectionOptions): Promise<GovernanceDeployment> {
+  const given:
+    | { kind: "flags"; contracts: GovernanceDeployment["contracts"] }
+    | { kind: "file"; file: GovernanceDeployment; path: string } =
+    opts.deployment === undefined
+      ? { kind: "flags", contracts: explicitContracts(opts) }
+      : { kind: "file", file: readDeployment(opts.deployment), path: opts.deployment };
+  const chainId = await probeRpc(clients.publicClient, opts.rpc ?? "given");
+  if (given.kind === "file") {
+    assertChain(given.file.chainId, chainId, given.path, "--deployment");
+    await verifyDeployment(clients.publicClient, given.file, given.path);
+    return given.file;
+  }
+  const { contracts } = given;
   await verifyContracts(clients.publicClient, [
     { path: "--registry", address: contracts.ModelRegistry, contract: "ModelRegistry" },
     { path: "--governor", address: contracts.PortfolioGovernor, contract: "PortfolioGovernor" },
@@ -94,18 +101,14 @@ async function resolveDeployment(clients: GovernanceClients, opts: ConnectionOpt
     { path: "--token", address: contracts.PortfolioToken, contract: "PortfolioToken" },
   ]);
   const buildHash = await clients.publicClient.readContract({
-    address: registry,
+    address: contracts.ModelRegistry,
     abi: modelRegistryAbi,
     functionName: "optimizerBuildHash",
   });
-  return {
-    chainId,
-    contracts,
-    blockNumber: Number(opts.fromBlock ?? "0"),
-    optimizerBuildHash: buildHash,
-  };
+  return { chainId, contracts, blockNumber: Number(opts.fromBlock ?? "0"), optimizerBuildHash: buildHash };
 }
 
+/** Parses `--id`: a decimal or 0x-hex proposal id. */
 export function parseProposalId(value: string): bigint {
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(value)) {
     throw new InputError("PROPOSAL_ID_INVALID", `expected a decimal or 0x-hex proposal id, got "${value}"`, "--id");
