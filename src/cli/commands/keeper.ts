@@ -5,7 +5,7 @@ import { withExamples } from "../options.ts";
 /**
  * Defaults shown in `--help`, equal to OPTIMIZER_BUNDLE_PATH (src/protocol/optimizerBundle.ts)
  * and DEFAULT_POST_TRADE_DRIFT_THRESHOLD (src/keeper/cycle/publish.ts); not imported, since those
- * modules load esbuild and the keeper (test/cli/commands/keeperHelp.test.ts keeps them equal).
+ * modules load esbuild and the keeper (test/cli/commands/keeperOptions.test.ts keeps them equal).
  */
 export const KEEPER_HELP_DEFAULTS = { bundle: "dist/optimizer.mjs", postTradeDrift: 0.01 } as const;
 
