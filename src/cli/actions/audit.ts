@@ -4,7 +4,7 @@ import { replayInstruction } from "../../audit/replayInstruction.ts";
 import { verifyAuditChain } from "../../audit/verifyAuditChain.ts";
 import { auditedContractsOf } from "../../protocol/auditedContracts.ts";
 import { keeperDeployment, readDeploymentFile } from "../../protocol/deployment.ts";
-import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
+import { verifyContracts, verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { InputError, RejectedError } from "../../errors.ts";
 import { parseBlockNumber } from "../parse.ts";
 import { assertChain, connectRpc } from "../rpc.ts";
@@ -79,6 +79,13 @@ export async function auditVerify(opts: AuditVerifyOptions): Promise<void> {
     assertChain(deployment.chainId, chainId, opts.deployment, "--deployment");
     await verifyDeployment(client, deployment, opts.deployment);
   }
+  // An --address must hold an audited contract; an account or another contract is named as such.
+  await verifyContracts(
+    client,
+    targets
+      .filter((t) => t.name === null)
+      .map((t) => ({ path: "--address", address: t.address, contract: "ContractWithAuditChain" as const })),
+  );
   const reports = [];
   for (const { name, address, fromBlock } of targets) {
     const report = await verifyAuditChain(client, { address, fromBlock, payloads: opts.payloads });

@@ -51,7 +51,7 @@ describe("portfolio audit: endpoint and deployment checks", function () {
     expect(none.stderr).to.contain("[AUDIT_TARGET_MISSING]");
   });
 
-  it("a deployment for another chain is WRONG_CHAIN; an address holding another contract is DEPLOYMENT_CONTRACT_MISMATCH", async () => {
+  it("a deployment for another chain is WRONG_CHAIN; an address without its contract, in the file or as --address, is DEPLOYMENT_CONTRACT_MISMATCH", async () => {
     const harness = await ethers.deployContract("TamperableAudited");
     const [deployer] = await ethers.getSigners();
     const bridge = await rpcBridge(provider);
@@ -74,6 +74,20 @@ describe("portfolio audit: endpoint and deployment checks", function () {
       expect(wrong.code).to.equal(2);
       expect(wrong.stderr.split("\n").filter(Boolean)).to.have.length(1);
       expect(wrong.stderr).to.match(/is not a (ModelRegistry|Settlement): .*\[DEPLOYMENT_CONTRACT_MISMATCH\]\n$/);
+      // An --address that holds no audited contract: an account, then a contract without a chain.
+      const account = await run(["audit", "verify", "--rpc", bridge.url, "--address", deployer!.address]);
+      expect(account.code).to.equal(2);
+      expect(account.stderr).to.equal(
+        `portfolio: --address: ${deployer!.address} is not a ContractWithAuditChain: no contract code at this address [DEPLOYMENT_CONTRACT_MISMATCH]\n`,
+      );
+      const token = await ethers.deployContract("MockERC20", ["T", "T", 18]);
+      const plain = await run(["audit", "verify", "--rpc", bridge.url, "--address", await token.getAddress()]);
+      expect(plain.code).to.equal(2);
+      expect(plain.stderr).to.match(
+        /is not a ContractWithAuditChain: auditHead\(\) (returned no data|reverted or returned garbage) \[DEPLOYMENT_CONTRACT_MISMATCH\]\n$/,
+      );
+      const ok = await run(["audit", "verify", "--rpc", bridge.url, "--address", await harness.getAddress()]);
+      expect(ok.code, ok.stderr).to.equal(0);
     } finally {
       bridge.server.close();
     }
