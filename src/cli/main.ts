@@ -1,51 +1,76 @@
-import { Command, CommanderError } from "commander";
-import { EXIT_CODES, isPortfolioError } from "../errors.ts";
+import { Command } from "commander";
 import { auditCommand } from "./commands/audit.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
+import { frontierCommand } from "./commands/frontier.ts";
 import { govCommand } from "./commands/gov.ts";
 import { keeperCommand } from "./commands/keeper.ts";
-import { viewsCommand } from "./commands/views.ts";
-import { frontierCommand } from "./commands/frontier.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
-import { dashboardCommand } from "./commands/dashboard.ts";
+import { viewsCommand } from "./commands/views.ts";
+import { reportError } from "./errorReport.ts";
 
-/** Builds the `portfolio` program; each command group lives in `src/cli/commands/`. */
+/**
+ * Usage errors throw instead of exiting, and commander prints none of them itself: {@link main}
+ * prints each as the one line every other failure gets. Applied to every command, since
+ * `addCommand` does not pass settings down.
+ */
+function configure(command: Command): void {
+  command.exitOverride().configureOutput({ outputError: () => undefined });
+  for (const sub of command.commands) configure(sub);
+}
+
+/**
+ * Builds the `portfolio` program. Each command group lives in `src/cli/commands/` and holds only
+ * its options and help; its action imports the implementation (`src/cli/actions/`) when it runs,
+ * so `--help` and `optimize` never load viem, ethers, NATS or the dashboard.
+ *
+ * @example
+ * ```ts
+ * await buildProgram().parseAsync(["optimize", "--in", "problem.json"], { from: "user" });
+ * ```
+ */
 export function buildProgram(): Command {
   const program = new Command("portfolio")
     .description("DAO portfolio optimiser, keeper and auditor tools")
     .version("0.1.0")
-    .showHelpAfterError()
-    .exitOverride();
-  program.addCommand(auditCommand());
-  program.addCommand(govCommand());
-  program.addCommand(keeperCommand());
-  program.addCommand(viewsCommand());
-  program.addCommand(optimizeCommand());
-  program.addCommand(frontierCommand());
-  program.addCommand(dashboardCommand());
+    .addCommand(optimizeCommand())
+    .addCommand(frontierCommand())
+    .addCommand(viewsCommand())
+    .addCommand(govCommand())
+    .addCommand(auditCommand())
+    .addCommand(keeperCommand())
+    .addCommand(dashboardCommand())
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 ok, 2 bad input, 3 infeasible or refused, 1 internal (PORTFOLIO_LOG_LEVEL=debug shows the cause).
+
+Examples:
+  $ portfolio optimize --in problem.json --table
+  $ portfolio gov status --rpc http://127.0.0.1:8545 --deployment deployments/localhost.json
+  $ portfolio optimize --help`,
+    );
+  configure(program);
   return program;
 }
 
 /**
- * Runs the CLI: errors print one line to stderr and set the exit code
- * (2 = bad input, 3 = infeasible or rejected, 1 = internal).
+ * Runs the CLI: a failure prints one line `portfolio: <message> [CODE]` to stderr and returns the
+ * exit code (2 = bad input, 3 = infeasible or rejected, 1 = internal).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2));
+ * ```
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await buildProgram().parseAsync([...argv], { from: "user" });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version exit through here with code 0; usage errors are bad input.
-      return error.exitCode === 0 ? 0 : EXIT_CODES["bad-input"];
-    }
-    // By brand, not prototype: the pinned optimiser bundle throws its own copies of these classes.
-    if (isPortfolioError(error)) {
-      process.stderr.write(`portfolio: ${error.message} [${error.code}]\n`);
-      return EXIT_CODES[error.kind];
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`portfolio: internal error: ${message}\n`);
-    return EXIT_CODES.internal;
+    const report = reportError(error);
+    process.stderr.write(report.line);
+    if (report.debug !== undefined) process.stderr.write(report.debug);
+    return report.exitCode;
   }
 }
 

@@ -1,34 +1,13 @@
-import { Command } from "commander";
 import { getAddress, isAddress, type Address } from "viem";
-import { createReadClient } from "../chain/client.ts";
 import { InputError } from "../errors.ts";
 import { readJsonFile } from "../jsonFile.ts";
 import { FileNonceStore, MemoryNonceStore } from "../views/nonceStore.ts";
 import { AllowlistSignerAuthority, RegistrySignerAuthority, type SignerAuthority } from "../views/signerAuthority.ts";
 import { parseSignedViewSetFile } from "../views/signedViewSet.ts";
 import { verifyViews, type VerifyViewsReturnType } from "../views/verifyViews.ts";
-
-/** The command-line options that say how to verify a signed view set. */
-export interface ViewVerificationOptions {
-  readonly chainId?: string;
-  readonly registry?: string;
-  readonly signers?: string;
-  readonly rpc?: string;
-  readonly nonceStore?: string;
-  readonly now?: string;
-}
-
-/** Adds the view-verification options to a command (`views verify`, `optimize`). */
-export function addViewVerificationOptions(command: Command, { required }: { required: boolean }): Command {
-  const option = required ? command.requiredOption.bind(command) : command.option.bind(command);
-  option("--chain-id <n>", "expected chain id of the views' EIP-712 domain");
-  option("--registry <address>", "expected ModelRegistry address (the domain's verifying contract)");
-  return command
-    .option("--signers <addresses>", "comma-separated allowlist of view signers (instead of the registry)")
-    .option("--rpc <url>", "JSON-RPC endpoint: reads isViewSigner from the registry and checks ERC-1271 signers")
-    .option("--nonce-store <file>", "check nonces and version against this keeper store (read only)")
-    .option("--now <unix>", "verification time in unix seconds (default: now)");
-}
+import type { ViewVerificationOptions } from "./options.ts";
+import { connectRpc } from "./rpc.ts";
+import { checkAll } from "./validate.ts";
 
 /** Checks an address given on the command line. */
 export function parseAddressOption(value: string, field: string): Address {
@@ -62,25 +41,34 @@ export async function verifySignedViewFile(
   path: string,
   opts: ViewVerificationOptions,
 ): Promise<VerifyViewsReturnType> {
-  const chainId = parseChainIdOption(opts.chainId);
-  if (opts.registry === undefined)
-    throw new InputError("FIELD_MISSING", "the ModelRegistry address is required", "--registry");
-  const registry = parseAddressOption(opts.registry, "--registry");
-  const client = opts.rpc === undefined ? undefined : createReadClient(opts.rpc);
+  const [chainId, registry, signers, now, file] = checkAll(
+    () => parseChainIdOption(opts.chainId),
+    () => {
+      if (opts.registry === undefined)
+        throw new InputError("FIELD_MISSING", "the ModelRegistry address is required", "--registry");
+      return parseAddressOption(opts.registry, "--registry");
+    },
+    () => {
+      if (opts.signers === undefined) {
+        if (opts.rpc === undefined)
+          throw new InputError("VIEW_AUTHORITY_MISSING", "pass --signers or --rpc", "--signers");
+        return undefined;
+      }
+      return opts.signers.split(",").map((s, i) => parseAddressOption(s.trim(), `--signers[${i}]`));
+    },
+    () => {
+      if (opts.now !== undefined && !/^\d+$/.test(opts.now)) {
+        throw new InputError("TIME_INVALID", `expected unix seconds, got "${opts.now}"`, "--now");
+      }
+      return opts.now === undefined ? BigInt(Math.floor(Date.now() / 1000)) : BigInt(opts.now);
+    },
+    () => parseSignedViewSetFile(readJsonOption(path, "--in"), "--in"),
+  );
+  const client = opts.rpc === undefined ? undefined : (await connectRpc(opts.rpc)).client;
   let authority: SignerAuthority;
-  if (opts.signers !== undefined) {
-    const list = opts.signers.split(",").map((s, i) => parseAddressOption(s.trim(), `--signers[${i}]`));
-    authority = new AllowlistSignerAuthority(list);
-  } else if (client !== undefined) {
-    authority = new RegistrySignerAuthority(client, registry);
-  } else {
-    throw new InputError("VIEW_AUTHORITY_MISSING", "pass --signers or --rpc", "--signers");
-  }
-  if (opts.now !== undefined && !/^\d+$/.test(opts.now)) {
-    throw new InputError("TIME_INVALID", `expected unix seconds, got "${opts.now}"`, "--now");
-  }
-  const now = opts.now === undefined ? BigInt(Math.floor(Date.now() / 1000)) : BigInt(opts.now);
-  const file = parseSignedViewSetFile(readJsonOption(path, "--in"), "--in");
+  if (signers !== undefined) authority = new AllowlistSignerAuthority(signers);
+  else if (client !== undefined) authority = new RegistrySignerAuthority(client, registry);
+  else throw new InputError("VIEW_AUTHORITY_MISSING", "pass --signers or --rpc", "--signers");
   const nonces = opts.nonceStore === undefined ? new MemoryNonceStore() : new FileNonceStore(opts.nonceStore);
   return verifyViews(file, { chainId, registry, now, authority, nonces, erc1271: client, commit: false });
 }

@@ -18,6 +18,7 @@ import {
 } from "viem";
 import { InputError } from "../errors.ts";
 import {
+  auditedAbi,
   chainlinkPriceOracleAbi,
   modelRegistryAbi,
   portfolioGovernorAbi,
@@ -82,9 +83,17 @@ const PROBES = {
     { abi: portfolioTokenAbi, functionName: "decimals" },
   ],
   ChainlinkPriceOracle: [{ abi: chainlinkPriceOracleAbi, functionName: "sequencer" }],
+  // Any contract that keeps an audit chain (`portfolio audit verify --address`).
+  ContractWithAuditChain: [
+    { abi: auditedAbi, functionName: "auditHead" },
+    { abi: auditedAbi, functionName: "auditCount" },
+  ],
 } as const satisfies Record<string, readonly Probe[]>;
 
-/** The contracts {@link verifyDeployment} can recognise (`ERC20`: any token, e.g. the base token). */
+/**
+ * The contracts {@link verifyDeployment} can recognise (`ERC20`: any token, e.g. the base token;
+ * `ContractWithAuditChain`: any contract with an audit chain).
+ */
 export type ExpectedContract = keyof typeof PROBES;
 
 /** One address and the contract it must hold; `path` names it in the error (`deployments/x.json:keeper.vault`). */

@@ -1,43 +1,23 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
+import { DASHBOARD_HELP_PORT } from "../../../src/cli/commands/dashboard.ts";
 import { main } from "../../../src/cli/main.ts";
+import { DEFAULT_DASHBOARD_PORT } from "../../../src/dashboard/server.ts";
 import type { DashboardSnapshot } from "../../../src/dashboard/snapshot.ts";
 import { FIXTURE_PATH } from "../../dashboard/helpers.ts";
+import { captureStderr, closedRpcUrl, rpcBridge } from "../../helpers/rpcBridge.ts";
 
 const { ethers, provider } = await network.create();
 
-/** A JSON-RPC endpoint over HTTP in front of the in-process Hardhat chain, for a CLI child process. */
-async function rpcBridge(tamperLogs = false): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      const call = JSON.parse(body) as { id: number; method: string; params?: unknown[] };
-      provider
-        .request({ method: call.method, params: call.params ?? [] })
-        .then(
-          (result) => ({ jsonrpc: "2.0", id: call.id, result: tamperLogs ? tamper(call.method, result) : result }),
-          (error: { code?: number; message?: string; data?: unknown }) => ({
-            jsonrpc: "2.0",
-            id: call.id,
-            error: { code: error.code ?? -32000, message: error.message ?? "error", data: error.data },
-          }),
-        )
-        .then((reply) => {
-          res.writeHead(200, { "content-type": "application/json" });
-          res.end(JSON.stringify(reply));
-        });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
-}
+/** The in-process chain over HTTP; with `tamperLogs`, a lying node. */
+const bridgeTo = (tamperLogs = false): ReturnType<typeof rpcBridge> =>
+  rpcBridge(provider, (method, result) => (tamperLogs ? tamper(method, result) : result));
 
 /** A lying node: flips the last hex digit of every log's data, so that audit chains no longer verify. */
 function tamper(method: string, result: unknown): unknown {
@@ -77,19 +57,7 @@ async function startCli(
 }
 
 /** Runs the CLI in-process and captures stderr. */
-async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
-  const write = process.stderr.write.bind(process.stderr);
-  let stderr = "";
-  process.stderr.write = ((chunk: string) => {
-    stderr += chunk;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), stderr };
-  } finally {
-    process.stderr.write = write;
-  }
-}
+const run = (argv: string[]): Promise<{ code: number; stderr: string }> => captureStderr(() => main(argv));
 
 describe("portfolio dashboard", function () {
   this.timeout(30_000);
@@ -118,6 +86,46 @@ describe("portfolio dashboard", function () {
     expect(deployment.stderr).to.contain("[DEPLOYMENT_UNREADABLE]");
   });
 
+  it("checks the bus URL before the RPC, names a dead RPC and a port in use, one line each (exit 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dash-errors-"));
+    const deployment = join(dir, "localhost.json");
+    writeFileSync(deployment, JSON.stringify({ chainId: 31337, contracts: {} }));
+    const dead = await closedRpcUrl();
+
+    // Were the RPC contacted first, this would be RPC_UNREACHABLE.
+    const badBus = await run(["dashboard", "--rpc", dead, "--deployment", deployment, "--bus", "http://x"]);
+    expect(badBus.code).to.equal(2);
+    expect(badBus.stderr).to.match(
+      /^portfolio: bus: expected memory: or nats:\/\/host:port, got "http:\/\/x" \[BUS_INVALID_URL\]\n$/,
+    );
+
+    const deadRpc = await run(["dashboard", "--rpc", dead, "--deployment", deployment]);
+    expect(deadRpc.code).to.equal(2);
+    expect(deadRpc.stderr).to.match(
+      new RegExp(`^portfolio: --rpc: cannot reach the JSON-RPC endpoint ${dead}: .*\\[RPC_UNREACHABLE\\]\n$`),
+    );
+
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = String((busy.address() as AddressInfo).port);
+      const inUse = await run(["dashboard", "--snapshot", FIXTURE_PATH, "--port", port]);
+      expect(inUse.code).to.equal(2);
+      expect(inUse.stderr).to.equal(
+        `portfolio: --port: 127.0.0.1:${port} is already in use; pick another --port (0 = any free) [PORT_IN_USE]\n`,
+      );
+    } finally {
+      busy.close();
+    }
+
+    const both = await run(["dashboard", "--snapshot", FIXTURE_PATH, "--port", "x", "--interval", "0"]);
+    expect(both.stderr).to.match(/--port: expected a TCP port, got "x"; --interval: .*\(2 problems\) \[PORT_INVALID\]/);
+  });
+
+  it("--help shows the port the dashboard listens on by default", () => {
+    expect(DASHBOARD_HELP_PORT).to.equal(DEFAULT_DASHBOARD_PORT);
+  });
+
   it("serves a snapshot file and stops cleanly on SIGTERM", async () => {
     const cli = await startCli(["--snapshot", FIXTURE_PATH, "--port", "0", "--interval", "60"]);
     const snapshot = (await (await fetch(new URL("api/snapshot", cli.url))).json()) as { portfolio: { id: string } };
@@ -136,13 +144,13 @@ describe("portfolio dashboard", function () {
     // A name the deployment schema does not know is not checked; a known name must hold its contract.
     const contracts = { TamperableAudited: await harness.getAddress() };
     writeFileSync(deployment, JSON.stringify({ chainId: 31337, contracts, blockNumber: 0 }));
-    const bridge = await rpcBridge();
+    const bridge = await bridgeTo();
     try {
       const wrongChain = join(dir, "mainnet.json");
       writeFileSync(wrongChain, JSON.stringify({ chainId: 1, contracts }));
       const mismatch = await run(["dashboard", "--rpc", bridge.url, "--deployment", wrongChain]);
       expect(mismatch.code).to.equal(2);
-      expect(mismatch.stderr).to.contain("is for chain 1, the RPC serves chain 31337 [DEPLOYMENT_CHAIN_MISMATCH]");
+      expect(mismatch.stderr).to.contain("is for chain 1, the RPC serves chain 31337 [WRONG_CHAIN]");
       // The harness named as the vault, an account named as the token: refused, naming the first.
       const misnamed = join(dir, "misnamed.json");
       const claimed = { PortfolioVault: contracts.TamperableAudited, PortfolioToken: deployer!.address };
@@ -192,7 +200,7 @@ describe("portfolio dashboard", function () {
     const contracts = { TamperableAudited: await harness.getAddress() };
     const fromBlock = (await ethers.provider.getBlockNumber()) - 1;
     writeFileSync(deployment, JSON.stringify({ chainId: 31337, contracts, blockNumber: fromBlock }));
-    const bridge = await rpcBridge(true);
+    const bridge = await bridgeTo(true);
     try {
       const cli = await startCli(["--rpc", bridge.url, "--deployment", deployment, "--port", "0", "--bus", "memory:"]);
       const api = new URL("api/snapshot", cli.url);

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { createPublicClient, createWalletClient, custom, type PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { govCommand, type GovDependencies } from "../../../src/cli/commands/gov.ts";
+import { main } from "../../../src/cli/main.ts";
+import { captureStderr, closedRpcUrl } from "../../helpers/rpcBridge.ts";
 import { PortfolioError } from "../../../src/errors.ts";
 import { TIMELOCK_DELAY_SECONDS } from "../../../src/chain/deployGovernance.ts";
 import { WAD } from "../../../src/chain/governance/types.ts";
@@ -15,6 +17,9 @@ import {
   networkHelpers,
   type GovernanceFixture,
 } from "../../contracts/governance/fixture.ts";
+
+/** Runs the whole CLI in-process (default dependencies: HTTP JSON-RPC) and captures stderr. */
+const runMain = (argv: string[]): Promise<{ code: number; stderr: string }> => captureStderr(() => main(argv));
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 const { time } = networkHelpers;
@@ -189,7 +194,7 @@ describe("portfolio gov (in-process chain)", () => {
     expect(dupKeeper.code).to.equal("PROPOSAL_WOULD_REVERT");
     expect(dupKeeper.message).to.include("ModelRegistry__NotAuthorized(keeper");
     const wrongChain = await govError("status", "--deployment", file("other.json", { ...f.deployment, chainId: 1 }));
-    expect(wrongChain.code).to.equal("DEPLOYMENT_CHAIN_MISMATCH");
+    expect(wrongChain.code).to.equal("WRONG_CHAIN");
     const badId = await govError("queue", "--deployment", deploymentFile, "--id", "12abc");
     expect(badId.code).to.equal("PROPOSAL_ID_INVALID");
     expect(await f.governor.queryFilter(f.governor.filters.ProposalCreated())).to.have.length(0);
@@ -248,5 +253,33 @@ describe("portfolio gov (in-process chain)", () => {
       c.PortfolioToken,
     );
     expect([flag.code, flag.path]).to.deep.equal(["DEPLOYMENT_CONTRACT_MISMATCH", "--registry"]);
+  });
+
+  it("a deployment whose ModelRegistry is another contract's address is named before any registry call", async () => {
+    const c = f.deployment.contracts;
+    const swapped = file("registry.json", { ...f.deployment, contracts: { ...c, ModelRegistry: c.PortfolioGovernor } });
+    const wrong = await govError("status", "--deployment", swapped);
+    expect([wrong.code, wrong.path]).to.deep.equal([
+      "DEPLOYMENT_CONTRACT_MISMATCH",
+      `${swapped}:contracts.ModelRegistry`,
+    ]);
+    expect(wrong.message).to.include(`${c.PortfolioGovernor} is not a ModelRegistry`);
+    expect(wrong.message).to.not.include("viem.sh");
+  });
+
+  it("through main(): a dead --rpc is one line RPC_UNREACHABLE, exit 2; bad flags are listed together", async () => {
+    const url = await closedRpcUrl();
+    const dead = await runMain(["gov", "status", "--rpc", url, "--deployment", deploymentFile]);
+    expect(dead.code).to.equal(2);
+    expect(dead.stderr).to.match(
+      new RegExp(
+        `^portfolio: --rpc: cannot reach the JSON-RPC endpoint ${url}: .*ECONNREFUSED.*\\[RPC_UNREACHABLE\\]\n$`,
+      ),
+    );
+    const flags = await runMain(["gov", "status", "--rpc", url, "--registry", "0x01", "--token", "nope"]);
+    expect(flags.code).to.equal(2);
+    expect(flags.stderr).to.equal(
+      "portfolio: --registry: not an address: 0x01; --governor: give it, or --deployment; --timelock: give it, or --deployment; --token: not an address: nope (4 problems) [ADDRESS_INVALID]\n",
+    );
   });
 });

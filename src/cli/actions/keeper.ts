@@ -1,0 +1,225 @@
+// `portfolio keeper once|run|signal`: loaded only when a keeper command runs.
+import { randomUUID } from "node:crypto";
+import { dirname, resolve } from "node:path";
+import { createPublicClient, http, type PublicClient } from "viem";
+import type { Logger } from "pino";
+import { createBus, type CreateBusOptions } from "../../bus/createBus.ts";
+import type { MessageBus } from "../../bus/messageBus.ts";
+import { InputError } from "../../errors.ts";
+import { loadKeeperAccount } from "../../keeper/account.ts";
+import { runKeeperCycle, type CycleReport, type KeeperCycleContext } from "../../keeper/cycle/runCycle.ts";
+import { runKeeperLoop, type TriggeredReport } from "../../keeper/loop/runLoop.ts";
+import {
+  keeperDeployment,
+  readDeploymentFile,
+  type Deployment,
+  type KeeperDeployment,
+} from "../../protocol/deployment.ts";
+import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
+import { createKeeperLogger } from "../../keeper/logger.ts";
+import { createTxSender } from "../../keeper/tx/sender.ts";
+import { FileNonceStore } from "../../views/nonceStore.ts";
+import { assertChain, probeRpc } from "../rpc.ts";
+import { checkAll } from "../validate.ts";
+
+export interface KeeperOptions {
+  rpc: string;
+  deployment: string;
+  prices: string;
+  bus?: string;
+  inputsDir: string;
+  bundle: string;
+  nonceStore?: string;
+  constraintsDir?: string;
+  confirmations: string;
+  deadline: string;
+  benchmarkPrices?: string;
+  postTradeDrift: string;
+  frontierPoints: string;
+}
+
+export interface RunOptions extends KeeperOptions {
+  interval: string;
+  ackWait: string;
+}
+
+export interface SignalOptions {
+  bus: string;
+  vault: string;
+  reason: string;
+  id?: string;
+}
+
+function positiveInt(value: string, field: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError("OPTION_INVALID", `must be a positive integer, got ${value}`, field);
+  return n;
+}
+
+function nonNegativeInt(value: string, field: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InputError("OPTION_INVALID", `must be an integer ≥ 0, got ${value}`, field);
+  return n;
+}
+
+function fraction(value: string, field: string): number {
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1)
+    throw new InputError("OPTION_INVALID", `must be a fraction in [0, 1], got ${value}`, field);
+  return x;
+}
+
+function rpcUrl(value: string): URL {
+  try {
+    return new URL(value);
+  } catch (cause) {
+    throw new InputError("RPC_URL_INVALID", `not a URL: ${value}`, "--rpc", { cause });
+  }
+}
+
+/** Everything a keeper command can check without the network, every problem reported at once. */
+function checkOptions(opts: KeeperOptions): {
+  account: ReturnType<typeof loadKeeperAccount>;
+  url: URL;
+  deployment: Deployment;
+  keeper: KeeperDeployment;
+  confirmations: number;
+  deadlineSeconds: number;
+  postTradeDriftThreshold: number;
+  frontierPoints: number;
+} {
+  const [account, url, deployment, confirmations, deadlineSeconds, postTradeDriftThreshold, frontierPoints] = checkAll(
+    () => loadKeeperAccount(),
+    () => rpcUrl(opts.rpc),
+    () => readDeploymentFile(opts.deployment),
+    () => positiveInt(opts.confirmations, "--confirmations"),
+    () => positiveInt(opts.deadline, "--deadline"),
+    () => fraction(opts.postTradeDrift, "--post-trade-drift"),
+    () => nonNegativeInt(opts.frontierPoints, "--frontier-points"),
+  );
+  const keeper = keeperDeployment(deployment, opts.deployment);
+  return { account, url, deployment, keeper, confirmations, deadlineSeconds, postTradeDriftThreshold, frontierPoints };
+}
+
+async function setup(
+  opts: KeeperOptions,
+  log: Logger,
+  signal: AbortSignal,
+  { busOptions = {}, probe }: { busOptions?: CreateBusOptions; probe: boolean },
+): Promise<{ ctx: KeeperCycleContext; bus: MessageBus; verify: () => Promise<void> }> {
+  const checked = checkOptions(opts);
+  const { account, url, confirmations } = checked;
+  // One retry policy (withRetry in the keeper), so viem's own transport does not retry. The
+  // shutdown signal aborts a request in flight, e.g. one hanging on a stalled node.
+  const client = createPublicClient({
+    transport: http(url.toString(), { retryCount: 0, timeout: 15_000, fetchOptions: { signal } }),
+  }) as PublicClient;
+  // `keeper once` fails at once on a dead endpoint; `keeper run` waits for it in its loop.
+  if (probe) assertChain(checked.deployment.chainId, await probeRpc(client, opts.rpc), opts.deployment, "--deployment");
+  // Before any cycle: `keeper run` would otherwise fail every interval on a wrong address.
+  const verify = async (): Promise<void> => {
+    assertChain(checked.deployment.chainId, await client.getChainId(), opts.deployment, "--deployment");
+    await verifyDeployment(client, { keeper: checked.keeper }, opts.deployment);
+  };
+  const bus = await createBus(opts.bus, busOptions);
+  const retry = { retries: 8, baseMs: 250, maxMs: 10_000, signal };
+  const ctx: KeeperCycleContext = {
+    client,
+    account,
+    deployment: checked.keeper,
+    deploymentSource: opts.deployment,
+    pricesPath: resolve(opts.prices),
+    bundlePath: resolve(opts.bundle),
+    inputsDir: resolve(opts.inputsDir),
+    constraintSetBaseDir: resolve(opts.constraintsDir ?? dirname(opts.deployment)),
+    bus,
+    nonces: new FileNonceStore(resolve(opts.nonceStore ?? `${opts.inputsDir}/view-nonces.json`)),
+    logger: log,
+    sender: createTxSender({ client, account, confirmations, logger: log, retry, signal }),
+    confirmations,
+    deadlineSeconds: checked.deadlineSeconds,
+    retry,
+    signal,
+    runtimeSamples: [],
+    ...(opts.benchmarkPrices === undefined ? {} : { benchmarkPricesPath: resolve(opts.benchmarkPrices) }),
+    postTradeDriftThreshold: checked.postTradeDriftThreshold,
+    frontierPoints: checked.frontierPoints,
+  };
+  return { ctx, bus, verify };
+}
+
+function printReport(report: CycleReport | TriggeredReport): void {
+  process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`);
+}
+
+/**
+ * `keeper once`: one cycle, its report as one JSON line on stdout.
+ *
+ * @example
+ * ```ts
+ * await keeperOnce({ rpc: "http://127.0.0.1:8545", deployment: "deployments/localhost.json", prices: "prices.csv", … });
+ * ```
+ */
+export async function keeperOnce(opts: KeeperOptions): Promise<void> {
+  const log = createKeeperLogger({ destination: process.stderr });
+  const shutdown = new AbortController();
+  const { ctx, bus, verify } = await setup(opts, log, shutdown.signal, { probe: true });
+  try {
+    await verify();
+    printReport(await runKeeperCycle(ctx));
+  } finally {
+    await bus.close();
+  }
+}
+
+/**
+ * `keeper run`: cycles whenever a trigger fires, until SIGTERM or SIGINT.
+ *
+ * @example
+ * ```ts
+ * await keeperRun({ ...keeperOptions, interval: "60", ackWait: "30" });
+ * ```
+ */
+export async function keeperRun(opts: RunOptions): Promise<void> {
+  const log = createKeeperLogger({ destination: process.stderr });
+  const [intervalMs, ackWaitMs] = checkAll(
+    () => positiveInt(opts.interval, "--interval") * 1000,
+    () => positiveInt(opts.ackWait, "--ack-wait") * 1000,
+  );
+  const shutdown = new AbortController();
+  const stop = (sig: string): void => {
+    log.info({ signal: sig }, "shutting down");
+    shutdown.abort(new Error(`received ${sig}`));
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+  const { ctx, bus, verify } = await setup(opts, log, shutdown.signal, { busOptions: { ackWaitMs }, probe: false });
+  try {
+    // Verified in the loop, so a keeper started before its node waits for it instead of exiting.
+    await runKeeperLoop({ ctx, bus, intervalMs, onReport: printReport, preflight: verify });
+  } finally {
+    await bus.close();
+  }
+}
+
+/**
+ * `keeper signal`: publishes one `ai.rebalance` signal and prints its receipt.
+ *
+ * @example
+ * ```ts
+ * await keeperSignal({ bus: "nats://127.0.0.1:4222", vault: "0x…", reason: "news" });
+ * ```
+ */
+export async function keeperSignal(opts: SignalOptions): Promise<void> {
+  const bus = await createBus(opts.bus);
+  try {
+    const signal = { portfolio: opts.vault, reason: opts.reason, requestedAt: new Date().toISOString() };
+    const id = opts.id ?? randomUUID();
+    const receipt = await bus.publish("ai.rebalance", { ...signal, id }, { id });
+    process.stdout.write(`${JSON.stringify(receipt)}\n`);
+  } finally {
+    await bus.close();
+  }
+}
