@@ -37,7 +37,9 @@ contract ModelRegistryParametersTest is TestBase, RegistryFixture {
         uint16 slippage
     ) public {
         IModelRegistry.StrategyParameters memory p = IModelRegistry.StrategyParameters({
-            optimizerType: IModelRegistry.OptimizerType(_bound(kind, 0, uint256(type(IModelRegistry.OptimizerType).max))),
+            optimizerType: IModelRegistry.OptimizerType(
+                _bound(kind, 0, uint256(type(IModelRegistry.OptimizerType).max))
+            ),
             riskAversion: _bound(riskAversion, 1, 1_000 * WAD),
             tau: _bound(tau, 1, WAD),
             riskBudgetsHash: budgets,
