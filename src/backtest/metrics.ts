@@ -30,8 +30,10 @@ export interface BacktestMetrics {
   /** (totalTurnover − initial allocation's turnover) / years. */
   readonly annualTurnover: number;
   readonly totalCosts: number;
-  /** totalCosts / initialNav. */
-  readonly totalCostsFraction: number;
+  /** Σ_k C_k / V_k: each rebalance's cost as a fraction of its pre-trade NAV, summed (the NAV drag). */
+  readonly costDrag: number;
+  /** costDrag / years. */
+  readonly annualCostDrag: number;
 }
 
 const mean = (x: readonly number[]): number => x.reduce((s, v) => s + v, 0) / x.length;
@@ -80,7 +82,8 @@ function pairedReturns(nav: readonly number[], bench: readonly (number | null)[]
  * - max drawdown = max_t (1 − V_t / max_{s≤t} V_s);
  * - tracking error = std(r − r_b)·√A, beta = cov(r, r_b)/var(r_b) (sample moments), on the
  *   days where the benchmark has prices on both ends;
- * - turnover Σ_k Σ_i |w_i − w0_i| over rebalances k; annual turnover leaves out the initial allocation.
+ * - turnover Σ_k Σ_i |w_i − w0_i| over rebalances k; annual turnover leaves out the initial allocation;
+ * - total costs Σ_k C_k (currency) and the cost drag Σ_k C_k / V_k (fraction of the NAV at each trade).
  *
  * @example
  * ```ts
@@ -118,6 +121,7 @@ export function computeMetrics(series: BacktestSeries, riskFreeRate: number): Ba
   const turnovers = series.rebalances.map((k) => k.turnover);
   const totalTurnover = turnovers.reduce((s, x) => s + x, 0);
   const totalCosts = series.rebalances.reduce((s, k) => s + k.cost, 0);
+  const costDrag = series.rebalances.reduce((s, k) => s + k.cost / k.navBefore, 0);
   return {
     startDate: series.dates[0] ?? "",
     endDate: series.dates[series.dates.length - 1] ?? "",
@@ -139,6 +143,7 @@ export function computeMetrics(series: BacktestSeries, riskFreeRate: number): Ba
     totalTurnover,
     annualTurnover: years > 0 ? (totalTurnover - (turnovers[0] ?? 0)) / years : 0,
     totalCosts,
-    totalCostsFraction: initialNav > 0 ? totalCosts / initialNav : 0,
+    costDrag,
+    annualCostDrag: years > 0 ? costDrag / years : 0,
   };
 }

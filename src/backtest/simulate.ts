@@ -178,7 +178,7 @@ export function simulate(options: SimulateOptions): BacktestSeries {
   let units = new Float64Array(n);
   let target: readonly number[] = new Array<number>(n).fill(0);
   let lastRebalance = "";
-  let benchmarkBase: number | null = null;
+  let benchmarkBase: { price: number; nav: number } | null = null;
   for (let t = start; t <= end; t++) {
     const date = prices.dates[t] ?? "";
     const row = prices.rows[t] ?? [];
@@ -251,8 +251,8 @@ export function simulate(options: SimulateOptions): BacktestSeries {
     nav.push(value);
     weights.push(Array.from(units, (u, j) => (u === 0 ? 0 : (u * (row[j] ?? 0)) / value)));
     const b = benchmarkByDate.get(date);
-    if (b !== undefined && benchmarkBase === null) benchmarkBase = b;
-    benchmarkNav.push(b === undefined || benchmarkBase === null ? null : (initialNav * b) / benchmarkBase);
+    if (b !== undefined && benchmarkBase === null) benchmarkBase = { price: b, nav: value };
+    benchmarkNav.push(b === undefined || benchmarkBase === null ? null : (benchmarkBase.nav * b) / benchmarkBase.price);
     options.onProgress?.(t - start + 1, end - start + 1);
   }
   if (policy.triggers.length > 0 && rebalances.length < 2) {

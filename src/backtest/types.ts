@@ -77,7 +77,7 @@ export interface BacktestSeries {
   readonly dates: readonly string[];
   /** NAV at each close, after that date's trade and costs (currency). */
   readonly nav: readonly number[];
-  /** Benchmark scaled to the initial NAV at its first price on or after the start, null before. */
+  /** Benchmark scaled to the portfolio's NAV on its first price date on or after the start; null where it has no price. */
   readonly benchmarkNav: readonly (number | null)[] | null;
   /** End-of-day weights (after any trade), in `assets` order. */
   readonly weights: readonly (readonly number[])[];
