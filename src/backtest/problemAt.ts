@@ -33,6 +33,7 @@ function pick<T>(value: T, keep: readonly number[]): T {
  * universe's entries, groups keep their universe members (a group left empty is dropped), and the
  * current weights of turnover, liquidity and transaction-cost penalties become the drifted weights
  * (liquidity's `nav` the pre-trade NAV), so those limits bind on every rebalance as the keeper's do.
+ * The initial allocation, from cash, drops them.
  */
 function constraintsAt(
   raw: unknown,
@@ -62,6 +63,17 @@ function constraintsAt(
   if (isObject(c.trackingError))
     c.trackingError = { ...c.trackingError, benchmarkWeights: pick(c.trackingError.benchmarkWeights, keep) };
   if (isObject(c.esg)) c.esg = { ...c.esg, scores: pick(c.esg.scores, keep) };
+  if (ctx.initial) {
+    // The initial allocation buys from cash: a turnover or liquidity limit meant for rebalances
+    // would make it infeasible, and a trade-cost penalty would be charged on the whole NAV.
+    delete c.turnover;
+    delete c.liquidity;
+    if (isObject(c.penalties)) {
+      const { transactionCost: _dropped, ...penalties } = c.penalties;
+      c.penalties = penalties;
+    }
+    return c;
+  }
   if (isObject(c.turnover)) c.turnover = { ...c.turnover, currentWeights: current };
   if (isObject(c.liquidity))
     c.liquidity = { ...c.liquidity, currentWeights: current, nav: ctx.nav, adv: pick(c.liquidity.adv, keep) };

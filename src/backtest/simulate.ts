@@ -217,6 +217,7 @@ export function simulate(options: SimulateOptions): BacktestSeries {
         ...(options.benchmark === undefined ? {} : { benchmarkWindow: benchmarkWindow(t) }),
         currentWeights: columns.map((j) => w0[j] ?? 0),
         nav: value,
+        initial: t === start,
       });
       if (chosen.weights.length !== columns.length || chosen.weights.some((x) => !Number.isFinite(x))) {
         throw new Error(`the target returned ${chosen.weights.length} weights for ${columns.length} assets on ${date}`);

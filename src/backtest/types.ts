@@ -41,6 +41,8 @@ export interface TargetContext {
   readonly currentWeights: readonly number[];
   /** NAV just before the trade, currency. */
   readonly nav: number;
+  /** True for the first allocation, which buys from cash. */
+  readonly initial: boolean;
 }
 
 /** Chooses target weights (universe order, fractions of NAV summing to the budget) for a date. */
