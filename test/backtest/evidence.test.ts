@@ -8,7 +8,7 @@ import {
 } from "../../src/backtest/evidence.ts";
 import { optimize } from "../../src/optimizer/optimize.ts";
 import { sha256Hex } from "../../src/protocol/inputs.ts";
-import { randomPrices } from "./fixtures.ts";
+import { randomPrices } from "../helpers/backtestPrices.ts";
 
 const prices = randomPrices(["A", "B", "C", "D"], 300, 5);
 const inputs: EvidenceInputs = {

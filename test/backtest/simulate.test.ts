@@ -8,7 +8,7 @@ import { InputError } from "../../src/errors.ts";
 import type { PriceTable } from "../../src/optimizer/estimators/priceTable.ts";
 import { optimize } from "../../src/optimizer/optimize.ts";
 import { expectNear } from "../helpers/expect.ts";
-import { prng, randomPrices } from "./fixtures.ts";
+import { prng, randomPrices } from "../helpers/backtestPrices.ts";
 
 const ASSETS = ["A", "B", "C", "D"];
 const prices = randomPrices(ASSETS, 400, 7);

@@ -6,7 +6,7 @@ import type { RebalanceRecord } from "../../src/backtest/types.ts";
 import { InfeasibleError } from "../../src/errors.ts";
 import type { PriceTable } from "../../src/optimizer/estimators/priceTable.ts";
 import { optimize } from "../../src/optimizer/optimize.ts";
-import { randomPrices, toCsv } from "./fixtures.ts";
+import { randomPrices, toCsv } from "../helpers/backtestPrices.ts";
 
 const ASSETS = ["A", "B", "C", "D", "E"];
 const LOOKBACK = 80;
