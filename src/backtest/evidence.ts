@@ -23,6 +23,8 @@ export interface EvidenceInputs extends Omit<BacktestInputs, "problem"> {
 /** One side of the comparison: its statistics and each rebalance, without wall-clock times. */
 export interface EvidenceSide {
   readonly problemSha256: Hex;
+  /** NAV at each close of the report's `dates`, currency. */
+  readonly nav: readonly number[];
   readonly metrics: BacktestMetrics;
   readonly rebalances: readonly {
     readonly date: string;
@@ -49,6 +51,8 @@ export interface EvidenceReport {
     readonly initialNav: number;
     readonly riskFreeRate: number;
   };
+  /** The simulated closes, the same for both sides. */
+  readonly dates: readonly string[];
   readonly current: EvidenceSide;
   readonly proposed: EvidenceSide;
   /** {@link evidenceSummary} of the two sides, the line for the proposal description. */
@@ -58,10 +62,16 @@ export interface EvidenceReport {
 const tableHash = (t: PriceTable): Hex =>
   sha256Hex(canonicalJson({ dates: t.dates, columns: t.columns, rows: t.rows }));
 
-function side(problem: unknown, inputs: EvidenceInputs, optimizeFn: OptimizeFn): EvidenceSide {
+function side(
+  problem: unknown,
+  inputs: EvidenceInputs,
+  optimizeFn: OptimizeFn,
+): EvidenceSide & { dates: readonly string[] } {
   const report = runBacktest({ ...inputs, problem }, optimizeFn);
   return {
+    dates: report.series.dates,
     problemSha256: sha256Hex(canonicalJson(problem)),
+    nav: report.series.nav,
     metrics: report.metrics,
     rebalances: report.series.rebalances.map((k) => ({
       date: k.date,
@@ -83,7 +93,7 @@ const two = (v: number | null): string => (v === null ? "–" : v.toFixed(2));
  * @example
  * ```ts
  * evidenceSummary(report.current.metrics, report.proposed.metrics, "calendar:monthly");
- * // "backtest 1990-12-27…2018-04-11, calendar:monthly: Sharpe 1.15 → 1.08, max drawdown 40.6% → 38.9%, turnover 165.2% → 92.0%/yr, costs 0.17% → 0.09%/yr"
+ * // "backtest 2016-07-05…2018-04-11, calendar:monthly: Sharpe 1.53 → 1.80, max drawdown 12.2% → 11.0%, turnover 565.8% → 346.6%/yr, costs 0.62% → 0.40%/yr"
  * ```
  */
 export function evidenceSummary(current: BacktestMetrics, proposed: BacktestMetrics, rebalance: string): string {
@@ -108,8 +118,8 @@ export function evidenceSummary(current: BacktestMetrics, proposed: BacktestMetr
  * ```
  */
 export function buildEvidence(inputs: EvidenceInputs, optimizeFn: OptimizeFn): EvidenceReport {
-  const current = side(inputs.current, inputs, optimizeFn);
-  const proposed = side(inputs.proposed, inputs, optimizeFn);
+  const { dates, ...current } = side(inputs.current, inputs, optimizeFn);
+  const { dates: _same, ...proposed } = side(inputs.proposed, inputs, optimizeFn);
   return {
     version: EVIDENCE_VERSION,
     inputs: {
@@ -124,6 +134,7 @@ export function buildEvidence(inputs: EvidenceInputs, optimizeFn: OptimizeFn): E
       initialNav: inputs.initialNav ?? 1_000_000,
       riskFreeRate: inputs.riskFreeRate ?? 0,
     },
+    dates,
     current,
     proposed,
     summary: evidenceSummary(current.metrics, proposed.metrics, inputs.rebalance.trim()),
