@@ -108,6 +108,38 @@ describe("portfolio backtest", () => {
     }
   });
 
+  it("--costs adds the impact term; --cost-bps overrides its linear rate", async () => {
+    const costs = join(tmp(), "costs.json");
+    writeFileSync(costs, JSON.stringify({ costBps: 50, impact: { coefficient: 0.1, adv: 2e6 } }));
+    const run = await backtest([
+      ...small,
+      "--rebalance",
+      "calendar:monthly",
+      "--lookback",
+      "126",
+      "--costs",
+      costs,
+      "--cost-bps",
+      "5",
+    ]);
+    expect(run.code).to.equal(0);
+    const summary = JSON.parse(run.stdout) as {
+      settings: { costs: unknown };
+      rebalances: { linearCost: number; impactCost: number; tradedNotional: number }[];
+    };
+    expect(summary.settings.costs).to.deep.equal({
+      costBps: 5,
+      impact: {
+        coefficient: 0.1,
+        adv: Object.fromEntries(["AAPL", "AMZN", "GOOG", "JPM", "XOM", "PFE", "WMT", "BAC"].map((a) => [a, 2e6])),
+      },
+    });
+    for (const k of summary.rebalances) {
+      expectNear(k.linearCost, 5e-4 * k.tradedNotional, 1e-9);
+      expect(k.impactCost > 0).to.equal(true);
+    }
+  });
+
   it("--bundle runs the pinned optimiser bundle with the same results as the in-repo optimiser", async () => {
     const bundle = await buildOptimizerBundle({ root });
     const file = join(tmp(), "optimizer.mjs");
