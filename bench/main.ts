@@ -2,6 +2,7 @@
 // regenerates BENCHMARKS.md. Register a module by adding it to `modules`.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { backtestBench } from "./backtest.bench.ts";
 import { blackLittermanBench } from "./blackLitterman.bench.ts";
 import { busBench } from "./bus.bench.ts";
 import { endToEndBench } from "./endToEnd.bench.ts";
@@ -12,6 +13,7 @@ import { riskParityBench } from "./riskParity.bench.ts";
 import { toMarkdown, toText, type BenchModule, type BenchTable } from "./harness.ts";
 
 const modules: readonly BenchModule[] = [
+  backtestBench,
   blackLittermanBench,
   busBench,
   estimatorsBench,

@@ -10,7 +10,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["jsonFile"],
   ["optimizer", "protocol", "bus"],
   ["analytics", "views"],
-  ["keeper", "audit", "chain"],
+  ["keeper", "audit", "chain", "backtest"],
   ["dashboard", "demo"],
   ["cli"],
 ];

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { auditCommand } from "./commands/audit.ts";
+import { backtestCommand } from "./commands/backtest.ts";
 import { dashboardCommand } from "./commands/dashboard.ts";
 import { frontierCommand } from "./commands/frontier.ts";
 import { govCommand } from "./commands/gov.ts";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .addCommand(optimizeCommand())
     .addCommand(frontierCommand())
+    .addCommand(backtestCommand())
     .addCommand(viewsCommand())
     .addCommand(govCommand())
     .addCommand(auditCommand())

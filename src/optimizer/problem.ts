@@ -242,16 +242,28 @@ export function parseProblem(input: unknown): Problem {
     "optimizerType" in input && input.optimizerType !== undefined ? input : { ...input, optimizerType: "MARKOWITZ" };
   const parsed = problemSchema.safeParse(typed);
   if (parsed.success) return parsed.data;
-  const issue = deepestIssue(parsed.error.issues);
-  if (issue === undefined) throw new InputError("PROBLEM_INVALID", "invalid problem", "problem");
+  const type = String((typed as { optimizerType: unknown }).optimizerType);
+  // Each top-level issue once, by its most specific form; the deepest names the error (its code
+  // and field), and every other problem found is listed after it, so one run shows them all.
+  const found = parsed.error.issues.map((issue) => describeIssue(deepestIssue([issue]) ?? issue, type));
+  const first = deepestIssue(parsed.error.issues);
+  if (first === undefined) throw new InputError("PROBLEM_INVALID", "invalid problem", "problem");
+  const main = describeIssue(first, type);
+  const others = found.filter((d) => !(d.path === main.path && d.message === main.message));
+  const also =
+    others.length === 0 ? "" : `; also ${others.map((d) => `${d.path}: ${d.message} [${d.code}]`).join("; ")}`;
+  throw new InputError(main.code, `${main.message}${also}`, main.path);
+}
+
+/** One validation problem as the error names it: code, message and field path. */
+function describeIssue(issue: z.ZodIssue, type: string): { code: string; message: string; path: string } {
   if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
     // At the top level the object path is empty: name the field, and the optimiser that refuses it.
-    const type = String((typed as { optimizerType: unknown }).optimizerType);
-    throw new InputError(
-      "FIELD_UNKNOWN",
-      `is not a field of a problem with optimizerType ${type}`,
-      issue.keys[0] ?? "problem",
-    );
+    return {
+      code: "FIELD_UNKNOWN",
+      message: `is not a field of a problem with optimizerType ${type}`,
+      path: issue.keys[0] ?? "problem",
+    };
   }
   const path = formatPath(issue.path) || "problem";
   const code =
@@ -270,5 +282,5 @@ export function parseProblem(input: unknown): Problem {
       : issue.code === "invalid_union_discriminator"
         ? `must be one of ${issue.options.map(String).join(", ")}`
         : issue.message;
-  throw new InputError(code, message, path);
+  return { code, message, path };
 }

@@ -132,6 +132,7 @@ describe("cli: portfolio (src/cli/main.ts)", () => {
     const commands = [
       ["optimize"],
       ["frontier"],
+      ["backtest"],
       ["views", "sign"],
       ["views", "verify"],
       ["gov", "status"],
