@@ -11,10 +11,11 @@ const boundSide = z.union([finite.nullable(), z.array(finite.nullable())]).optio
 
 const pricesSchema = z.union([
   z.string().min(1),
+  // Inline: `columns` = [date header, asset…], each row [date, price or null…]; the cells are checked
+  // (and named) by priceTableFromInline.
   z.object({
     columns: z.array(z.string()),
-    rows: z.array(z.array(finite.nullable())),
-    dates: z.array(z.string()).optional(),
+    rows: z.array(z.array(z.union([z.string(), finite, z.null()]))),
   }),
 ]);
 

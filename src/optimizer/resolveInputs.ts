@@ -27,7 +27,7 @@ export interface EstimatorOptions {
  */
 export interface EstimatorFunctions {
   parsePricesCsv(text: string, source?: string): PriceTable;
-  priceTableFromInline(input: { columns: string[]; rows: (number | null)[][] }): PriceTable;
+  priceTableFromInline(input: { columns: string[]; rows: (string | number | null)[][] }): PriceTable;
   estimateExpectedReturns(prices: PriceTable, spec: ExpectedReturnsSpec, options: EstimatorOptions): Float64Array;
   estimateCovariance(
     prices: PriceTable,

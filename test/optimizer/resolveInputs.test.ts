@@ -26,7 +26,12 @@ function recordingEstimators(): EstimatorFunctions & {
         lines.map((l) => l.split(",").slice(1).map(Number)),
       );
     },
-    priceTableFromInline: ({ columns, rows }) => table(columns, rows),
+    // Inline tables are [date, price…] rows under a date header, as priceTableFromInline reads them.
+    priceTableFromInline: ({ columns, rows }) =>
+      table(
+        columns.slice(1),
+        rows.map((r) => r.slice(1) as (number | null)[]),
+      ),
     estimateExpectedReturns(prices) {
       seen.columns = prices.columns;
       return Float64Array.from(prices.columns, (_c, i) => 0.05 + 0.02 * i);
@@ -62,10 +67,10 @@ describe("optimizer/resolveInputs", () => {
       {
         assets: ["C", "A"],
         prices: {
-          columns: ["A", "B", "C"],
+          columns: ["date", "A", "B", "C"],
           rows: [
-            [1, 2, 3],
-            [1.1, 2.1, 3.2],
+            ["2024-01-02", 1, 2, 3],
+            ["2024-01-03", 1.1, 2.1, 3.2],
           ],
         },
       },

@@ -115,3 +115,17 @@ describe("optimizer/branches/hrp", () => {
     expect(() => optimize({ optimizerType: "ERC", ...base, linkage: "single" })).to.throw();
   });
 });
+
+describe("optimizer: inline prices", () => {
+  it("takes prices inline as [date, price…] rows, as a CSV file gives them", () => {
+    const lines = readData("stock_prices.csv").trim().split("\n");
+    const header = lines[0]!.split(",");
+    const rows = lines.slice(1).map((l) => {
+      const [date, ...cells] = l.split(",");
+      return [date!, ...cells.map((c) => (c === "" ? null : Number(c)))];
+    });
+    const inline = optimize({ optimizerType: "HRP", prices: { columns: header, rows } });
+    const file = optimize({ optimizerType: "HRP", prices: "stock_prices.csv" }, { files });
+    expect(inline.weights).to.deep.equal(file.weights);
+  });
+});
