@@ -92,6 +92,7 @@ const constraintsSchema = z
       .object({
         l2Gamma: finite.nonnegative().optional(),
         transactionCost: z.object({ currentWeights: weightsVector, rate: finite.nonnegative() }).strict().optional(),
+        trackingError: z.object({ benchmarkWeights: weightsVector, lambda: finite.nonnegative() }).strict().optional(),
       })
       .strict()
       .optional(),

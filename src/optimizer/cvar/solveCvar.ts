@@ -73,7 +73,7 @@ export function solveCvar(
     );
   }
   const refused = pc.reference !== null ? "turnover" : pc.trackingError !== null ? "trackingError" : null;
-  if (refused !== null || pc.l2Gamma !== 0 || pc.transactionRate !== 0) {
+  if (refused !== null || pc.l2Gamma !== 0 || pc.transactionRate !== 0 || pc.trackingErrorPenalty !== null) {
     throw new InputError(
       "CVAR_CONSTRAINT_UNSUPPORTED",
       "the CVaR programme takes bounds and linear rows only",

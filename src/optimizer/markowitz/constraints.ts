@@ -29,6 +29,8 @@ export interface PortfolioConstraints {
   readonly transactionRate: number;
   readonly l2Gamma: number;
   readonly trackingError: { readonly benchmark: Float64Array; readonly max: number } | null;
+  /** λ·(w − b)'Σ(w − b) added to the minimised objective (`penalties.trackingError`). */
+  readonly trackingErrorPenalty: { readonly benchmark: Float64Array; readonly lambda: number } | null;
   /** True when only the budget row and no finite bound is present (closed forms apply). */
   readonly budgetOnly: boolean;
 }
@@ -156,6 +158,18 @@ export function buildConstraints(c: Constraints | undefined, assets: readonly st
     };
   }
   const l2Gamma = cons.penalties?.l2Gamma ?? 0;
+  const tePenalty = cons.penalties?.trackingError;
+  const trackingErrorPenalty =
+    tePenalty === undefined || tePenalty.lambda === 0
+      ? null
+      : {
+          benchmark: vectorFromArray(
+            tePenalty.benchmarkWeights,
+            n,
+            "constraints.penalties.trackingError.benchmarkWeights",
+          ),
+          lambda: tePenalty.lambda,
+        };
   const budgetOnly =
     rows.length === 1 &&
     reference === null &&
@@ -175,6 +189,7 @@ export function buildConstraints(c: Constraints | undefined, assets: readonly st
     transactionRate,
     l2Gamma,
     trackingError,
+    trackingErrorPenalty,
     budgetOnly,
   };
 }

@@ -211,6 +211,7 @@ const unsupportedWithMaxSharpe = (pc: PortfolioConstraints): string | null => {
   if (pc.reference !== null) return "turnover and transaction costs";
   if (pc.trackingError !== null) return "trackingError";
   if (pc.l2Gamma !== 0) return "penalties.l2Gamma";
+  if (pc.trackingErrorPenalty !== null) return "penalties.trackingError";
   return null;
 };
 
@@ -333,7 +334,18 @@ function solveInSession(session: Session, muV: Float64Array, spec: MarkowitzSpec
       : spec.objective === "efficient-risk"
         ? { a: 0, g: muV }
         : { a: 1, g: new Float64Array(n) };
-  const out = solveWithQuadraticConstraints(session, base, qcs);
+  // The soft tracking-error term has the quadratic constraints' own form: a += λ, g += 2λ·Σb.
+  const penalty = pc.trackingErrorPenalty;
+  const objective =
+    penalty === null
+      ? base
+      : withMultiplier(
+          cov,
+          base,
+          { name: "penalties.trackingError", centre: penalty.benchmark, limit: 0 },
+          penalty.lambda,
+        );
+  const out = solveWithQuadraticConstraints(session, objective, qcs);
   if ("infeasible" in out) {
     return {
       kind: "infeasible",
