@@ -3,6 +3,11 @@
 import type { Command } from "commander";
 
 /** The command-line options that say how to verify a signed view set. */
+/** Environment variable holding a hex private key for `views sign`. */
+export const VIEW_KEY_ENV = "PORTFOLIO_VIEW_KEY";
+/** Environment variable holding the password of `--keystore`. */
+export const KEYSTORE_PASSWORD_ENV = "PORTFOLIO_KEYSTORE_PASSWORD";
+
 export interface ViewVerificationOptions {
   readonly chainId?: string;
   readonly registry?: string;

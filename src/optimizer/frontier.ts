@@ -1,20 +1,20 @@
 import { InputError } from "../errors.ts";
 import { defaultEstimators } from "./defaultEstimators.ts";
-import { frontierOf, type FrontierPoints } from "./frontierOf.ts";
+import { frontierOf, type FrontierResult } from "./frontierOf.ts";
 import { buildConstraints } from "./markowitz/constraints.ts";
 import type { OptimizeOptions } from "./optimizeTypes.ts";
 import { parseProblem } from "./problem.ts";
 import { interiorPointSolver } from "./qp/interiorPoint.ts";
 import { resolveInputs } from "./resolveInputs.ts";
 
-export { frontierOf, type FrontierModel, type FrontierPoint, type FrontierPoints } from "./frontierOf.ts";
+export {
+  frontierOf,
+  type FrontierModel,
+  type FrontierPoint,
+  type FrontierPoints,
+  type FrontierResult,
+} from "./frontierOf.ts";
 export { cvarFrontierSvg, frontierSvg } from "./frontierPlot.ts";
-
-/** Result of {@link efficientFrontier}. */
-export interface FrontierResult extends FrontierPoints {
-  readonly assets: readonly string[];
-  readonly riskFreeRate: number;
-}
 
 /**
  * The efficient frontier under the problem's constraints: `points` efficient-return portfolios

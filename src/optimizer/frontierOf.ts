@@ -38,6 +38,12 @@ export interface FrontierPoints {
   readonly warnings: string[];
 }
 
+/** Result of `efficientFrontier` (frontier.ts): the points with the assets and the risk-free rate. */
+export interface FrontierResult extends FrontierPoints {
+  readonly assets: readonly string[];
+  readonly riskFreeRate: number;
+}
+
 /**
  * The efficient frontier (`efficientFrontier` in frontier.ts) on an already resolved model: the same points, solved on exactly the
  * μ and Σ given (`optimize(problem, { model: { frontier } })` passes the ones it optimised with).

@@ -1,7 +1,7 @@
 // SVG plots of efficient frontiers: mean-variance (volatility on x) and mean-CVaR (CVaR on x), one
 // renderer for both.
 import type { CvarFrontierResult } from "./cvarFrontier.ts";
-import type { FrontierResult } from "./frontier.ts";
+import type { FrontierResult } from "./frontierOf.ts";
 
 /** A marked portfolio on a frontier plot. */
 interface Mark {

@@ -10,7 +10,7 @@ import { writeOutputFile } from "../output.ts";
 import type { ViewVerificationOptions } from "../options.ts";
 import { parseAddressOption, parseChainIdOption, readJsonOption, verifySignedViewFile } from "../signedViews.ts";
 
-import { KEYSTORE_PASSWORD_ENV, VIEW_KEY_ENV } from "../commands/views.ts";
+import { KEYSTORE_PASSWORD_ENV, VIEW_KEY_ENV } from "../options.ts";
 
 /** The options of `portfolio views sign`. */
 export interface ViewsSignOptions {

@@ -1,11 +1,6 @@
 import { Command } from "commander";
-import { addViewVerificationOptions, withExamples } from "../options.ts";
+import { KEYSTORE_PASSWORD_ENV, VIEW_KEY_ENV, addViewVerificationOptions, withExamples } from "../options.ts";
 import type { ViewsSignOptions, ViewsVerifyOptions } from "../actions/views.ts";
-
-/** Environment variable holding a hex private key for `views sign`. */
-export const VIEW_KEY_ENV = "PORTFOLIO_VIEW_KEY";
-/** Environment variable holding the password of `--keystore`. */
-export const KEYSTORE_PASSWORD_ENV = "PORTFOLIO_KEYSTORE_PASSWORD";
 
 /**
  * `portfolio views …`: sign and verify EIP-712 investor views (docs/eip712.md).
