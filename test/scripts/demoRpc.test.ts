@@ -9,6 +9,7 @@ import { parseDeployment } from "../../src/chain/governance/deployment.ts";
 import type { DemoReport } from "../../src/demo/runDemo.ts";
 import { toFunctionSelector, toHex } from "viem";
 import { hardhatNode, type HardhatNode } from "../helpers/hardhatNode.ts";
+import { followReplayGuide } from "../helpers/replayGuide.ts";
 
 const root = join(import.meta.dirname, "../..");
 const journals = join(root, "ignition", "deployments");
@@ -86,6 +87,22 @@ describe("npm run demo -- --rpc (against hardhat node)", function () {
     ]);
     expect(replay.status, replay.out).to.equal(0);
     expect(replay.out).to.contain("MATCH");
+  });
+
+  it("follows docs/audit-replay.md with ethers alone to the demo's own BLACK_LITTERMAN values", async function () {
+    expect(demo.status, demo.out).to.equal(0);
+    const report = JSON.parse(readFileSync(join(outDir, "demo-report.json"), "utf8")) as DemoReport;
+    const bl = report.rebalances.find((r) => r.optimizerType === "BLACK_LITTERMAN");
+    expect(bl?.instructionId, "the demo settles a Black-Litterman rebalance").to.be.a("string");
+    const derived = await followReplayGuide({
+      rpcUrl: node.url,
+      settlement: report.deployment.contracts.Settlement,
+      instructionId: bl!.instructionId!,
+      inputsDir: join(outDir, "demo", "inputs"),
+      bundlePath: join(outDir, "demo", "optimizer.mjs"),
+    });
+    expect(derived.instructionId).to.equal(bl!.instructionId);
+    expect(derived.acceptedViews, "the demo's signed views were accepted and committed").to.be.greaterThan(0);
   });
 
   it("names a storage tamper of the registry's audit head or count (hardhat_setStorageAt)", async function () {
