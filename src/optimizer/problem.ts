@@ -93,6 +93,15 @@ const constraintsSchema = z
         l2Gamma: finite.nonnegative().optional(),
         transactionCost: z.object({ currentWeights: weightsVector, rate: finite.nonnegative() }).strict().optional(),
         trackingError: z.object({ benchmarkWeights: weightsVector, lambda: finite.nonnegative() }).strict().optional(),
+        marketImpact: z
+          .object({
+            currentWeights: weightsVector,
+            nav: finite.positive(),
+            adv: z.array(finite.positive()),
+            coefficient: finite.nonnegative(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

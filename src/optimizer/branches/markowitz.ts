@@ -1,7 +1,8 @@
 // `optimizerType: "MARKOWITZ"`: the mean-variance family (also Black-Litterman's last step).
 import { closedFormWeights } from "../markowitz/closedForm.ts";
 import { resampledWeights } from "../markowitz/resampled.ts";
-import { solveMarkowitz, type MarkowitzSpec } from "../markowitz/solveMarkowitz.ts";
+import { solveWithMarketImpact } from "../markowitz/marketImpact.ts";
+import { type MarkowitzSpec } from "../markowitz/solveMarkowitz.ts";
 import { InputError } from "../../errors.ts";
 import { NO_RESIDUALS, type BranchContext, type BranchOutcome } from "../optimizeTypes.ts";
 import type { MeanVarianceProblem } from "../problem.ts";
@@ -74,7 +75,7 @@ export function markowitzBranch(ctx: BranchContext<MeanVarianceProblem>): Branch
       ...common,
     };
   }
-  const outcome = solveMarkowitz(pc, mu, inputs.covariance, spec, solver);
+  const outcome = solveWithMarketImpact(pc, mu, inputs.covariance, spec, solver);
   if (outcome.kind === "infeasible") {
     return {
       status: "infeasible",

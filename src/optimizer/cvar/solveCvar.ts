@@ -73,7 +73,13 @@ export function solveCvar(
     );
   }
   const refused = pc.reference !== null ? "turnover" : pc.trackingError !== null ? "trackingError" : null;
-  if (refused !== null || pc.l2Gamma !== 0 || pc.transactionRate !== 0 || pc.trackingErrorPenalty !== null) {
+  if (
+    refused !== null ||
+    pc.l2Gamma !== 0 ||
+    pc.transactionRate !== 0 ||
+    pc.trackingErrorPenalty !== null ||
+    pc.marketImpact !== null
+  ) {
     throw new InputError(
       "CVAR_CONSTRAINT_UNSUPPORTED",
       "the CVaR programme takes bounds and linear rows only",

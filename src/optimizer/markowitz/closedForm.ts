@@ -23,7 +23,7 @@ export function closedFormWeights(
   cov: QpCovariance,
   spec: MarkowitzSpec,
 ): Float64Array {
-  if (!pc.budgetOnly || pc.l2Gamma !== 0 || pc.trackingErrorPenalty !== null) {
+  if (!pc.budgetOnly || pc.l2Gamma !== 0 || pc.trackingErrorPenalty !== null || pc.marketImpact !== null) {
     throw new InputError(
       "CLOSED_FORM_UNAVAILABLE",
       'closed-form needs a budget as the only constraint and unbounded weights (constraints.bounds {lower: null, upper: null}); use method "qp"',

@@ -31,6 +31,12 @@ export interface PortfolioConstraints {
   readonly trackingError: { readonly benchmark: Float64Array; readonly max: number } | null;
   /** λ·(w − b)'Σ(w − b) added to the minimised objective (`penalties.trackingError`). */
   readonly trackingErrorPenalty: { readonly benchmark: Float64Array; readonly lambda: number } | null;
+  /**
+   * Σ κ_i·|w_i − w0_i|^{3/2} added to the minimised objective (`penalties.marketImpact`):
+   * cvxportfolio's impact cost c·|Δ_i|·NAV·(|Δ_i|·NAV/ADV_i)^{1/2} as a fraction of NAV, so
+   * κ_i = c·(NAV/ADV_i)^{1/2}.
+   */
+  readonly marketImpact: { readonly reference: Float64Array; readonly kappa: Float64Array } | null;
   /** True when only the budget row and no finite bound is present (closed forms apply). */
   readonly budgetOnly: boolean;
 }
@@ -170,6 +176,20 @@ export function buildConstraints(c: Constraints | undefined, assets: readonly st
           ),
           lambda: tePenalty.lambda,
         };
+  const mi = cons.penalties?.marketImpact;
+  let marketImpact: PortfolioConstraints["marketImpact"] = null;
+  if (mi !== undefined && mi.coefficient > 0) {
+    const w0 = vectorFromArray(mi.currentWeights, n, "constraints.penalties.marketImpact.currentWeights");
+    if (reference !== null && !sameVector(reference, w0)) {
+      throw new InputError(
+        "REFERENCE_MISMATCH",
+        "must equal the turnover / transaction-cost currentWeights (one current portfolio)",
+        "constraints.penalties.marketImpact.currentWeights",
+      );
+    }
+    const adv = vectorFromArray(mi.adv, n, "constraints.penalties.marketImpact.adv");
+    marketImpact = { reference: w0, kappa: adv.map((a) => mi.coefficient * Math.sqrt(mi.nav / a)) };
+  }
   const budgetOnly =
     rows.length === 1 &&
     reference === null &&
@@ -190,6 +210,7 @@ export function buildConstraints(c: Constraints | undefined, assets: readonly st
     l2Gamma,
     trackingError,
     trackingErrorPenalty,
+    marketImpact,
     budgetOnly,
   };
 }

@@ -18,6 +18,8 @@ export interface MarkowitzSpec {
   readonly riskAversion: number;
   readonly targetVolatility?: number;
   readonly targetReturn?: number;
+  /** Added to the objective's linear coefficients g (minimise a·w'Σw − g'w): a penalty's linear part. */
+  readonly extraLinear?: Float64Array;
 }
 
 /** Solution of one Markowitz problem. */
@@ -234,6 +236,14 @@ export function solveMarkowitz(
   warm: WarmStartCache = {},
 ): MarkowitzOutcome {
   const n = pcIn.n;
+  if (pcIn.marketImpact !== null) {
+    // Its 3/2-power term is not quadratic: markowitz/marketImpact.ts solves it by a sequence of these.
+    throw new InputError(
+      "OBJECTIVE_UNSUPPORTED",
+      "penalties.marketImpact applies to optimize()'s MARKOWITZ objectives only (not the frontier or resampling)",
+      "constraints.penalties.marketImpact",
+    );
+  }
   const needMu = spec.objective !== "min-variance";
   if (needMu && mu === null) {
     throw new InputError("FIELD_MISSING", `required by objective "${spec.objective}"`, "expectedReturns");
@@ -328,12 +338,14 @@ function solveInSession(session: Session, muV: Float64Array, spec: MarkowitzSpec
     };
   }
 
-  const base: WeightObjective =
+  const plain: WeightObjective =
     spec.objective === "quadratic-utility"
       ? { a: spec.riskAversion / 2, g: muV }
       : spec.objective === "efficient-risk"
         ? { a: 0, g: muV }
         : { a: 1, g: new Float64Array(n) };
+  const extra = spec.extraLinear;
+  const base = extra === undefined ? plain : { a: plain.a, g: Float64Array.from(plain.g, (v, i) => v + extra[i]!) };
   // The soft tracking-error term has the quadratic constraints' own form: a += λ, g += 2λ·Σb.
   const penalty = pc.trackingErrorPenalty;
   const objective =
