@@ -1,15 +1,14 @@
 // The accepted views of a replayed instruction, from what its manifest records: the digests the
 // keeper accepted and the block it read the registry at. Unlike re-running verifyViews, this needs
 // no nonce store and gives the same answer at any later time (docs/audit-replay.md, step 5).
-import { isAddressEqual, parseAbi, recoverTypedDataAddress, type Address, type Hex, type PublicClient } from "viem";
+import { isAddressEqual, type Address, type Hex, type PublicClient } from "viem";
 import { RejectedError } from "../errors.ts";
 import { modelRegistryAbi } from "../protocol/abi.ts";
 import { INPUT_FILES } from "../protocol/inputs.ts";
 import { isInvestorViewDomain, parseSignedInvestorView, parseSignedViewSetFile } from "../views/signedViewSet.ts";
-import { INVESTOR_VIEW_TYPES, investorViewDigest, viewSetCommitment } from "../views/typedData.ts";
-import { ERC1271_MAGIC_VALUE, type AcceptedView } from "../views/verifyViews.ts";
-
-const ERC1271_ABI = parseAbi(["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"]);
+import { investorViewDigest, viewSetCommitment } from "../views/typedData.ts";
+import type { AcceptedView } from "../views/verifyViews.ts";
+import { signatureIsValid } from "../views/viewSignature.ts";
 
 /** Parameters of {@link recordedAcceptedViews}. */
 export interface RecordedAcceptedViewsParameters {
@@ -39,30 +38,7 @@ async function signedBy(
   blockNumber: bigint,
 ): Promise<boolean> {
   const { view, signature, digest } = accepted;
-  try {
-    const recovered = await recoverTypedDataAddress({
-      domain: { ...domain },
-      types: INVESTOR_VIEW_TYPES,
-      primaryType: "InvestorView",
-      message: { ...view, assets: [...view.assets], pick: [...view.pick] },
-      signature,
-    });
-    if (isAddressEqual(recovered, view.signer)) return true;
-  } catch {
-    // Not a well-formed ECDSA signature: it may still be a contract wallet's.
-  }
-  try {
-    const magic = await client.readContract({
-      address: view.signer,
-      abi: ERC1271_ABI,
-      functionName: "isValidSignature",
-      args: [digest, signature],
-      blockNumber,
-    });
-    return magic.toLowerCase() === ERC1271_MAGIC_VALUE;
-  } catch {
-    return false;
-  }
+  return signatureIsValid(digest, signature, view.signer, domain, view, client, blockNumber);
 }
 
 /**

@@ -1,18 +1,13 @@
 // Verification of signed investor views before any use. Every view is checked on its own; a
 // rejected view is reported with a stable code, logged, and never returned to the maths.
-import {
-  getAddress,
-  isAddressEqual,
-  parseAbi,
-  recoverTypedDataAddress,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from "viem";
+import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
 import type { NonceStore } from "./nonceStore.ts";
 import type { SignerAuthority } from "./signerAuthority.ts";
 import { isInvestorViewDomain, parseSignedInvestorView, type SignedViewSetFile } from "./signedViewSet.ts";
-import { INVESTOR_VIEW_TYPES, investorViewDigest, viewSetCommitment, type InvestorView } from "./typedData.ts";
+import { investorViewDigest, viewSetCommitment, type InvestorView } from "./typedData.ts";
+import { signatureIsValid, type Erc1271Reader } from "./viewSignature.ts";
+
+export { ERC1271_MAGIC_VALUE } from "./viewSignature.ts";
 
 /** Why a view was rejected. Stable: logs, alerts and the CLI report these strings. */
 export type ViewRejectionCode =
@@ -66,7 +61,7 @@ export interface ViewLogger {
 }
 
 /** Reads ERC-1271 `isValidSignature` for contract signers (a viem PublicClient satisfies it). */
-export type Erc1271Reader = Pick<PublicClient, "readContract">;
+export type { Erc1271Reader } from "./viewSignature.ts";
 
 export interface VerifyViewsParameters {
   /** Chain the keeper runs on; the view's domain must name it. */
@@ -92,45 +87,6 @@ export interface VerifyViewsReturnType {
   readonly rejections: readonly ViewRejection[];
   /** keccak256 of the accepted views' digests in file order: what goes on-chain with the rebalance. */
   readonly commitment: Hex;
-}
-
-/** ERC-1271 magic value: `bytes4(keccak256("isValidSignature(bytes32,bytes)"))`. */
-export const ERC1271_MAGIC_VALUE: Hex = "0x1626ba7e";
-const ERC1271_ABI = parseAbi(["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"]);
-
-async function signatureIsValid(
-  digest: Hex,
-  signature: Hex,
-  signer: Address,
-  domain: SignedViewSetFile["domain"],
-  view: InvestorView,
-  erc1271: Erc1271Reader | undefined,
-): Promise<boolean> {
-  try {
-    const recovered = await recoverTypedDataAddress({
-      domain: { ...domain },
-      types: INVESTOR_VIEW_TYPES,
-      primaryType: "InvestorView",
-      message: { ...view, assets: [...view.assets], pick: [...view.pick] },
-      signature,
-    });
-    if (isAddressEqual(recovered, signer)) return true;
-  } catch {
-    // Not a well-formed ECDSA signature: it may still be a contract wallet's.
-  }
-  if (erc1271 === undefined) return false;
-  try {
-    const magic = await erc1271.readContract({
-      address: signer,
-      abi: ERC1271_ABI,
-      functionName: "isValidSignature",
-      args: [digest, signature],
-    });
-    return magic.toLowerCase() === ERC1271_MAGIC_VALUE;
-  } catch {
-    // An EOA (no code) or a reverting wallet: not a valid contract signature.
-    return false;
-  }
 }
 
 /**

@@ -130,6 +130,31 @@ export function pairwiseCovariance(cols: readonly Float64Array[], t: number): Fl
 
 /** Two-pass covariance of two series over the dates where both are present (ddof 1). */
 function pairCov(x: Float64Array, y: Float64Array): number {
+  const m = pairMoments(x, y);
+  return m.count < 2 ? Number.NaN : m.sxy / (m.count - 1);
+}
+
+/** Centred second moments of two series over the dates where both are present. */
+export interface PairMoments {
+  readonly count: number;
+  /** Σ (x − x̄)². */
+  readonly sxx: number;
+  /** Σ (y − ȳ)². */
+  readonly syy: number;
+  /** Σ (x − x̄)(y − ȳ). */
+  readonly sxy: number;
+}
+
+/**
+ * Two-pass centred moments of `x` and `y` over the dates where both are present (NaN = missing),
+ * both means taken over those dates: pandas' pairwise-complete covariance and correlation.
+ *
+ * @example
+ * ```ts
+ * pairMoments(Float64Array.of(1, 2, NaN), Float64Array.of(2, 4, 5)); // { count: 2, sxx: 0.5, syy: 2, sxy: 1 }
+ * ```
+ */
+export function pairMoments(x: Float64Array, y: Float64Array): PairMoments {
   let sx = 0;
   let sy = 0;
   let count = 0;
@@ -141,17 +166,23 @@ function pairCov(x: Float64Array, y: Float64Array): number {
     sy += b;
     count++;
   }
-  if (count < 2) return Number.NaN;
+  if (count === 0) return { count, sxx: Number.NaN, syy: Number.NaN, sxy: Number.NaN };
   const mx = sx / count;
   const my = sy / count;
-  let s = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
   for (let k = 0; k < x.length; k++) {
     const a = x[k] as number;
     const b = y[k] as number;
     if (Number.isNaN(a) || Number.isNaN(b)) continue;
-    s += (a - mx) * (b - my);
+    const da = a - mx;
+    const db = b - my;
+    sxx += da * da;
+    syy += db * db;
+    sxy += da * db;
   }
-  return s / (count - 1);
+  return { count, sxx, syy, sxy };
 }
 
 /** A copy of `col` minus its mean (all entries present). */

@@ -1,6 +1,7 @@
 // The correlations HRP clusters on, as PyPortfolioOpt computes them: pandas' pairwise-complete
 // Pearson correlation of returns, or the correlation implied by a covariance matrix (rounded to six
 // decimals, as `HRPOpt` rounds `cov_to_corr`), and the correlation distance √((1 − ρ) / 2).
+import { pairMoments } from "../estimators/kernels.ts";
 
 /**
  * Pairwise-complete Pearson correlation (pandas `DataFrame.corr()`): entry (i, j) uses the dates
@@ -27,34 +28,8 @@ export function pairwiseCorrelation(cols: readonly Float64Array[]): Float64Array
 }
 
 function pairCorrelation(x: Float64Array, y: Float64Array): number {
-  let sx = 0;
-  let sy = 0;
-  let count = 0;
-  for (let k = 0; k < x.length; k++) {
-    const a = x[k] as number;
-    const b = y[k] as number;
-    if (Number.isNaN(a) || Number.isNaN(b)) continue;
-    sx += a;
-    sy += b;
-    count++;
-  }
-  if (count < 2) return Number.NaN;
-  const mx = sx / count;
-  const my = sy / count;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let k = 0; k < x.length; k++) {
-    const a = x[k] as number;
-    const b = y[k] as number;
-    if (Number.isNaN(a) || Number.isNaN(b)) continue;
-    const da = a - mx;
-    const db = b - my;
-    sxx += da * da;
-    syy += db * db;
-    sxy += da * db;
-  }
-  return sxy / Math.sqrt(sxx * syy);
+  const m = pairMoments(x, y);
+  return m.count < 2 ? Number.NaN : m.sxy / Math.sqrt(m.sxx * m.syy);
 }
 
 /**
