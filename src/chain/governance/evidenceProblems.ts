@@ -1,0 +1,72 @@
+import type { Address, PublicClient } from "viem";
+import { buildProblem, EMPTY_VIEW_SET_COMMITMENT, type ConstraintSetJson } from "../../protocol/inputs.ts";
+import { decodeConstraintLimits, decodeStrategyParameters } from "../../protocol/registry.ts";
+import { readConstraintSet, readStrategyParameters } from "./parameters.ts";
+import { readCurrentConstraintSet, readCurrentParameters } from "./readStatus.ts";
+import type { ConstraintSet, StrategyParameters } from "./types.ts";
+
+/** What a proposal's backtest compares: the keeper's problem now and under the proposal. */
+export interface ProposalProblems {
+  readonly current: Record<string, unknown>;
+  readonly proposed: Record<string, unknown>;
+}
+
+/** How {@link proposalProblems} builds both problems. */
+export interface ProposalProblemsParameters {
+  /** `--set-parameters` / `--set-constraints` files, merged over the registry's values as the proposal is. */
+  readonly parametersFile?: string;
+  readonly constraintsFile?: string;
+  /** Asset symbols in vault order (the price columns the backtest reads). */
+  readonly assets: readonly string[];
+  /** The off-chain constraint-set JSON the registry's `uri` names, the same on both sides. */
+  readonly constraintSet: ConstraintSetJson;
+}
+
+function problemOf(
+  p: StrategyParameters,
+  c: ConstraintSet,
+  assets: readonly string[],
+  constraintSet: ConstraintSetJson,
+): Record<string, unknown> {
+  return buildProblem({
+    assets,
+    parameters: decodeStrategyParameters(p),
+    limits: decodeConstraintLimits(c),
+    constraintSet,
+    // The backtest replaces these by each date's drifted weights and drops the turnover limit on
+    // the first allocation (src/backtest/problemAt.ts), so the starting value does not matter.
+    currentWeights: assets.map(() => 1 / assets.length),
+    // Views are signed for one cycle; a backtest over years cannot replay them, so both sides run
+    // on the prior alone.
+    verifiedViews: { commitment: EMPTY_VIEW_SET_COMMITMENT, views: [] },
+  });
+}
+
+/**
+ * The problem the keeper would optimise under the registry's current strategy parameters and
+ * constraint limits, and under the proposed ones (`buildProblem`, src/protocol/inputs.ts), for a
+ * proposal's evidence backtest.
+ *
+ * @example
+ * ```ts
+ * const { current, proposed } = await proposalProblems(client, registry, { parametersFile: "params.json", assets: ["WETH", "WBTC"], constraintSet: {} });
+ * ```
+ */
+export async function proposalProblems(
+  client: PublicClient,
+  registry: Address,
+  p: ProposalProblemsParameters,
+): Promise<ProposalProblems> {
+  const [parameters, constraints] = await Promise.all([
+    readCurrentParameters(client, registry),
+    readCurrentConstraintSet(client, registry),
+  ]);
+  const nextParameters =
+    p.parametersFile === undefined ? parameters : readStrategyParameters(p.parametersFile, parameters);
+  const nextConstraints =
+    p.constraintsFile === undefined ? constraints : readConstraintSet(p.constraintsFile, constraints);
+  return {
+    current: problemOf(parameters, constraints, p.assets, p.constraintSet),
+    proposed: problemOf(nextParameters, nextConstraints, p.assets, p.constraintSet),
+  };
+}

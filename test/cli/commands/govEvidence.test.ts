@@ -1,0 +1,189 @@
+import { expect } from "chai";
+import { Command } from "commander";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPublicClient, createWalletClient, custom, type PublicClient } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { parseEvidenceDescription } from "../../../src/backtest/evidenceDescription.ts";
+import { govCommand, type GovDependencies } from "../../../src/cli/commands/gov.ts";
+import { main } from "../../../src/cli/main.ts";
+import { EXIT_CODES, PortfolioError } from "../../../src/errors.ts";
+import { sha256Hex } from "../../../src/protocol/inputs.ts";
+import { randomPrices, toCsv } from "../../helpers/backtestPrices.ts";
+import { captureStderr } from "../../helpers/rpcBridge.ts";
+import { connection, deployFixture, networkHelpers } from "../../contracts/governance/fixture.ts";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+
+describe("portfolio gov propose --backtest / gov verify-evidence (in-process chain)", () => {
+  let dir: string;
+  let deploymentFile: string;
+  let output: string;
+  const publicClient = createPublicClient({ transport: custom(connection.provider) }) as PublicClient;
+  const prices = randomPrices(["WETH", "WBTC", "USDC", "LINK"], 160, 7);
+
+  const deps: GovDependencies = {
+    connect: (_rpc, { wallet }) =>
+      wallet
+        ? {
+            publicClient,
+            walletClient: createWalletClient({
+              // The voter: holds and delegates the whole supply, so it may propose.
+              account: mnemonicToAccount(MNEMONIC, { addressIndex: 1 }),
+              transport: custom(connection.provider),
+            }),
+          }
+        : { publicClient },
+    write: (text) => {
+      output += text;
+    },
+  };
+
+  async function gov(...args: string[]): Promise<string> {
+    output = "";
+    const program = new Command("portfolio").exitOverride().addCommand(govCommand(deps));
+    await program.parseAsync(["gov", ...args], { from: "user" });
+    return output;
+  }
+
+  async function govError(...args: string[]): Promise<PortfolioError> {
+    try {
+      await gov(...args);
+    } catch (error) {
+      expect(error).to.be.instanceOf(PortfolioError);
+      return error as PortfolioError;
+    }
+    throw new Error(`gov ${args.join(" ")} did not fail`);
+  }
+
+  function file(name: string, content: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  }
+
+  const proposeArgs = (extra: string[]): string[] => [
+    "propose",
+    "--deployment",
+    deploymentFile,
+    "--set-parameters",
+    file("params.json", JSON.stringify({ riskAversion: 8 })),
+    "--backtest",
+    file("prices.csv", toCsv(prices)),
+    "--lookback",
+    "40",
+    "--evidence-out",
+    join(dir, "evidence"),
+    ...extra,
+  ];
+
+  beforeEach(async () => {
+    const f = await networkHelpers.loadFixture(deployFixture);
+    dir = mkdtempSync(join(tmpdir(), "gov-evidence-"));
+    deploymentFile = file("localhost.json", JSON.stringify(f.deployment));
+  });
+
+  it("a dry run puts sha256 of the written evidence.json and its summary in the description", async () => {
+    const text = await gov(...proposeArgs(["--dry-run"]));
+    const description = /Description: ([\s\S]*)\nDry run: nothing sent\./.exec(text)?.[1] ?? "";
+    const claim = parseEvidenceDescription(description);
+    const bytes = readFileSync(join(dir, "evidence", "evidence.json"));
+    expect(claim?.sha256).to.equal(sha256Hex(bytes));
+    const report = JSON.parse(bytes.toString("utf8")) as { summary: string; inputs: { lookback: number } };
+    expect(claim?.summary).to.equal(report.summary);
+    expect(report.summary).to.match(/^backtest .*, calendar:monthly: Sharpe .* → .*, max drawdown/);
+    expect(report.inputs.lookback).to.equal(40);
+    expect(description).to.match(/^ModelRegistry: set strategy parameters: riskAversion 2\.5 → 8\n\nEvidence: sha256 /);
+    expect(readFileSync(join(dir, "evidence", "evidence.svg"), "utf8")).to.match(/^<svg /);
+  });
+
+  it("verify-evidence confirms a sent proposal's report, and refuses a tampered report or other prices", async () => {
+    const sent = await gov(...proposeArgs([]));
+    const id = /Proposed #(\d+)/.exec(sent)?.[1] ?? "";
+    const reportFile = join(dir, "evidence", "evidence.json");
+    const pricesFile = join(dir, "prices.csv");
+    const verified = await gov(
+      "verify-evidence",
+      id,
+      "--deployment",
+      deploymentFile,
+      "--report",
+      reportFile,
+      "--prices",
+      pricesFile,
+    );
+    expect(verified).to.match(/^verified: sha256 0x[0-9a-f]{64} — backtest /);
+
+    const report = JSON.parse(readFileSync(reportFile, "utf8")) as { proposed: { metrics: { sharpe: number } } };
+    report.proposed.metrics.sharpe += 0.25;
+    const tampered = file("tampered.json", JSON.stringify(report));
+    const a = await govError(
+      "verify-evidence",
+      id,
+      "--deployment",
+      deploymentFile,
+      "--report",
+      tampered,
+      "--prices",
+      pricesFile,
+    );
+    expect(a.code).to.equal("EVIDENCE_MISMATCH");
+    expect(EXIT_CODES[a.kind]).to.equal(3);
+    expect(output).to.contain("claimed hash");
+    expect(output).to.contain("proposed.metrics.sharpe");
+
+    const other = file("other.csv", toCsv(randomPrices(["WETH", "WBTC", "USDC", "LINK"], 160, 8)));
+    const b = await govError(
+      "verify-evidence",
+      id,
+      "--deployment",
+      deploymentFile,
+      "--report",
+      reportFile,
+      "--prices",
+      other,
+    );
+    expect(b.code).to.equal("EVIDENCE_MISMATCH");
+    expect(output).to.contain("inputs.pricesSha256");
+
+    const none = await govError(
+      "verify-evidence",
+      "12345",
+      "--deployment",
+      deploymentFile,
+      "--report",
+      reportFile,
+      "--prices",
+      pricesFile,
+    );
+    expect([none.code, none.path, EXIT_CODES[none.kind]]).to.deep.equal(["PROPOSAL_NOT_FOUND", "<proposal-id>", 2]);
+  });
+
+  it("bad backtest input is refused before anything is sent, naming the option", async () => {
+    const holey = toCsv(prices)
+      .split("\n")
+      .map((line, i) => (i === 120 ? line.replace(/,[^,]+$/, ",") : line))
+      .join("\n");
+    const cases: [string[], string, string][] = [
+      [["--rebalance", "drift:0.99"], "POLICY_NEVER_FIRES", "--rebalance"],
+      [["--rebalance", "calendar:yearly"], "POLICY_INVALID", "--rebalance"],
+      [["--lookback", "500"], "WINDOW_TOO_SHORT", "--lookback"],
+      [["--backtest-from", "2030-01-01"], "DATE_OUT_OF_RANGE", "--backtest-from"],
+      [["--backtest-from", "2020-01-02"], "WINDOW_TOO_SHORT", "--backtest-from"],
+      [["--backtest", file("holey.csv", holey)], "MISSING_PRICE", "--backtest"],
+    ];
+    for (const [extra, code, path] of cases) {
+      const error = await govError(...proposeArgs(extra));
+      expect([error.code, error.path, EXIT_CODES[error.kind]], extra.join(" ")).to.deep.equal([code, path, 2]);
+    }
+  });
+
+  it("through main(): a bad --lookback is one line naming it, exit 2, before any RPC", async () => {
+    const { code, stderr } = await captureStderr(() =>
+      main(["gov", "propose", "--rpc", "http://127.0.0.1:9", "--backtest", "p.csv", "--lookback", "ten"]),
+    );
+    expect(code).to.equal(2);
+    expect(stderr.trim()).to.equal('portfolio: --lookback: must be an integer, got "ten" [OPTION_INVALID]');
+  });
+});
