@@ -1,4 +1,5 @@
-import type { Address, PublicClient } from "viem";
+import { decodeFunctionData, type Address, type Hex, type PublicClient } from "viem";
+import { modelRegistryAbi } from "../../protocol/abi.ts";
 import { buildProblem, EMPTY_VIEW_SET_COMMITMENT, type ConstraintSetJson } from "../../protocol/inputs.ts";
 import { decodeConstraintLimits, decodeStrategyParameters } from "../../protocol/registry.ts";
 import { readConstraintSet, readStrategyParameters } from "./parameters.ts";
@@ -65,6 +66,46 @@ export async function proposalProblems(
     p.parametersFile === undefined ? parameters : readStrategyParameters(p.parametersFile, parameters);
   const nextConstraints =
     p.constraintsFile === undefined ? constraints : readConstraintSet(p.constraintsFile, constraints);
+  return {
+    current: problemOf(parameters, constraints, p.assets, p.constraintSet),
+    proposed: problemOf(nextParameters, nextConstraints, p.assets, p.constraintSet),
+  };
+}
+
+/**
+ * The problems a sent proposal's evidence must have backtested: the registry's values at the block
+ * of its `ProposalCreated` log (what was current when it was proposed), and those values with the
+ * proposal's `setStrategyParameters` / `setConstraintSet` actions applied. A voter compares them
+ * with the report's problems, so evidence for some other change cannot pass as this proposal's.
+ *
+ * @example
+ * ```ts
+ * const { current, proposed } = await proposalProblemsAt(client, registry, proposal, { assets, constraintSet: {} });
+ * ```
+ */
+export async function proposalProblemsAt(
+  client: PublicClient,
+  registry: Address,
+  proposal: { readonly blockNumber: bigint; readonly targets: readonly Address[]; readonly calldatas: readonly Hex[] },
+  p: Pick<ProposalProblemsParameters, "assets" | "constraintSet">,
+): Promise<ProposalProblems> {
+  const at = { address: registry, abi: modelRegistryAbi, blockNumber: proposal.blockNumber } as const;
+  const [parameters, constraints] = await Promise.all([
+    client.readContract({ ...at, functionName: "strategyParameters" }),
+    client.readContract({ ...at, functionName: "constraintSet" }),
+  ]);
+  let nextParameters: StrategyParameters = parameters;
+  let nextConstraints: ConstraintSet = constraints;
+  proposal.calldatas.forEach((data, i) => {
+    if (proposal.targets[i]?.toLowerCase() !== registry.toLowerCase()) return;
+    try {
+      const call = decodeFunctionData({ abi: modelRegistryAbi, data });
+      if (call.functionName === "setStrategyParameters") nextParameters = call.args[0];
+      if (call.functionName === "setConstraintSet") nextConstraints = call.args[0];
+    } catch {
+      // Another contract's call: it changes no problem.
+    }
+  });
   return {
     current: problemOf(parameters, constraints, p.assets, p.constraintSet),
     proposed: problemOf(nextParameters, nextConstraints, p.assets, p.constraintSet),

@@ -153,6 +153,7 @@ export interface ProposalOptions extends ConnectionOptions {
 export interface VerifyEvidenceOptions extends ConnectionOptions {
   report: string;
   prices: string;
+  constraintJson?: string;
   bundle?: string;
 }
 
@@ -282,7 +283,7 @@ export async function govVerifyEvidence(
     throw new InputError("PROPOSAL_NOT_FOUND", `the governor has no proposal #${id}`, "<proposal-id>");
   }
   const { checkEvidence, evidenceMismatch } = await import("./govEvidence.ts");
-  const check = await checkEvidence(proposal.description, opts.report, opts.prices, opts.bundle);
+  const check = await checkEvidence(clients.publicClient, deployment.contracts.ModelRegistry, proposal, opts);
   deps.write(`${check.lines.join("\n")}\n`);
   if (!check.ok) evidenceMismatch(check);
 }

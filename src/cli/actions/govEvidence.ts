@@ -15,7 +15,9 @@ import {
 import { evidenceDescriptionBlock, parseEvidenceDescription } from "../../backtest/evidenceDescription.ts";
 import { evidenceSvg } from "../../backtest/evidenceSvg.ts";
 import type { OptimizeFn } from "../../backtest/target.ts";
-import { proposalProblems } from "../../chain/governance/evidenceProblems.ts";
+import { proposalProblems, proposalProblemsAt } from "../../chain/governance/evidenceProblems.ts";
+import type { ProposalInfo } from "../../chain/governance/proposals.ts";
+import { canonicalJson } from "../../bus/common.ts";
 import { InputError, isPortfolioError, RejectedError } from "../../errors.ts";
 import { readJsonFile } from "../../jsonFile.ts";
 import { parsePricesCsv, type PriceTable } from "../../optimizer/estimators/priceTable.ts";
@@ -177,23 +179,32 @@ export interface EvidenceCheck {
   readonly lines: readonly string[];
 }
 
+/** The files `gov verify-evidence` checks a proposal's evidence with. */
+export interface EvidenceFiles {
+  readonly report: string;
+  readonly prices: string;
+  readonly constraintJson?: string;
+  readonly bundle?: string;
+}
+
 /**
- * Checks a report against a proposal description: the description's hash against the report's
- * canonical bytes, and the report against its recomputation from its own settings and problems over
- * the given prices (their sha256 must be the one the report names).
+ * Checks a report against a sent proposal: the description's hash against the report's canonical
+ * bytes; the report's two problems against the keeper's problem under the registry's values at the
+ * proposal's block and under its calldata; and the report against its recomputation from its own
+ * settings and problems over the given prices (their sha256 must be the one the report names).
  *
  * @example
  * ```ts
- * const check = await checkEvidence(proposal.description, "evidence.json", "prices.csv");
+ * const check = await checkEvidence(client, registry, proposal, { report: "evidence.json", prices: "prices.csv" });
  * ```
  */
 export async function checkEvidence(
-  description: string,
-  reportFile: string,
-  pricesFile: string,
-  bundle?: string,
+  client: PublicClient,
+  registry: Address,
+  proposal: ProposalInfo,
+  files: EvidenceFiles,
 ): Promise<EvidenceCheck> {
-  const claim = parseEvidenceDescription(description);
+  const claim = parseEvidenceDescription(proposal.description);
   if (claim === null) {
     throw new InputError(
       "EVIDENCE_NOT_CLAIMED",
@@ -201,26 +212,37 @@ export async function checkEvidence(
       "<proposal-id>",
     );
   }
-  const report = readJsonFile(reportFile, { field: "--report", invalidCode: "EVIDENCE_JSON_INVALID" });
-  const prices = readPrices(pricesFile, "--prices");
-  const optimizeFn = await optimizerOf(bundle);
-  const check = renamingOptions(
-    () => verifyEvidence(report, evidenceInputsOf(report, prices, "--report"), optimizeFn, claim.sha256),
-    {
-      assets: "--prices",
-      "--rebalance": "--report",
-      "--lookback": "--report",
-      "--from": "--report",
-      "--to": "--report",
-    },
-  );
-  const lines = check.ok
+  const report = readJsonFile(files.report, { field: "--report", invalidCode: "EVIDENCE_JSON_INVALID" });
+  const prices = readPrices(files.prices, "--prices");
+  const inputs = evidenceInputsOf(report, prices, "--report");
+  const expected = await proposalProblemsAt(client, registry, proposal, {
+    assets: prices.columns,
+    constraintSet: constraintJsonOf(files.constraintJson),
+  });
+  const problems: string[] = [];
+  if (canonicalJson(inputs.current) !== canonicalJson(expected.current)) {
+    problems.push(`current problem ≠ the keeper's under the registry at block ${proposal.blockNumber}`);
+  }
+  if (canonicalJson(inputs.proposed) !== canonicalJson(expected.proposed)) {
+    problems.push("proposed problem ≠ the keeper's under the proposal's calldata");
+  }
+  const optimizeFn = await optimizerOf(files.bundle);
+  const check = renamingOptions(() => verifyEvidence(report, inputs, optimizeFn, claim.sha256), {
+    assets: "--prices",
+    "--rebalance": "--report",
+    "--lookback": "--report",
+    "--from": "--report",
+    "--to": "--report",
+  });
+  const mismatches = [...problems, ...check.mismatches];
+  const ok = mismatches.length === 0;
+  const lines = ok
     ? [`verified: sha256 ${claim.sha256} — ${claim.summary}`]
     : [
         `evidence does not verify (claimed ${claim.sha256}, report ${check.reportSha256}, recomputed ${check.recomputedSha256}):`,
-        ...check.mismatches.map((m) => `  ${m}`),
+        ...mismatches.map((m) => `  ${m}`),
       ];
-  return { ok: check.ok, claimed: claim.sha256, lines };
+  return { ok, claimed: claim.sha256, lines };
 }
 
 /** Throws the refusal `gov verify-evidence` exits 3 with. */

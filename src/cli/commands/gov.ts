@@ -102,6 +102,7 @@ export function govCommand(deps?: GovDependencies): Command {
     .argument("<proposal-id>", "proposal id (decimal or 0x-hex)")
     .requiredOption("--report <file>", "the proposal's evidence.json")
     .requiredOption("--prices <file>", "the daily closes CSV the report was made from (its sha256 is in the report)")
+    .option("--constraint-json <file>", "the constraint-set JSON the proposer used (default {})")
     .option("--bundle <file>", "recompute with the pinned optimiser bundle instead of the in-repo optimiser")
     .addHelpText("after", "\nExit 0 verified, 3 the report or prices differ (each difference is named), 2 bad input.")
     .action(async (proposalId: string, opts: VerifyEvidenceOptions) => {

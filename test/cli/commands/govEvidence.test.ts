@@ -160,6 +160,38 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
     expect([none.code, none.path, EXIT_CODES[none.kind]]).to.deep.equal(["PROPOSAL_NOT_FOUND", "<proposal-id>", 2]);
   });
 
+  it("verify-evidence refuses a report made for another change than the proposal's calldata", async () => {
+    // A report for riskAversion 8, claimed by a proposal that sets riskAversion 3.
+    await gov(...proposeArgs(["--dry-run"]));
+    const reportFile = join(dir, "evidence", "evidence.json");
+    const bytes = readFileSync(reportFile);
+    const { summary } = JSON.parse(bytes.toString("utf8")) as { summary: string };
+    const sent = await gov(
+      "propose",
+      "--deployment",
+      deploymentFile,
+      "--set-parameters",
+      file("other-params.json", JSON.stringify({ riskAversion: 3 })),
+      "--description",
+      `riskAversion 3\n\nEvidence: sha256 ${sha256Hex(bytes)} — ${summary}`,
+    );
+    const id = /Proposed #(\d+)/.exec(sent)?.[1] ?? "";
+    const error = await govError(
+      "verify-evidence",
+      id,
+      "--deployment",
+      deploymentFile,
+      "--report",
+      reportFile,
+      "--prices",
+      join(dir, "prices.csv"),
+    );
+    expect(error.code).to.equal("EVIDENCE_MISMATCH");
+    expect(output).to.contain("proposed problem ≠ the keeper's under the proposal's calldata");
+    expect(output).not.to.contain("current problem");
+    expect(output).not.to.contain("claimed hash");
+  });
+
   it("bad backtest input is refused before anything is sent, naming the option", async () => {
     const holey = toCsv(prices)
       .split("\n")
