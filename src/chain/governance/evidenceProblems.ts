@@ -21,6 +21,8 @@ export interface ProposalProblemsParameters {
   readonly assets: readonly string[];
   /** The off-chain constraint-set JSON the registry's `uri` names, the same on both sides. */
   readonly constraintSet: ConstraintSetJson;
+  /** The proposal's constraint-set JSON when it differs from the one in force (default: the same). */
+  readonly proposedConstraintSet?: ConstraintSetJson;
 }
 
 function problemOf(
@@ -68,7 +70,7 @@ export async function proposalProblems(
     p.constraintsFile === undefined ? constraints : readConstraintSet(p.constraintsFile, constraints);
   return {
     current: problemOf(parameters, constraints, p.assets, p.constraintSet),
-    proposed: problemOf(nextParameters, nextConstraints, p.assets, p.constraintSet),
+    proposed: problemOf(nextParameters, nextConstraints, p.assets, p.proposedConstraintSet ?? p.constraintSet),
   };
 }
 
