@@ -200,10 +200,20 @@ export async function govPropose(opts: ProposeOptions, deps: GovDependencies): P
       ["--constraint-json", opts.constraintJson],
       ["--backtest-from", opts.backtestFrom],
       ["--backtest-to", opts.backtestTo],
+      ["--bundle", opts.bundle],
     ] as const) {
       if (given !== undefined) throw new InputError("OPTION_NEEDS_BACKTEST", "only applies with --backtest", flag);
     }
-  } else evidence.checkEvidenceOptions(evidenceOpts);
+  } else {
+    if (opts.setParameters === undefined && opts.setConstraints === undefined) {
+      throw new InputError(
+        "EVIDENCE_NOTHING_TO_COMPARE",
+        "compares parameters or constraint sets: give --set-parameters or --set-constraints",
+        "--backtest",
+      );
+    }
+    evidence.checkEvidenceOptions(evidenceOpts);
+  }
   const clients = deps.connect(opts.rpc, { wallet: opts.dryRun !== true });
   const deployment = await resolveDeployment(clients, opts);
   const changes: RegistryChanges = {

@@ -211,9 +211,41 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
     }
   });
 
+  it("evidence options need --backtest, and --backtest a parameter or constraint-set change", async () => {
+    const orphan = await govError(
+      "propose",
+      "--deployment",
+      deploymentFile,
+      "--add-signer",
+      deploymentFile,
+      "--evidence-out",
+      dir,
+    );
+    expect([orphan.code, orphan.path]).to.deep.equal(["OPTION_NEEDS_BACKTEST", "--evidence-out"]);
+    const nothing = await govError(
+      "propose",
+      "--deployment",
+      deploymentFile,
+      "--backtest",
+      file("p.csv", toCsv(prices)),
+    );
+    expect([nothing.code, nothing.path]).to.deep.equal(["EVIDENCE_NOTHING_TO_COMPARE", "--backtest"]);
+  });
+
   it("through main(): a bad --lookback is one line naming it, exit 2, before any RPC", async () => {
     const { code, stderr } = await captureStderr(() =>
-      main(["gov", "propose", "--rpc", "http://127.0.0.1:9", "--backtest", "p.csv", "--lookback", "ten"]),
+      main([
+        "gov",
+        "propose",
+        "--rpc",
+        "http://127.0.0.1:9",
+        "--set-parameters",
+        "p.json",
+        "--backtest",
+        "p.csv",
+        "--lookback",
+        "ten",
+      ]),
     );
     expect(code).to.equal(2);
     expect(stderr.trim()).to.equal('portfolio: --lookback: must be an integer, got "ten" [OPTION_INVALID]');
