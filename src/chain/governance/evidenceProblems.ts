@@ -1,5 +1,5 @@
-import { decodeFunctionData, type Address, type Hex, type PublicClient } from "viem";
-import { modelRegistryAbi } from "../../protocol/abi.ts";
+import { decodeFunctionData, erc20Abi, type Address, type Hex, type PublicClient } from "viem";
+import { modelRegistryAbi, portfolioVaultAbi } from "../../protocol/abi.ts";
 import { buildProblem, EMPTY_VIEW_SET_COMMITMENT, type ConstraintSetJson } from "../../protocol/inputs.ts";
 import { decodeConstraintLimits, decodeStrategyParameters } from "../../protocol/registry.ts";
 import { readConstraintSet, readStrategyParameters } from "./parameters.ts";
@@ -112,4 +112,26 @@ export async function proposalProblemsAt(
     current: problemOf(parameters, constraints, p.assets, p.constraintSet),
     proposed: problemOf(nextParameters, nextConstraints, p.assets, p.constraintSet),
   };
+}
+
+/**
+ * The vault's asset symbols in vault order, as the keeper reads them (src/keeper/cycle/chainState.ts):
+ * the problem's `assets`, which name the price columns a backtest reads.
+ *
+ * @example
+ * ```ts
+ * const assets = await vaultAssets(client, deployment.contracts.PortfolioVault); // ["USDC", "AAPL", …]
+ * ```
+ */
+export async function vaultAssets(client: PublicClient, vault: Address, blockNumber?: bigint): Promise<string[]> {
+  const at = blockNumber === undefined ? {} : { blockNumber };
+  const [tokens] = await client.readContract({
+    address: vault,
+    abi: portfolioVaultAbi,
+    functionName: "holdings",
+    ...at,
+  });
+  return Promise.all(
+    tokens.map((token) => client.readContract({ address: token, abi: erc20Abi, functionName: "symbol", ...at })),
+  );
 }

@@ -227,7 +227,7 @@ export async function govPropose(opts: ProposeOptions, deps: GovDependencies): P
   };
   let proposal = await buildRegistryProposal(clients.publicClient, deployment, changes, opts.description);
   if (evidence !== undefined && opts.backtest !== undefined) {
-    const found = await evidence.proposalEvidence(clients.publicClient, deployment.contracts.ModelRegistry, changes, {
+    const found = await evidence.proposalEvidence(clients.publicClient, deployment.contracts, changes, {
       ...evidenceOpts,
       backtest: opts.backtest,
     });
@@ -293,7 +293,7 @@ export async function govVerifyEvidence(
     throw new InputError("PROPOSAL_NOT_FOUND", `the governor has no proposal #${id}`, "<proposal-id>");
   }
   const { checkEvidence, evidenceMismatch } = await import("./govEvidence.ts");
-  const check = await checkEvidence(clients.publicClient, deployment.contracts.ModelRegistry, proposal, opts);
+  const check = await checkEvidence(clients.publicClient, deployment.contracts, proposal, opts);
   deps.write(`${check.lines.join("\n")}\n`);
   if (!check.ok) evidenceMismatch(check);
 }

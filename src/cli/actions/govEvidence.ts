@@ -15,7 +15,7 @@ import {
 import { evidenceDescriptionBlock, parseEvidenceDescription } from "../../backtest/evidenceDescription.ts";
 import { evidenceSvg } from "../../backtest/evidenceSvg.ts";
 import type { OptimizeFn } from "../../backtest/target.ts";
-import { proposalProblems, proposalProblemsAt } from "../../chain/governance/evidenceProblems.ts";
+import { proposalProblems, proposalProblemsAt, vaultAssets } from "../../chain/governance/evidenceProblems.ts";
 import type { ProposalInfo } from "../../chain/governance/proposals.ts";
 import { canonicalJson } from "../../bus/common.ts";
 import { InputError, isPortfolioError, RejectedError } from "../../errors.ts";
@@ -88,7 +88,8 @@ function renamingOptions<T>(fn: () => T, names: Readonly<Record<string, string>>
     return fn();
   } catch (error) {
     if (!isPortfolioError(error) || error.kind !== "bad-input" || error.path === undefined) throw error;
-    const renamed = names[error.path];
+    // `assets[2]` names an entry of the option `assets` stands for.
+    const renamed = names[error.path] ?? names[error.path.replace(/\[\d+\]$/, "")];
     if (renamed === undefined) throw error;
     const message = error.message.startsWith(`${error.path}: `)
       ? error.message.slice(error.path.length + 2)
@@ -131,14 +132,15 @@ export function checkEvidenceOptions(opts: EvidenceOptions): void {
  */
 export async function proposalEvidence(
   client: PublicClient,
-  registry: Address,
+  contracts: { ModelRegistry: Address; PortfolioVault?: Address },
   changes: { parametersFile?: string; constraintsFile?: string },
   opts: EvidenceOptions & { backtest: string },
 ): Promise<ProposalEvidence> {
   const prices = readPrices(opts.backtest, "--backtest");
-  const { current, proposed } = await proposalProblems(client, registry, {
+  const { current, proposed } = await proposalProblems(client, contracts.ModelRegistry, {
     ...changes,
-    assets: prices.columns,
+    assets:
+      contracts.PortfolioVault === undefined ? prices.columns : await vaultAssets(client, contracts.PortfolioVault),
     constraintSet: constraintJsonOf(opts.constraintJson),
   });
   const optimizeFn = await optimizerOf(opts.bundle);
@@ -200,7 +202,7 @@ export interface EvidenceFiles {
  */
 export async function checkEvidence(
   client: PublicClient,
-  registry: Address,
+  contracts: { ModelRegistry: Address; PortfolioVault?: Address },
   proposal: ProposalInfo,
   files: EvidenceFiles,
 ): Promise<EvidenceCheck> {
@@ -215,8 +217,11 @@ export async function checkEvidence(
   const report = readJsonFile(files.report, { field: "--report", invalidCode: "EVIDENCE_JSON_INVALID" });
   const prices = readPrices(files.prices, "--prices");
   const inputs = evidenceInputsOf(report, prices, "--report");
-  const expected = await proposalProblemsAt(client, registry, proposal, {
-    assets: prices.columns,
+  const expected = await proposalProblemsAt(client, contracts.ModelRegistry, proposal, {
+    assets:
+      contracts.PortfolioVault === undefined
+        ? prices.columns
+        : await vaultAssets(client, contracts.PortfolioVault, proposal.blockNumber),
     constraintSet: constraintJsonOf(files.constraintJson),
   });
   const problems: string[] = [];

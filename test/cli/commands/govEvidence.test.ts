@@ -12,7 +12,7 @@ import { EXIT_CODES, PortfolioError } from "../../../src/errors.ts";
 import { sha256Hex } from "../../../src/protocol/inputs.ts";
 import { randomPrices, toCsv } from "../../helpers/backtestPrices.ts";
 import { captureStderr } from "../../helpers/rpcBridge.ts";
-import { connection, deployFixture, networkHelpers } from "../../contracts/governance/fixture.ts";
+import { connection, deployFixture, ethers, networkHelpers } from "../../contracts/governance/fixture.ts";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 
@@ -96,6 +96,34 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
     expect(report.inputs.lookback).to.equal(40);
     expect(description).to.match(/^ModelRegistry: set strategy parameters: riskAversion 2\.5 → 8\n\nEvidence: sha256 /);
     expect(readFileSync(join(dir, "evidence", "evidence.svg"), "utf8")).to.match(/^<svg /);
+  });
+
+  it("backtests the vault's assets in vault order when the deployment lists the vault", async () => {
+    const [owner] = await ethers.getSigners();
+    const tokens = [];
+    for (const symbol of ["LINK", "WBTC", "WETH", "USDC"])
+      tokens.push(await ethers.deployContract("MockERC20", [symbol, symbol, 18]));
+    const vault = await ethers.deployContract("PortfolioVault", [
+      await owner!.getAddress(),
+      await owner!.getAddress(),
+      await Promise.all(tokens.map((t) => t.getAddress())),
+    ]);
+    const withVault = JSON.parse(readFileSync(deploymentFile, "utf8")) as { contracts: Record<string, string> };
+    withVault.contracts["PortfolioVault"] = await vault.getAddress();
+    deploymentFile = file("with-vault.json", JSON.stringify(withVault));
+    await gov(...proposeArgs(["--dry-run"]));
+    const report = JSON.parse(readFileSync(join(dir, "evidence", "evidence.json"), "utf8")) as {
+      inputs: { assets: string[] };
+    };
+    expect(report.inputs.assets).to.deep.equal(["LINK", "WBTC", "WETH", "USDC"]);
+
+    const twoColumns = file(
+      "two.csv",
+      toCsv({ ...prices, columns: ["WETH", "WBTC", "USDC"], rows: prices.rows.map((r) => r.slice(0, 3)) }),
+    );
+    const error = await govError(...proposeArgs(["--backtest", twoColumns, "--dry-run"]));
+    expect([error.path, EXIT_CODES[error.kind]]).to.deep.equal(["--backtest", 2]);
+    expect(error.message).to.contain("LINK");
   });
 
   it("verify-evidence confirms a sent proposal's report, and refuses a tampered report or other prices", async () => {
