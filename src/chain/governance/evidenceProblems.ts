@@ -89,7 +89,7 @@ export async function proposalProblemsAt(
   client: PublicClient,
   registry: Address,
   proposal: { readonly blockNumber: bigint; readonly targets: readonly Address[]; readonly calldatas: readonly Hex[] },
-  p: Pick<ProposalProblemsParameters, "assets" | "constraintSet">,
+  p: Pick<ProposalProblemsParameters, "assets" | "constraintSet" | "proposedConstraintSet">,
 ): Promise<ProposalProblems> {
   const at = { address: registry, abi: modelRegistryAbi, blockNumber: proposal.blockNumber } as const;
   const [parameters, constraints] = await Promise.all([
@@ -110,7 +110,7 @@ export async function proposalProblemsAt(
   });
   return {
     current: problemOf(parameters, constraints, p.assets, p.constraintSet),
-    proposed: problemOf(nextParameters, nextConstraints, p.assets, p.constraintSet),
+    proposed: problemOf(nextParameters, nextConstraints, p.assets, p.proposedConstraintSet ?? p.constraintSet),
   };
 }
 

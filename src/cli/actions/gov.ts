@@ -154,6 +154,7 @@ export interface VerifyEvidenceOptions extends ConnectionOptions {
   report: string;
   prices: string;
   constraintJson?: string;
+  proposedConstraintJson?: string;
   bundle?: string;
 }
 
@@ -198,6 +199,7 @@ export async function govPropose(opts: ProposeOptions, deps: GovDependencies): P
     for (const [flag, given] of [
       ["--evidence-out", opts.evidenceOut],
       ["--constraint-json", opts.constraintJson],
+      ["--proposed-constraint-json", opts.proposedConstraintJson],
       ["--backtest-from", opts.backtestFrom],
       ["--backtest-to", opts.backtestTo],
       ["--bundle", opts.bundle],

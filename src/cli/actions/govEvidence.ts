@@ -34,6 +34,7 @@ export interface EvidenceOptions {
   backtestTo?: string;
   costBps: string;
   constraintJson?: string;
+  proposedConstraintJson?: string;
   evidenceOut?: string;
   bundle?: string;
 }
@@ -98,13 +99,13 @@ function renamingOptions<T>(fn: () => T, names: Readonly<Record<string, string>>
   }
 }
 
-function constraintJsonOf(path: string | undefined): ConstraintSetJson {
+function constraintJsonOf(path: string | undefined, option = "--constraint-json"): ConstraintSetJson {
   if (path === undefined) return {};
-  const json = readJsonFile(path, { field: "--constraint-json", invalidCode: "CONSTRAINT_SET_MALFORMED" });
+  const json = readJsonFile(path, { field: option, invalidCode: "CONSTRAINT_SET_MALFORMED" });
   const parsed = constraintSetJsonSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = ["--constraint-json", ...(issue?.path ?? []).map(String)].join(".");
+  const field = [option, ...(issue?.path ?? []).map(String)].join(".");
   throw new InputError("CONSTRAINT_SET_MALFORMED", issue?.message ?? "invalid", field);
 }
 
@@ -142,6 +143,9 @@ export async function proposalEvidence(
     assets:
       contracts.PortfolioVault === undefined ? prices.columns : await vaultAssets(client, contracts.PortfolioVault),
     constraintSet: constraintJsonOf(opts.constraintJson),
+    ...(opts.proposedConstraintJson === undefined
+      ? {}
+      : { proposedConstraintSet: constraintJsonOf(opts.proposedConstraintJson, "--proposed-constraint-json") }),
   });
   const optimizeFn = await optimizerOf(opts.bundle);
   const from = date(opts.backtestFrom, "--backtest-from");
@@ -186,6 +190,7 @@ export interface EvidenceFiles {
   readonly report: string;
   readonly prices: string;
   readonly constraintJson?: string;
+  readonly proposedConstraintJson?: string;
   readonly bundle?: string;
 }
 
@@ -223,6 +228,9 @@ export async function checkEvidence(
         ? prices.columns
         : await vaultAssets(client, contracts.PortfolioVault, proposal.blockNumber),
     constraintSet: constraintJsonOf(files.constraintJson),
+    ...(files.proposedConstraintJson === undefined
+      ? {}
+      : { proposedConstraintSet: constraintJsonOf(files.proposedConstraintJson, "--proposed-constraint-json") }),
   });
   const problems: string[] = [];
   if (canonicalJson(inputs.current) !== canonicalJson(expected.current)) {

@@ -85,6 +85,10 @@ export function govCommand(deps?: GovDependencies): Command {
     .option("--backtest-to <date>", "evidence: last simulated close (YYYY-MM-DD)")
     .option("--cost-bps <bps>", "evidence: linear trading cost, basis points of traded notional", "10")
     .option("--constraint-json <file>", "evidence: the constraint-set JSON the registry's uri names (default {})")
+    .option(
+      "--proposed-constraint-json <file>",
+      "evidence: the JSON the proposed uri names (default --constraint-json)",
+    )
     .option("--evidence-out <dir>", "where evidence.json and evidence.svg go (default ./evidence)")
     .option("--bundle <file>", "evidence: run the pinned optimiser bundle instead of the in-repo optimiser")
     .action(async (opts: ProposeOptions) => {
@@ -103,6 +107,7 @@ export function govCommand(deps?: GovDependencies): Command {
     .requiredOption("--report <file>", "the proposal's evidence.json")
     .requiredOption("--prices <file>", "the daily closes CSV the report was made from (its sha256 is in the report)")
     .option("--constraint-json <file>", "the constraint-set JSON the proposer used (default {})")
+    .option("--proposed-constraint-json <file>", "the proposed constraint-set JSON (default --constraint-json)")
     .option("--bundle <file>", "recompute with the pinned optimiser bundle instead of the in-repo optimiser")
     .addHelpText("after", "\nExit 0 verified, 3 the report or prices differ (each difference is named), 2 bad input.")
     .action(async (proposalId: string, opts: VerifyEvidenceOptions) => {

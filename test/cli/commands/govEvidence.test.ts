@@ -220,6 +220,44 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
     expect(output).not.to.contain("claimed hash");
   });
 
+  it("a constraint-set proposal compares the JSON in force with the proposed one; the verifier needs both", async () => {
+    const inForce = file("cs-now.json", JSON.stringify({ constraints: { bounds: { lower: 0, upper: 0.3 } } }));
+    const next = file("cs-next.json", JSON.stringify({ constraints: { bounds: { lower: 0.1, upper: 0.3 } } }));
+    const sent = await gov(
+      "propose",
+      "--deployment",
+      deploymentFile,
+      "--set-constraints",
+      file("constraints.json", JSON.stringify({ maxPositionWeight: "0.35", uri: "ipfs://constraints-v2" })),
+      "--backtest",
+      file("prices.csv", toCsv(prices)),
+      "--lookback",
+      "40",
+      "--evidence-out",
+      join(dir, "evidence"),
+      "--constraint-json",
+      inForce,
+      "--proposed-constraint-json",
+      next,
+    );
+    const id = /Proposed #(\d+)/.exec(sent)?.[1] ?? "";
+    const report = JSON.parse(readFileSync(join(dir, "evidence", "evidence.json"), "utf8")) as {
+      current: { problem: { constraints: { bounds: { lower: number; upper: number } } } };
+      proposed: { problem: { constraints: { bounds: { lower: number; upper: number } } } };
+    };
+    expect(report.current.problem.constraints.bounds.lower).to.equal(0);
+    expect(report.proposed.problem.constraints.bounds.lower).to.equal(0.1);
+    const verify = [
+      ...["verify-evidence", id, "--deployment", deploymentFile],
+      ...["--report", join(dir, "evidence", "evidence.json"), "--prices", join(dir, "prices.csv")],
+      ...["--constraint-json", inForce],
+    ];
+    expect(await gov(...verify, "--proposed-constraint-json", next)).to.match(/^verified: /);
+    const error = await govError(...verify);
+    expect(error.code).to.equal("EVIDENCE_MISMATCH");
+    expect(output).to.contain("proposed problem ≠");
+  });
+
   it("bad backtest input is refused before anything is sent, naming the option", async () => {
     const holey = toCsv(prices)
       .split("\n")
