@@ -2,6 +2,7 @@
 // same history, as a report whose canonical bytes any voter can recompute and hash.
 import type { Hex } from "viem";
 import { canonicalJson } from "../bus/common.ts";
+import { InputError } from "../errors.ts";
 import type { PriceTable } from "../optimizer/estimators/priceTable.ts";
 import { sha256Hex } from "../protocol/inputs.ts";
 import type { BacktestMetrics } from "./metrics.ts";
@@ -22,6 +23,8 @@ export interface EvidenceInputs extends Omit<BacktestInputs, "problem"> {
 
 /** One side of the comparison: its statistics and each rebalance, without wall-clock times. */
 export interface EvidenceSide {
+  /** The problem backtested, so a verifier can rerun it from the report and the prices alone. */
+  readonly problem: unknown;
   readonly problemSha256: Hex;
   /** NAV at each close of the report's `dates`, currency. */
   readonly nav: readonly number[];
@@ -70,6 +73,7 @@ function side(
   const report = runBacktest({ ...inputs, problem }, optimizeFn);
   return {
     dates: report.series.dates,
+    problem,
     problemSha256: sha256Hex(canonicalJson(problem)),
     nav: report.series.nav,
     metrics: report.metrics,
@@ -144,6 +148,43 @@ export function buildEvidence(inputs: EvidenceInputs, optimizeFn: OptimizeFn): E
 function assetsOf(inputs: EvidenceInputs): readonly string[] {
   const listed = (inputs.current as { assets?: unknown } | null)?.assets;
   return Array.isArray(listed) ? (listed as string[]) : inputs.prices.columns;
+}
+
+/**
+ * The inputs a report was made from, read back from the report itself (its settings and both
+ * problems) and the price table a verifier was given: what {@link verifyEvidence} recomputes from.
+ * The prices' hash is not trusted here; the recomputation's `inputs.pricesSha256` shows a
+ * different file.
+ *
+ * @example
+ * ```ts
+ * const check = verifyEvidence(report, evidenceInputsOf(report, prices), optimize, claimed);
+ * ```
+ */
+export function evidenceInputsOf(report: unknown, prices: PriceTable, path = "report"): EvidenceInputs {
+  const r = (typeof report === "object" && report !== null ? report : {}) as Partial<EvidenceReport>;
+  const i = r.inputs;
+  if (i === undefined || typeof i !== "object" || r.current === undefined || r.proposed === undefined) {
+    throw new InputError("EVIDENCE_INVALID", "is not an evidence report (inputs, current, proposed)", path);
+  }
+  if (typeof i.rebalance !== "string" || typeof i.lookback !== "number") {
+    throw new InputError("EVIDENCE_INVALID", "needs inputs.rebalance and inputs.lookback", `${path}.inputs`);
+  }
+  if (r.inputs?.benchmarkSha256 !== null && r.inputs?.benchmarkSha256 !== undefined) {
+    throw new InputError("EVIDENCE_BENCHMARK", "reports with a benchmark cannot be verified here", `${path}.inputs`);
+  }
+  return {
+    current: r.current.problem,
+    proposed: r.proposed.problem,
+    prices,
+    rebalance: i.rebalance,
+    lookback: i.lookback,
+    ...(typeof i.from === "string" ? { from: i.from } : {}),
+    ...(typeof i.to === "string" ? { to: i.to } : {}),
+    costs: i.costs,
+    initialNav: i.initialNav,
+    riskFreeRate: i.riskFreeRate,
+  };
 }
 
 /** The report's canonical bytes: JSON with keys sorted at every level, UTF-8. */

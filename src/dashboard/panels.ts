@@ -16,7 +16,8 @@ import {
   shortHex,
   testKey,
 } from "./format.ts";
-import type { AlertView, DashboardSnapshot, RiskContribution, SettlementRecord } from "./snapshot.ts";
+import type { AlertView, DashboardSnapshot, ProposalView, RiskContribution, SettlementRecord } from "./snapshot.ts";
+import { parseEvidenceDescription } from "../backtest/evidenceDescription.ts";
 
 /** Identifiers of the panels, in page order; each is a `<div data-panel="…">` on the page. */
 export const PANEL_IDS = [
@@ -324,13 +325,28 @@ function renderAudit(s: DashboardSnapshot): string {
   );
 }
 
+/**
+ * A proposal's description cell: the text, and under it the backtest evidence it carries (the
+ * summary current → proposed and the report's short sha256, `gov verify-evidence` checks it).
+ */
+function proposalDescription(p: ProposalView, k: string): string {
+  const claim = parseEvidenceDescription(p.description);
+  if (claim === null) return `<td data-testid="proposal-description-${k}">${esc(p.description)}</td>`;
+  const text = p.description.trimEnd().slice(0, p.description.trimEnd().lastIndexOf("\nEvidence: ")).trimEnd();
+  return (
+    `<td><span data-testid="proposal-description-${k}">${esc(text)}</span>` +
+    `<div class="evidence">Evidence: <span data-testid="proposal-evidence-${k}">${esc(claim.summary)}</span> ` +
+    `(sha256 ${code(claim.sha256, `proposal-evidence-hash-${k}`)})</div></td>`
+  );
+}
+
 function renderProposals(s: DashboardSnapshot): string {
   if (s.proposals === null) return empty("proposals", "proposal");
   if (s.proposals.length === 0) return `<p class="empty" data-testid="proposals-none">No open proposals.</p>`;
   const rows = s.proposals.map((p) => {
     const k = testKey(p.id);
     return (
-      `<tr><th scope="row">${code(p.id, `proposal-id-${k}`)}</th><td data-testid="proposal-description-${k}">${esc(p.description)}</td>` +
+      `<tr><th scope="row">${code(p.id, `proposal-id-${k}`)}</th>${proposalDescription(p, k)}` +
       `<td><span class="badge state" data-testid="proposal-state-${k}">${esc(p.state)}</span></td>` +
       td(`proposal-for-${k}`, formatTokens(p.votesFor)) +
       td(`proposal-against-${k}`, formatTokens(p.votesAgainst)) +

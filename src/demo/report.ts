@@ -5,6 +5,7 @@ import { riskDecomposition } from "../optimizer/riskParity/riskContributions.ts"
 import type { SystemDeployment, SystemDeploymentJson } from "../chain/deploySystem.ts";
 import type { OptimizerTypeName } from "../chain/governance/types.ts";
 import type { CycleReport } from "../keeper/cycle/runCycle.ts";
+import type { DemoEvidence } from "./evidence.ts";
 import type { PassedProposal } from "./governanceFlow.ts";
 
 /** One settled rebalance of the report. Weights and risk contributions are fractions keyed by symbol. */
@@ -44,6 +45,8 @@ export interface DemoReport {
     id: string;
     eta: string;
     timeTravelledSeconds: string;
+    /** The backtest evidence the description carries: sha256 of `file`, and its summary. */
+    evidence: DemoEvidence | null;
   })[];
   readonly rebalances: readonly DemoRebalance[];
   readonly auditChains: readonly { contract: string; address: Address; entries: number; head: Hex; ok: boolean }[];

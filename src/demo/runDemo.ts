@@ -22,6 +22,8 @@ import { MemoryNonceStore } from "../views/nonceStore.ts";
 import { breachOf, publishViews, refreshFeeds } from "./chainSteps.ts";
 import { passProposal, withExtraCalls, type PassedProposal } from "./governanceFlow.ts";
 import { demoPricesCsv } from "./prices.ts";
+import { withEvidence, type DemoEvidence } from "./evidence.ts";
+import { parseConstraintSetJson, type ConstraintSetJson } from "../protocol/inputs.ts";
 import { describeRebalance, formatRebalance, vaultWeights, type DemoRebalance, type DemoReport } from "./report.ts";
 
 export { formatRebalance, type DemoRebalance, type DemoReport } from "./report.ts";
@@ -128,8 +130,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   const pricesText = demoPricesCsv({ base: symbols[0] ?? "USDC", assets: symbols.slice(1), days: 500 });
   const pricesPath = join(work, "prices.csv");
   writeFileSync(pricesPath, pricesText);
+  const priceTable = parsePricesCsv(pricesText, pricesPath);
   const covariance = estimateCovariance(
-    parsePricesCsv(pricesText, pricesPath),
+    priceTable,
     { method: "sample" },
     {
       frequency: 252,
@@ -142,18 +145,23 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   // The first three rebalances keep a 35 % cash floor; the rotation's proposal drops it (and moves
   // the cash to the treasury), so the fourth rebalance must sell to buy. The 39 % cap stays clear of
   // the on-chain 40 % limit by more than the solver's round-off.
-  const constraintsFile = writeConstraintSet(work, "cash", {
+  const cash = {
     name: "demo: long-only, 39% cap, at least 35% in the base asset, $1k minimum trade",
     constraints: { bounds: { lower: [0.35, 0, 0, 0, 0, 0], upper: 0.39 } },
     minTradeValueUsd: 1000,
-  });
-  const investedFile = writeConstraintSet(work, "invested", {
+  };
+  const invested = {
     name: "demo: long-only, 39% cap, fully investable, $1k minimum trade",
     constraints: { bounds: { lower: 0, upper: 0.39 } },
     minTradeValueUsd: 1000,
-  });
+  };
+  const constraintsFile = writeConstraintSet(work, "cash", cash);
+  const investedFile = writeConstraintSet(work, "invested", invested);
+  // The constraint-set JSON in force, for the evidence's current side (genesis names none).
+  let inForce: ConstraintSetJson = {};
 
   const proposals: PassedProposal[] = [];
+  const evidences: DemoEvidence[] = [];
   const rebalances: DemoRebalance[] = [];
   const bus = new InProcessBus();
   const nonces = new MemoryNonceStore();
@@ -174,18 +182,36 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     for (const [index, [type, parameters]] of parameterSets.entries()) {
       const parametersFile = join(work, `parameters-${index}-${type}.json`);
       writeFileSync(parametersFile, JSON.stringify(parameters));
+      const changes = {
+        parametersFile,
+        ...(index === 0 ? { constraintsFile } : index === rotationIndex ? { constraintsFile: investedFile } : {}),
+      };
+      const proposedJson = index === 0 ? cash : index === rotationIndex ? invested : inForce;
       const passed = await step(`governance: ${type} through vote + 48 h timelock (time travel)`, async () => {
-        const built = await buildRegistryProposal(publicClient, system.governance, {
-          parametersFile,
-          ...(index === 0 ? { constraintsFile } : index === rotationIndex ? { constraintsFile: investedFile } : {}),
-        });
+        const built = await buildRegistryProposal(publicClient, system.governance, changes);
         // The first proposal also wires what the deployer never could: feeds, vault, policy, venue.
         const extra = index === 0 ? system.genesisCalls : index === rotationIndex ? await cashOut(system) : [];
-        const proposal = withExtraCalls(built, extra);
+        // Evidence last: its block must be the description's last line.
+        const { proposal, evidence } = await withEvidence(
+          publicClient,
+          system.governance,
+          withExtraCalls(built, extra),
+          {
+            ...changes,
+            assets: symbols,
+            constraintSet: inForce,
+            proposedConstraintSet: parseConstraintSetJson(JSON.stringify(proposedJson)),
+          },
+          priceTable,
+          join(work, `evidence-${index}`),
+        );
+        evidences.push(evidence);
         for (const line of proposal.diff.trimEnd().split("\n")) say(`    ${line}`);
+        say(`    evidence ${evidence.sha256}: ${evidence.summary}`);
         return passProposal(clients, system.governance, proposal);
       });
       proposals.push(passed);
+      inForce = parseConstraintSetJson(JSON.stringify(proposedJson));
       await refreshFeeds(system);
 
       if (type === "BLACK_LITTERMAN") {
@@ -246,8 +272,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     chainId,
     optimizerBuildHash: bundle.buildHash,
     deployment: record,
-    proposals: proposals.map((p) => ({
+    proposals: proposals.map((p, i) => ({
       ...p,
+      evidence: evidences[i] ?? null,
       id: p.id.toString(),
       eta: p.eta.toString(),
       timeTravelledSeconds: p.timeTravelledSeconds.toString(),

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
   buildEvidence,
   evidenceBytes,
+  evidenceInputsOf,
   evidenceSha256,
   verifyEvidence,
   type EvidenceInputs,
@@ -69,5 +70,17 @@ describe("backtest/evidence", () => {
     const c = verifyEvidence(file, other, optimize);
     expect(c.ok).to.equal(false);
     expect(c.mismatches.join("\n")).to.contain("inputs.pricesSha256");
+  });
+
+  it("evidenceInputsOf rebuilds the inputs from the report itself, so a verifier needs only it and the prices", () => {
+    expect(report.current.problem).to.deep.equal(inputs.current);
+    expect(report.proposed.problem).to.deep.equal(inputs.proposed);
+    expect(verifyEvidence(file, evidenceInputsOf(file, prices), optimize, evidenceSha256(report)).ok).to.equal(true);
+    const swapped = structuredClone(file) as { proposed: { problem: unknown } };
+    swapped.proposed.problem = { objective: "min-variance" };
+    const check = verifyEvidence(swapped, evidenceInputsOf(swapped, prices), optimize);
+    expect(check.ok).to.equal(false);
+    expect(check.mismatches.join("\n")).to.contain("proposed.");
+    expect(() => evidenceInputsOf({ version: 1 }, prices, "--report")).to.throw(/--report: is not an evidence report/);
   });
 });

@@ -141,6 +141,7 @@ describe("cli: portfolio (src/cli/main.ts)", () => {
       ["gov", "queue"],
       ["gov", "execute"],
       ["gov", "delegate"],
+      ["gov", "verify-evidence"],
       ["audit", "verify"],
       ["audit", "replay"],
       ["keeper", "once"],

@@ -79,6 +79,22 @@ describe("dashboard/panels", () => {
     );
   });
 
+  it("shows a proposal's backtest evidence: its summary and short hash under the description", () => {
+    const sha256 = `0x${"5e".repeat(31)}a1`;
+    const summary = "backtest 2020-03-02…2020-08-11, calendar:monthly: Sharpe 1.10 → 1.30";
+    const first = snap.proposals![0]!;
+    const html = renderPanels({
+      ...snap,
+      proposals: [{ ...first, description: `Raise δ to 8\n\nEvidence: sha256 ${sha256} — ${summary}` }],
+    }).proposals;
+    const k = first.id;
+    expect(byTestId(html, `proposal-description-${k}`)).to.equal("Raise δ to 8");
+    expect(byTestId(html, `proposal-evidence-${k}`)).to.equal(summary);
+    expect(byTestId(html, `proposal-evidence-hash-${k}`)).to.equal("0x5e5e…5ea1");
+    expect(html).to.contain(`title="${sha256}"`);
+    expect(byTestId(page, `proposal-evidence-${k}`)).to.equal(undefined);
+  });
+
   it('says "no data yet" for every absent section instead of showing zeros', () => {
     const panels = renderPanels(emptySnapshot({ id: "p", address: null, chainId: null }));
     for (const id of PANEL_IDS.filter((p) => p !== "header")) {

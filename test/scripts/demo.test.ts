@@ -6,6 +6,8 @@ import { network } from "hardhat";
 import { custom } from "viem";
 import { parseDeployment } from "../../src/chain/governance/deployment.ts";
 import { runDemo, type DemoReport } from "../../src/demo/runDemo.ts";
+import { parseEvidenceDescription } from "../../src/backtest/evidenceDescription.ts";
+import { sha256Hex } from "../../src/protocol/inputs.ts";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -74,6 +76,15 @@ describe("npm run demo (runDemo in-process)", function () {
     expect(report.proposals).to.have.length(4);
     for (const p of report.proposals) expect(BigInt(p.timeTravelledSeconds)).to.be.greaterThan(48n * 3600n);
     expect(report.proposals[0]?.description).to.contain("Settlement.setVenue(");
+    for (const p of report.proposals) {
+      // Every proposal carries its backtest: the description's last line names sha256 of the written report.
+      const claim = parseEvidenceDescription(p.description);
+      expect(claim, p.description).to.not.equal(null);
+      expect(p.evidence?.sha256).to.equal(claim?.sha256);
+      expect(p.evidence?.summary).to.equal(claim?.summary);
+      expect(sha256Hex(readFileSync(p.evidence?.file ?? ""))).to.equal(claim?.sha256);
+      expect(claim?.summary).to.match(/^backtest .*, calendar:monthly: Sharpe /);
+    }
   });
 
   it("verifies the registry's and the settlement's audit chains and writes the report and deployment", function () {

@@ -23,6 +23,8 @@ export interface GovernanceDeployment {
     readonly PortfolioToken: Address;
     /** The guardian Safe, when the deployment made one. */
     readonly GuardianSafe?: Address;
+    /** The vault, when the file lists it: its assets are what a proposal's evidence backtests. */
+    readonly PortfolioVault?: Address;
   };
   /** Block of the first governance deployment transaction: where log scans start. */
   readonly blockNumber: number;
@@ -85,7 +87,8 @@ const governanceSchema = deploymentSchema.extend({
  */
 export function parseDeployment(value: unknown, source: string): GovernanceDeployment {
   const d = checkDeployment(governanceSchema, value, source);
-  const { ModelRegistry, PortfolioGovernor, TimelockController, PortfolioToken, GuardianSafe } = d.contracts;
+  const { ModelRegistry, PortfolioGovernor, TimelockController, PortfolioToken, GuardianSafe, PortfolioVault } =
+    d.contracts;
   return {
     chainId: d.chainId,
     contracts: {
@@ -94,6 +97,7 @@ export function parseDeployment(value: unknown, source: string): GovernanceDeplo
       TimelockController,
       PortfolioToken,
       ...(GuardianSafe === undefined ? {} : { GuardianSafe }),
+      ...(PortfolioVault === undefined ? {} : { PortfolioVault }),
     },
     blockNumber: d.blockNumber,
     optimizerBuildHash: d.optimizerBuildHash,

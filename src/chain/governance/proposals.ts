@@ -16,6 +16,8 @@ import type { GovernanceDeployment } from "./deployment.ts";
 export interface ProposalInfo {
   readonly id: bigint;
   readonly proposer: Address;
+  /** Block of the `ProposalCreated` log: where the registry's values the proposal changes are read. */
+  readonly blockNumber: bigint;
   readonly description: string;
   readonly descriptionHash: Hex;
   readonly targets: readonly Address[];
@@ -120,6 +122,7 @@ export async function listProposals(client: PublicClient, deployment: Governance
       return {
         id: a.proposalId,
         proposer: a.proposer,
+        blockNumber: log.blockNumber,
         description: a.description,
         descriptionHash,
         operationId: timelockOperationId(governor, a.targets, a.values, a.calldatas, descriptionHash),

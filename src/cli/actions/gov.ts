@@ -14,11 +14,13 @@ import { buildRegistryProposal, type RegistryChanges } from "../../chain/governa
 import { modelRegistryAbi } from "../../protocol/abi.ts";
 import { readDeployment, type GovernanceDeployment } from "../../chain/governance/deployment.ts";
 import { formatGovernanceStatus, formatTime, toJson } from "../../chain/governance/format.ts";
+import { findProposal } from "../../chain/governance/proposals.ts";
 import { readGovernanceStatus } from "../../chain/governance/readStatus.ts";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError } from "../../errors.ts";
 import { verifyContracts, verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { checkAll } from "../validate.ts";
+import type { EvidenceOptions } from "./govEvidence.ts";
 
 import { PRIVATE_KEY_ENV, type GovDependencies } from "../commands/gov.ts";
 import { assertChain, probeRpc } from "../rpc.ts";
@@ -109,9 +111,9 @@ async function resolveDeployment(clients: GovernanceClients, opts: ConnectionOpt
 }
 
 /** Parses `--id`: a decimal or 0x-hex proposal id. */
-export function parseProposalId(value: string): bigint {
+export function parseProposalId(value: string, option = "--id"): bigint {
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(value)) {
-    throw new InputError("PROPOSAL_ID_INVALID", `expected a decimal or 0x-hex proposal id, got "${value}"`, "--id");
+    throw new InputError("PROPOSAL_ID_INVALID", `expected a decimal or 0x-hex proposal id, got "${value}"`, option);
   }
   return BigInt(value);
 }
@@ -122,8 +124,8 @@ export interface StatusOptions extends ConnectionOptions {
   json?: boolean;
 }
 
-/** `gov propose` options. */
-export interface ProposeOptions extends ConnectionOptions {
+/** `gov propose` options (with `--backtest`, the evidence ones of src/cli/actions/govEvidence.ts). */
+export interface ProposeOptions extends ConnectionOptions, Partial<EvidenceOptions> {
   setParameters?: string;
   setConstraints?: string;
   pinBuild?: string[];
@@ -145,6 +147,15 @@ export interface VoteOptions extends ConnectionOptions {
 /** `gov queue` / `gov execute` options. */
 export interface ProposalOptions extends ConnectionOptions {
   id: string;
+}
+
+/** `gov verify-evidence` options. */
+export interface VerifyEvidenceOptions extends ConnectionOptions {
+  report: string;
+  prices: string;
+  constraintJson?: string;
+  proposedConstraintJson?: string;
+  bundle?: string;
 }
 
 /** `gov delegate` options. */
@@ -177,6 +188,34 @@ export async function govPropose(opts: ProposeOptions, deps: GovDependencies): P
     }
     pinBuild = { hash, version };
   }
+  const evidence = opts.backtest === undefined ? undefined : await import("./govEvidence.ts");
+  const evidenceOpts: EvidenceOptions = {
+    rebalance: "calendar:monthly",
+    lookback: "252",
+    costBps: "10",
+    ...opts,
+  };
+  if (evidence === undefined) {
+    for (const [flag, given] of [
+      ["--evidence-out", opts.evidenceOut],
+      ["--constraint-json", opts.constraintJson],
+      ["--proposed-constraint-json", opts.proposedConstraintJson],
+      ["--backtest-from", opts.backtestFrom],
+      ["--backtest-to", opts.backtestTo],
+      ["--bundle", opts.bundle],
+    ] as const) {
+      if (given !== undefined) throw new InputError("OPTION_NEEDS_BACKTEST", "only applies with --backtest", flag);
+    }
+  } else {
+    if (opts.setParameters === undefined && opts.setConstraints === undefined) {
+      throw new InputError(
+        "EVIDENCE_NOTHING_TO_COMPARE",
+        "compares parameters or constraint sets: give --set-parameters or --set-constraints",
+        "--backtest",
+      );
+    }
+    evidence.checkEvidenceOptions(evidenceOpts);
+  }
   const clients = deps.connect(opts.rpc, { wallet: opts.dryRun !== true });
   const deployment = await resolveDeployment(clients, opts);
   const changes: RegistryChanges = {
@@ -188,7 +227,15 @@ export async function govPropose(opts: ProposeOptions, deps: GovDependencies): P
     ...(opts.addSigner ? { addViewSigners: opts.addSigner } : {}),
     ...(opts.removeSigner ? { removeViewSigners: opts.removeSigner } : {}),
   };
-  const proposal = await buildRegistryProposal(clients.publicClient, deployment, changes, opts.description);
+  let proposal = await buildRegistryProposal(clients.publicClient, deployment, changes, opts.description);
+  if (evidence !== undefined && opts.backtest !== undefined) {
+    const found = await evidence.proposalEvidence(clients.publicClient, deployment.contracts, changes, {
+      ...evidenceOpts,
+      backtest: opts.backtest,
+    });
+    deps.write(`Evidence: ${found.files.join(", ")} (sha256 ${found.sha256})\n`);
+    proposal = { ...proposal, description: `${proposal.description}${found.block}` };
+  }
   deps.write(proposal.diff);
   deps.write(`Description: ${proposal.description}\n`);
   if (opts.dryRun === true) {
@@ -224,6 +271,33 @@ export async function govExecute(opts: ProposalOptions, deps: GovDependencies): 
   const deployment = await resolveDeployment(clients, opts);
   const hash = await executeProposal(clients, deployment, id);
   deps.write(`Executed #${id} in ${hash}\n`);
+}
+
+/**
+ * `gov verify-evidence`: checks a proposal's evidence report against the hash in its description
+ * and against a recomputation from the report's inputs over `--prices`; a mismatch exits 3.
+ *
+ * @example
+ * ```ts
+ * await govVerifyEvidence("0x1f…", { rpc, deployment: "deployments/localhost.json", report: "evidence.json", prices: "prices.csv" }, defaultGovDependencies);
+ * ```
+ */
+export async function govVerifyEvidence(
+  proposalId: string,
+  opts: VerifyEvidenceOptions,
+  deps: GovDependencies,
+): Promise<void> {
+  const id = parseProposalId(proposalId, "<proposal-id>");
+  const clients = deps.connect(opts.rpc, { wallet: false });
+  const deployment = await resolveDeployment(clients, opts);
+  const proposal = await findProposal(clients.publicClient, deployment, id);
+  if (proposal === undefined) {
+    throw new InputError("PROPOSAL_NOT_FOUND", `the governor has no proposal #${id}`, "<proposal-id>");
+  }
+  const { checkEvidence, evidenceMismatch } = await import("./govEvidence.ts");
+  const check = await checkEvidence(clients.publicClient, deployment.contracts, proposal, opts);
+  deps.write(`${check.lines.join("\n")}\n`);
+  if (!check.ok) evidenceMismatch(check);
 }
 
 /** `gov delegate`: delegates the signer's votes (to itself by default). */

@@ -1,6 +1,13 @@
 import { Command, Option } from "commander";
 import type { GovernanceClients, SUPPORT } from "../../chain/governance/actions.ts";
-import type { DelegateOptions, ProposalOptions, ProposeOptions, StatusOptions, VoteOptions } from "../actions/gov.ts";
+import type {
+  DelegateOptions,
+  ProposalOptions,
+  ProposeOptions,
+  StatusOptions,
+  VerifyEvidenceOptions,
+  VoteOptions,
+} from "../actions/gov.ts";
 import { withExamples } from "../options.ts";
 
 /** Environment variable holding the signer's private key (never a flag: flags end up in shell history). */
@@ -71,6 +78,19 @@ export function govCommand(deps?: GovDependencies): Command {
     .option("--remove-signer <address...>", "withdraw view signers")
     .option("--description <text>", "proposal description (default: a summary of the changes)")
     .option("--dry-run", "show the diff and check the calls, send nothing")
+    .option("--backtest <prices.csv>", "attach evidence: backtest current vs proposed over these daily closes")
+    .option("--rebalance <policy>", "evidence rebalancing policy (as portfolio backtest)", "calendar:monthly")
+    .option("--lookback <rows>", "evidence estimation window, price rows", "252")
+    .option("--backtest-from <date>", "evidence: first simulated close (YYYY-MM-DD)")
+    .option("--backtest-to <date>", "evidence: last simulated close (YYYY-MM-DD)")
+    .option("--cost-bps <bps>", "evidence: linear trading cost, basis points of traded notional", "10")
+    .option("--constraint-json <file>", "evidence: the constraint-set JSON the registry's uri names (default {})")
+    .option(
+      "--proposed-constraint-json <file>",
+      "evidence: the JSON the proposed uri names (default --constraint-json)",
+    )
+    .option("--evidence-out <dir>", "where evidence.json and evidence.svg go (default ./evidence)")
+    .option("--bundle <file>", "evidence: run the pinned optimiser bundle instead of the in-repo optimiser")
     .action(async (opts: ProposeOptions) => {
       const { impl, deps: d } = await load();
       await impl.govPropose(opts, d);
@@ -78,6 +98,24 @@ export function govCommand(deps?: GovDependencies): Command {
   withExamples(propose, [
     `portfolio gov propose ${CONNECT} --set-parameters params.json --dry-run`,
     `${PRIVATE_KEY_ENV}=0x… portfolio gov propose ${CONNECT} --add-signer 0x… --description "add a view signer"`,
+    `portfolio gov propose ${CONNECT} --set-parameters params.json --backtest prices.csv --lookback 126 --dry-run`,
+  ]);
+
+  const verifyEvidence = withConnection(gov.command("verify-evidence"))
+    .description("check a proposal's backtest evidence: the description's sha256 and a recomputation from its inputs")
+    .argument("<proposal-id>", "proposal id (decimal or 0x-hex)")
+    .requiredOption("--report <file>", "the proposal's evidence.json")
+    .requiredOption("--prices <file>", "the daily closes CSV the report was made from (its sha256 is in the report)")
+    .option("--constraint-json <file>", "the constraint-set JSON the proposer used (default {})")
+    .option("--proposed-constraint-json <file>", "the proposed constraint-set JSON (default --constraint-json)")
+    .option("--bundle <file>", "recompute with the pinned optimiser bundle instead of the in-repo optimiser")
+    .addHelpText("after", "\nExit 0 verified, 3 the report or prices differ (each difference is named), 2 bad input.")
+    .action(async (proposalId: string, opts: VerifyEvidenceOptions) => {
+      const { impl, deps: d } = await load();
+      await impl.govVerifyEvidence(proposalId, opts, d);
+    });
+  withExamples(verifyEvidence, [
+    `portfolio gov verify-evidence 0x1f… ${CONNECT} --report evidence/evidence.json --prices prices.csv`,
   ]);
 
   const vote = withConnection(gov.command("vote"))
