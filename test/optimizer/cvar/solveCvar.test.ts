@@ -2,6 +2,7 @@
 // the programme's optimum against that formula at its own weights (two formulations, one number).
 import { expect } from "chai";
 import { buildConstraints } from "../../../src/optimizer/markowitz/constraints.ts";
+import { optimize } from "../../../src/optimizer/optimize.ts";
 import { scenarioCvar, solveCvar } from "../../../src/optimizer/cvar/solveCvar.ts";
 import { createHighsSolver } from "../../../src/optimizer/qp/highsSolver.ts";
 import { expectNear } from "../../helpers/expect.ts";
@@ -32,5 +33,23 @@ describe("optimizer/cvar/solveCvar", () => {
       const w = Float64Array.of(k / 1000, 1 - k / 1000);
       expect(scenarioCvar(w, scenarios, 0.75)).to.be.gte(cvar - 1e-12);
     }
+  });
+
+  it("refuses too few scenarios for the tail, naming the prices (exit 2)", async () => {
+    // Ten prices give nine returns: at β = 0.95 the tail would hold 0.45 of a scenario.
+    const rows = Array.from({ length: 10 }, (_, t) => [
+      `2024-01-${String(t + 1).padStart(2, "0")}`,
+      100 + t,
+      50 - t / 2,
+    ]);
+    const qpSolver = await createHighsSolver();
+    expect(() =>
+      optimize({ prices: { columns: ["date", "A", "B"], rows }, objective: "min-cvar" }, { qpSolver }),
+    ).to.throw(/prices.*scenarios leave no tail/);
+    const ok = optimize(
+      { prices: { columns: ["date", "A", "B"], rows }, objective: "min-cvar", beta: 0.8 },
+      { qpSolver },
+    );
+    expect(ok.status).to.equal("optimal");
   });
 });
