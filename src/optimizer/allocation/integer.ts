@@ -1,0 +1,170 @@
+import * as highsModule from "highs";
+import type { Highs, ModelData, VariableType } from "highs";
+import { buildResult, commonScale, exactCost } from "./report.ts";
+import type { AllocateParameters, AllocationResult, PreparedAllocation } from "./types.ts";
+import { nothingAffordable, prepareAllocation } from "./validate.ts";
+
+type Loader = typeof highsModule.default.default;
+
+let loaded: Promise<Highs> | undefined;
+
+/** As in src/optimizer/qp/highsSolver.ts: the ESM build's default export is the loader itself. */
+function highsLoader(): Loader {
+  const candidate: unknown = highsModule.default;
+  return (typeof candidate === "function" ? candidate : highsModule.default.default) as Loader;
+}
+
+/**
+ * HiGHS drops matrix coefficients below 1e-9 and works to a feasibility tolerance of 1e-7, so a
+ * column whose unit is worth a tiny share of NAV (one base unit of an 18-decimal token) would be
+ * rounded away. An asset whose NAV buys more than 1e6 base units is therefore solved in lots of
+ * 10^s units (s the smallest that fits): each lot is worth ≥ 1e-6 of NAV, and the lot, at most
+ * NAV / 1e6, is the only rounding the method adds.
+ */
+const MAX_LOTS = 1e6;
+
+/** Seconds HiGHS may search; a solve cut short is returned with a warning, never silently. */
+const TIME_LIMIT_SECONDS = 30;
+
+/**
+ * PyPortfolioOpt's `lp_portfolio` (long only), solved exactly by HiGHS' MIP solver:
+ *
+ *   minimise Σ_i u_i + r   over integer x_i ≥ 0 (base units) and u_i,
+ *   with r = NAV − Σ x_i·p_i ≥ 0 and −u_i ≤ w_i·NAV − x_i·p_i ≤ u_i,
+ *
+ * p_i the price of one base unit. With `minTrade` > 0 every x_i is semi-integer: 0 or at least
+ * ⌈minTrade / p_i⌉. The model is scaled by 1/NAV; HiGHS runs with a zero relative gap. Its budget
+ * row holds only to its feasibility tolerance, so the rounded answer is checked in exact integer
+ * arithmetic and, if it overspends, the most overweight holding gives back one lot until it fits.
+ *
+ * @throws {InputError} on bad inputs (see prepareAllocation).
+ * @throws {InfeasibleError} `ALLOCATION_NOTHING_AFFORDABLE` when nothing can be bought.
+ * @example
+ * ```ts
+ * const r = await integerAllocation({ assets: ["A", "B"], weights: [0.6, 0.4], prices: { A: 30, B: 7 }, nav: 100 });
+ * // r.allocation: A 2 (60), B 5 (35) or another allocation with the same objective
+ * ```
+ */
+export async function integerAllocation(parameters: AllocateParameters): Promise<AllocationResult> {
+  const p = prepareAllocation(parameters);
+  loaded ??= highsLoader()();
+  const highs = await loaded;
+  return solveAllocation(highs, p);
+}
+
+function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult {
+  const cols = [...p.assets.keys()].filter((i) => p.priceWad[i] !== 0n);
+  const m = cols.length;
+  const lotUnits = cols.map((i) => {
+    let lot = 1;
+    while (p.nav / ((p.unitPrice[i] ?? 1) * lot) > MAX_LOTS) lot *= 10;
+    return lot;
+  });
+  const lotShare = cols.map((i, k) => ((p.unitPrice[i] ?? 0) * (lotUnits[k] ?? 1)) / p.nav);
+  const minTrade = Number(p.minTradeWad) / 1e18;
+  const colCost: number[] = [];
+  const colLower: number[] = [];
+  const colUpper: number[] = [];
+  const integrality: VariableType[] = [];
+  cols.forEach((_, k) => {
+    const share = lotShare[k] ?? 1;
+    colCost.push(-share);
+    colUpper.push(Math.floor(1 / share));
+    if (minTrade > 0) {
+      colLower.push(Math.ceil(minTrade / p.nav / share - 1e-12));
+      integrality.push(highs.constants.variableType.semiInteger);
+    } else {
+      colLower.push(0);
+      integrality.push(highs.constants.variableType.integer);
+    }
+  });
+  for (let k = 0; k < m; k++) {
+    colCost.push(1);
+    colLower.push(0);
+    colUpper.push(highs.infinity);
+    integrality.push(highs.constants.variableType.continuous);
+  }
+  // Rows 2k, 2k+1: u_k + L_k x_k ≥ w_k and u_k − L_k x_k ≥ −w_k; row 2m: Σ L_k x_k ≤ 1.
+  const starts: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  cols.forEach((i, k) => {
+    const w = p.weights[i] ?? 0;
+    const share = lotShare[k] ?? 1;
+    for (const sign of [1, -1]) {
+      indices.push(k, m + k);
+      values.push(sign * share, 1);
+      starts.push(indices.length);
+      rowLower.push(sign * w);
+      rowUpper.push(highs.infinity);
+    }
+  });
+  for (let k = 0; k < m; k++) {
+    indices.push(k);
+    values.push(lotShare[k] ?? 0);
+  }
+  starts.push(indices.length);
+  rowLower.push(-highs.infinity);
+  rowUpper.push(1);
+  const model: ModelData = {
+    numCols: 2 * m,
+    numRows: rowLower.length,
+    colCost,
+    colLower,
+    colUpper,
+    rowLower,
+    rowUpper,
+    integrality,
+    matrix: { format: "csr", numRows: rowLower.length, numCols: 2 * m, starts, indices, values },
+  };
+  const warnings: string[] = [];
+  const lots = highs.withModel(model, (model) => {
+    model.options.set({ output_flag: false, mip_rel_gap: 0, time_limit: TIME_LIMIT_SECONDS });
+    const run = model.run();
+    const codes = highs.constants.modelStatus;
+    if (run.modelStatus !== codes.optimal) {
+      warnings.push(
+        `HiGHS stopped with model status ${run.modelStatus}; the allocation is its best found, not proven optimal`,
+      );
+    }
+    const x = model.getSolution().colValue;
+    return cols.map((_, k) => BigInt(Math.max(0, Math.round(x[k] ?? 0))));
+  });
+  const units: bigint[] = new Array<bigint>(p.assets.length).fill(0n);
+  cols.forEach((i, k) => {
+    units[i] = (lots[k] ?? 0n) * BigInt(lotUnits[k] ?? 1);
+  });
+  repairBudget(p, units, cols, lotUnits);
+  if (units.every((u) => u === 0n)) throw nothingAffordable(p.assets.filter((_, i) => (p.weights[i] ?? 0) > 0));
+  return buildResult(p, "integer", units, warnings);
+}
+
+/** Gives back one lot of the most overweight holding while the exact cost exceeds NAV. */
+function repairBudget(
+  p: PreparedAllocation,
+  units: bigint[],
+  cols: readonly number[],
+  lotUnits: readonly number[],
+): void {
+  const common = commonScale(p);
+  const budget = p.navWad * common;
+  const spent = (): bigint => units.reduce((a, u, i) => a + exactCost(p, i, u, common), 0n);
+  while (spent() > budget) {
+    let worst = -1;
+    let excess = -Infinity;
+    cols.forEach((i, k) => {
+      const lot = BigInt(lotUnits[k] ?? 1);
+      if ((units[i] ?? 0n) < lot) return;
+      const over = Number(units[i] ?? 0n) * (p.unitPrice[i] ?? 0) - (p.weights[i] ?? 0) * p.nav;
+      if (over > excess) {
+        excess = over;
+        worst = k;
+      }
+    });
+    const i = cols[worst];
+    if (i === undefined) break;
+    units[i] = (units[i] ?? 0n) - BigInt(lotUnits[worst] ?? 1);
+  }
+}
