@@ -32,8 +32,8 @@ const TIME_LIMIT_SECONDS = 30;
  *   minimise Σ_i u_i + r   over integer x_i ≥ 0 (base units) and u_i,
  *   with r = NAV − Σ x_i·p_i ≥ 0 and −u_i ≤ w_i·NAV − x_i·p_i ≤ u_i,
  *
- * p_i the price of one base unit. With `minTrade` > 0 every x_i is semi-integer: 0 or at least
- * ⌈minTrade / p_i⌉. The model is scaled by 1/NAV; HiGHS runs with a zero relative gap. Its budget
+ * p_i the price of one base unit. With `minTrade` > 0 every x_i is 0 or at least ⌈minTrade / p_i⌉
+ * (a binary z_i with least_i·z_i ≤ x_i ≤ U_i·z_i). The model is scaled by 1/NAV; HiGHS runs with a zero relative gap. Its budget
  * row holds only to its feasibility tolerance, so the rounded answer is checked in exact integer
  * arithmetic and, if it overspends, the most overweight holding gives back one lot until it fits.
  *
@@ -62,54 +62,101 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
   });
   const lotShare = cols.map((i, k) => ((p.unitPrice[i] ?? 0) * (lotUnits[k] ?? 1)) / p.nav);
   const minTrade = Number(p.minTradeWad) / 1e18;
+  const gated = minTrade > 0;
+  const upper = lotShare.map((share) => Math.floor(1 / share));
+  // Fewest lots worth the minimum trade; an asset whose minimum exceeds NAV is held at zero.
+  const least = lotShare.map((share) => Math.max(1, Math.ceil(minTrade / p.nav / share - 1e-12)));
   const colCost: number[] = [];
   const colLower: number[] = [];
   const colUpper: number[] = [];
   const integrality: VariableType[] = [];
+  const { integer, continuous } = highs.constants.variableType;
   cols.forEach((_, k) => {
-    const share = lotShare[k] ?? 1;
-    colCost.push(-share);
-    colUpper.push(Math.floor(1 / share));
-    if (minTrade > 0) {
-      colLower.push(Math.ceil(minTrade / p.nav / share - 1e-12));
-      integrality.push(highs.constants.variableType.semiInteger);
-    } else {
-      colLower.push(0);
-      integrality.push(highs.constants.variableType.integer);
-    }
+    colCost.push(-(lotShare[k] ?? 1));
+    colLower.push(0);
+    colUpper.push(gated && (least[k] ?? 1) > (upper[k] ?? 0) ? 0 : (upper[k] ?? 0));
+    integrality.push(integer);
   });
   for (let k = 0; k < m; k++) {
     colCost.push(1);
     colLower.push(0);
     colUpper.push(highs.infinity);
-    integrality.push(highs.constants.variableType.continuous);
+    integrality.push(continuous);
   }
-  // Rows 2k, 2k+1: u_k + L_k x_k ≥ w_k and u_k − L_k x_k ≥ −w_k; row 2m: Σ L_k x_k ≤ 1.
+  // z_k ∈ {0, 1}: whether asset k is held. HiGHS' semi-integer columns would say this directly,
+  // but it refuses them with upper bounds as large as ours.
+  if (gated) {
+    for (let k = 0; k < m; k++) {
+      colCost.push(0);
+      colLower.push(0);
+      colUpper.push(1);
+      integrality.push(integer);
+    }
+  }
+  // Rows 2k, 2k+1: u_k + L_k x_k ≥ w_k and u_k − L_k x_k ≥ −w_k; then Σ L_k x_k ≤ 1; with a
+  // minimum trade, x_k − U_k z_k ≤ 0 and x_k − least_k z_k ≥ 0.
   const starts: number[] = [0];
   const indices: number[] = [];
   const values: number[] = [];
   const rowLower: number[] = [];
   const rowUpper: number[] = [];
+  const row = (entries: readonly (readonly [number, number])[], lower: number, upperBound: number): void => {
+    for (const [j, v] of entries) {
+      indices.push(j);
+      values.push(v);
+    }
+    starts.push(indices.length);
+    rowLower.push(lower);
+    rowUpper.push(upperBound);
+  };
   cols.forEach((i, k) => {
     const w = p.weights[i] ?? 0;
     const share = lotShare[k] ?? 1;
-    for (const sign of [1, -1]) {
-      indices.push(k, m + k);
-      values.push(sign * share, 1);
-      starts.push(indices.length);
-      rowLower.push(sign * w);
-      rowUpper.push(highs.infinity);
-    }
+    row(
+      [
+        [k, share],
+        [m + k, 1],
+      ],
+      w,
+      highs.infinity,
+    );
+    row(
+      [
+        [k, -share],
+        [m + k, 1],
+      ],
+      -w,
+      highs.infinity,
+    );
   });
-  for (let k = 0; k < m; k++) {
-    indices.push(k);
-    values.push(lotShare[k] ?? 0);
+  row(
+    cols.map((_, k) => [k, lotShare[k] ?? 0] as const),
+    -highs.infinity,
+    1,
+  );
+  if (gated) {
+    for (let k = 0; k < m; k++) {
+      row(
+        [
+          [k, 1],
+          [2 * m + k, -(upper[k] ?? 0)],
+        ],
+        -highs.infinity,
+        0,
+      );
+      row(
+        [
+          [k, 1],
+          [2 * m + k, -(least[k] ?? 1)],
+        ],
+        0,
+        highs.infinity,
+      );
+    }
   }
-  starts.push(indices.length);
-  rowLower.push(-highs.infinity);
-  rowUpper.push(1);
+  const numCols = gated ? 3 * m : 2 * m;
   const model: ModelData = {
-    numCols: 2 * m,
+    numCols,
     numRows: rowLower.length,
     colCost,
     colLower,
@@ -117,7 +164,7 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
     rowLower,
     rowUpper,
     integrality,
-    matrix: { format: "csr", numRows: rowLower.length, numCols: 2 * m, starts, indices, values },
+    matrix: { format: "csr", numRows: rowLower.length, numCols, starts, indices, values },
   };
   const warnings: string[] = [];
   const lots = highs.withModel(model, (model) => {
