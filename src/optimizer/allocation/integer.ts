@@ -55,12 +55,14 @@ export async function integerAllocation(parameters: AllocateParameters): Promise
 function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult {
   const cols = [...p.assets.keys()].filter((i) => p.priceWad[i] !== 0n);
   const m = cols.length;
-  const lotUnits = cols.map((i) => {
-    let lot = 1;
-    while (p.nav / ((p.unitPrice[i] ?? 1) * lot) > MAX_LOTS) lot *= 10;
-    return lot;
+  // Lot sizes as powers of ten in bigint: 10^23 and above are not exact doubles.
+  const lotExponents = cols.map((i) => {
+    let s = 0;
+    while (p.nav / ((p.unitPrice[i] ?? 1) * 10 ** s) > MAX_LOTS) s++;
+    return s;
   });
-  const lotShare = cols.map((i, k) => ((p.unitPrice[i] ?? 0) * (lotUnits[k] ?? 1)) / p.nav);
+  const lotUnits = lotExponents.map((s) => 10n ** BigInt(s));
+  const lotShare = cols.map((i, k) => ((p.unitPrice[i] ?? 0) * 10 ** (lotExponents[k] ?? 0)) / p.nav);
   const minTrade = Number(p.minTradeWad) / 1e18;
   const gated = minTrade > 0;
   const upper = lotShare.map((share) => Math.floor(1 / share));
@@ -181,7 +183,7 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
   });
   const units: bigint[] = new Array<bigint>(p.assets.length).fill(0n);
   cols.forEach((i, k) => {
-    units[i] = (lots[k] ?? 0n) * BigInt(lotUnits[k] ?? 1);
+    units[i] = (lots[k] ?? 0n) * (lotUnits[k] ?? 1n);
   });
   repairBudget(p, units, cols, lotUnits);
   if (units.every((u) => u === 0n)) throw nothingAffordable(p.assets.filter((_, i) => (p.weights[i] ?? 0) > 0));
@@ -193,7 +195,7 @@ function repairBudget(
   p: PreparedAllocation,
   units: bigint[],
   cols: readonly number[],
-  lotUnits: readonly number[],
+  lotUnits: readonly bigint[],
 ): void {
   const common = commonScale(p);
   const budget = p.navWad * common;
@@ -202,7 +204,7 @@ function repairBudget(
     let worst = -1;
     let excess = -Infinity;
     cols.forEach((i, k) => {
-      const lot = BigInt(lotUnits[k] ?? 1);
+      const lot = lotUnits[k] ?? 1n;
       if ((units[i] ?? 0n) < lot) return;
       const over = Number(units[i] ?? 0n) * (p.unitPrice[i] ?? 0) - (p.weights[i] ?? 0) * p.nav;
       if (over > excess) {
@@ -212,6 +214,6 @@ function repairBudget(
     });
     const i = cols[worst];
     if (i === undefined) break;
-    units[i] = (units[i] ?? 0n) - BigInt(lotUnits[worst] ?? 1);
+    units[i] = (units[i] ?? 0n) - (lotUnits[worst] ?? 1n);
   }
 }
