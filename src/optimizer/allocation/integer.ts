@@ -42,7 +42,7 @@ const TIME_LIMIT_SECONDS = 30;
  * @example
  * ```ts
  * const r = await integerAllocation({ assets: ["A", "B"], weights: [0.6, 0.4], prices: { A: 30, B: 7 }, nav: 100 });
- * // r.allocation: A 2 (60), B 5 (35) or another allocation with the same objective
+ * // r.allocation: A 2 (60), B 5 (35); r.leftover 5, r.objective 10 (the unique optimum)
  * ```
  */
 export async function integerAllocation(parameters: AllocateParameters): Promise<AllocationResult> {
