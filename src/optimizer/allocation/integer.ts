@@ -86,7 +86,7 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
     integrality.push(continuous);
   }
   // z_k ∈ {0, 1}: whether asset k is held. HiGHS' semi-integer columns would say this directly,
-  // but it refuses them with upper bounds as large as ours.
+  // but its run failed (status -1) on one (0.5 USD, 18 decimals, NAV 100, minimum 25); the gate does not.
   if (gated) {
     for (let k = 0; k < m; k++) {
       colCost.push(0);
