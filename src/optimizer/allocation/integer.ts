@@ -1,5 +1,7 @@
 import * as highsModule from "highs";
 import type { Highs, ModelData, VariableType } from "highs";
+import { isPortfolioError } from "../../errors.ts";
+import { belowMinTrade, unitsForValue, valueOfUnits } from "./baseUnits.ts";
 import { buildResult, commonScale, exactCost } from "./report.ts";
 import type { AllocateParameters, AllocationResult, PreparedAllocation } from "./types.ts";
 import { nothingAffordable, prepareAllocation } from "./validate.ts";
@@ -23,8 +25,12 @@ function highsLoader(): Loader {
  */
 const MAX_LOTS = 1e6;
 
-/** Seconds HiGHS may search; a solve cut short is returned with a warning, never silently. */
-const TIME_LIMIT_SECONDS = 30;
+/**
+ * Seconds HiGHS may search; a solve cut short is returned with a warning, never silently. Weights
+ * summing to less than 1 make the objective degenerate (overspending and leftover cost the same),
+ * and such a search can run until the WebAssembly module aborts (seen after ~30 s on 6 assets).
+ */
+const TIME_LIMIT_SECONDS = 10;
 
 /**
  * PyPortfolioOpt's `lp_portfolio` (long only), solved exactly by HiGHS' MIP solver:
@@ -35,7 +41,7 @@ const TIME_LIMIT_SECONDS = 30;
  * p_i the price of one base unit. With `minTrade` > 0 every x_i is 0 or at least ⌈minTrade / p_i⌉
  * (a binary z_i with least_i·z_i ≤ x_i ≤ U_i·z_i). The model is scaled by 1/NAV; HiGHS runs with a zero relative gap. Its budget
  * row holds only to its feasibility tolerance, so the rounded answer is checked in exact integer
- * arithmetic and, if it overspends, the most overweight holding gives back one lot until it fits.
+ * arithmetic and, if it overspends, trimmed one lot at a time where that costs the objective least.
  *
  * @throws {InputError} on bad inputs (see prepareAllocation).
  * @throws {InfeasibleError} `ALLOCATION_NOTHING_AFFORDABLE` when nothing can be bought.
@@ -49,7 +55,16 @@ export async function integerAllocation(parameters: AllocateParameters): Promise
   const p = prepareAllocation(parameters);
   loaded ??= highsLoader()();
   const highs = await loaded;
-  return solveAllocation(highs, p);
+  try {
+    return solveAllocation(highs, p);
+  } catch (error) {
+    if (isPortfolioError(error)) throw error;
+    // An aborted WebAssembly instance fails every later call: load a fresh one next time.
+    loaded = undefined;
+    throw new Error(`HiGHS failed on this allocation (${String(error)}); --method greedy does not use it`, {
+      cause: error,
+    });
+  }
 }
 
 function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult {
@@ -65,9 +80,19 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
   const lotShare = cols.map((i, k) => ((p.unitPrice[i] ?? 0) * 10 ** (lotExponents[k] ?? 0)) / p.nav);
   const minTrade = Number(p.minTradeWad) / 1e18;
   const gated = minTrade > 0;
-  const upper = lotShare.map((share) => Math.floor(1 / share));
+  // Bounds in exact integers: ⌊1 / share⌋ in doubles can fall one lot short of NAV.
+  const upper = cols.map((i, k) => {
+    const lot = lotUnits[k] ?? 1n;
+    return Number(unitsForValue(p.navWad, p.priceWad[i] ?? 1n, p.scale[i] ?? 1n) / lot);
+  });
   // Fewest lots worth the minimum trade; an asset whose minimum exceeds NAV is held at zero.
-  const least = lotShare.map((share) => Math.max(1, Math.ceil(minTrade / p.nav / share - 1e-12)));
+  const least = cols.map((i, k) => {
+    const lot = lotUnits[k] ?? 1n;
+    const price = p.priceWad[i] ?? 1n;
+    const units = (p.minTradeWad * (p.scale[i] ?? 1n) + price - 1n) / price;
+    const lots = (units + lot - 1n) / lot;
+    return Number(lots > 1n ? lots : 1n);
+  });
   const colCost: number[] = [];
   const colLower: number[] = [];
   const colUpper: number[] = [];
@@ -170,7 +195,14 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
   };
   const warnings: string[] = [];
   const lots = highs.withModel(model, (model) => {
-    model.options.set({ output_flag: false, mip_rel_gap: 0, time_limit: TIME_LIMIT_SECONDS });
+    // Tight tolerances keep the budget row's overshoot, which repairBudget undoes, to ~1e-9 of NAV.
+    model.options.set({
+      output_flag: false,
+      mip_rel_gap: 0,
+      primal_feasibility_tolerance: 1e-9,
+      mip_feasibility_tolerance: 1e-9,
+      time_limit: TIME_LIMIT_SECONDS,
+    });
     const run = model.run();
     const codes = highs.constants.modelStatus;
     if (run.modelStatus !== codes.optimal) {
@@ -190,7 +222,11 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
   return buildResult(p, "integer", units, warnings);
 }
 
-/** Gives back one lot of the most overweight holding while the exact cost exceeds NAV. */
+/**
+ * While the exact cost exceeds NAV, the holding whose trim raises the objective least gives back
+ * one lot (Δ = |t − (v − lot)| − |t − v| + lot: free for a holding over target by a lot or more); a
+ * holding that one lot would take below the minimum trade is given back whole instead.
+ */
 function repairBudget(
   p: PreparedAllocation,
   units: bigint[],
@@ -200,20 +236,32 @@ function repairBudget(
   const common = commonScale(p);
   const budget = p.navWad * common;
   const spent = (): bigint => units.reduce((a, u, i) => a + exactCost(p, i, u, common), 0n);
+  const trimmed = (i: number, k: number): bigint => {
+    const lot = lotUnits[k] ?? 1n;
+    const held = units[i] ?? 0n;
+    const left = held > lot ? held - lot : 0n;
+    const price = p.priceWad[i] ?? 0n;
+    const scale = p.scale[i] ?? 1n;
+    return left > 0n && belowMinTrade(valueOfUnits(left, price, scale), p.minTradeWad) ? 0n : left;
+  };
   while (spent() > budget) {
-    let worst = -1;
-    let excess = -Infinity;
+    let best = -1;
+    let bestDelta = Infinity;
     cols.forEach((i, k) => {
-      const lot = lotUnits[k] ?? 1n;
-      if ((units[i] ?? 0n) < lot) return;
-      const over = Number(units[i] ?? 0n) * (p.unitPrice[i] ?? 0) - (p.weights[i] ?? 0) * p.nav;
-      if (over > excess) {
-        excess = over;
-        worst = k;
+      const held = units[i] ?? 0n;
+      if (held === 0n) return;
+      const unitPrice = p.unitPrice[i] ?? 0;
+      const target = (p.weights[i] ?? 0) * p.nav;
+      const before = Number(held) * unitPrice;
+      const after = Number(trimmed(i, k)) * unitPrice;
+      const delta = Math.abs(target - after) - Math.abs(target - before) + (before - after);
+      if (delta < bestDelta) {
+        bestDelta = delta;
+        best = k;
       }
     });
-    const i = cols[worst];
+    const i = cols[best];
     if (i === undefined) break;
-    units[i] = (units[i] ?? 0n) - (lotUnits[worst] ?? 1n);
+    units[i] = trimmed(i, best);
   }
 }

@@ -25,10 +25,13 @@ export function buildResult(
   units: readonly bigint[],
   warnings: readonly string[],
 ): AllocationResult {
-  const values = units.map((u, i) => Number(valueOfUnits(u, p.priceWad[i] ?? 0n, p.scale[i] ?? 1n)) / 1e18);
+  // Through the decimal string, not Number(wad) / 1e18: that division can round a spend equal to
+  // NAV to the double above NAV; the nearest double of the decimal never exceeds NAV's own.
+  const fromWad = (wad: bigint): number => Number(formatUnits(wad, 18));
+  const values = units.map((u, i) => fromWad(valueOfUnits(u, p.priceWad[i] ?? 0n, p.scale[i] ?? 1n)));
   const common = commonScale(p);
   const spentExact = units.reduce((a, u, i) => a + exactCost(p, i, u, common), 0n);
-  const spent = Number(spentExact / common) / 1e18;
+  const spent = fromWad(spentExact / common);
   const total = values.reduce((a, v) => a + v, 0);
   const allocation: AllocatedAsset[] = p.assets.map((asset, i) => ({
     asset,

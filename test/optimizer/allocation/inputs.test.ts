@@ -31,6 +31,19 @@ describe("optimizer/allocation: base units, minimum trade and bad input", () => 
     expectNear(r.leftover, 0, 1e-9);
   });
 
+  it("reports a spend of exactly NAV as NAV, never the double above it (6 322.23 at 0.005 a unit)", () => {
+    const r = greedyAllocation({
+      assets: ["T0"],
+      weights: [1],
+      prices: { T0: 0.5 },
+      decimals: { T0: 2 },
+      nav: 6322.23,
+    });
+    expect(r.allocation[0]?.units).to.equal("1264446");
+    expect(r.spent).to.equal(6322.23);
+    expect(r.leftover).to.equal(0);
+  });
+
   it("whole tokens without decimals: 1 WETH and 5 000 USDC, 2 000 left as PyPortfolioOpt's greedy leaves it", () => {
     // Round 2: WETH is under target (0.375 < 0.5) but costs 3 000 > 2 000; USDC is over (0.625).
     const r = greedyAllocation(base);
@@ -55,6 +68,26 @@ describe("optimizer/allocation: base units, minimum trade and bad input", () => 
     expect(i.allocation.map((a) => a.units)).to.deep.equal(["985000", "15000"]);
     expectNear(i.objective, 100, 1e-9);
     expectNear(g.objective, 200, 1e-9);
+  });
+
+  it("keeps the minimum trade when the integer answer is trimmed back under NAV", async () => {
+    // Found by the property test: trimming one lot once left T2 at 13.41 < 25.
+    const r = await integerAllocation({
+      assets: ["T0", "T1", "T2"],
+      weights: [0.40186915887850466, 0.4485981308411215, 0.14953271028037382],
+      prices: { T0: 4.6890799, T1: 1649.0588, T2: 1340.7306 },
+      decimals: { T0: 18, T1: 18, T2: 2 },
+      nav: 121.95,
+      minTrade: 25,
+    });
+    expect(r.spent).to.be.at.most(121.95);
+    for (const a of r.allocation) if (a.units !== "0") expect(a.value).to.be.at.least(25);
+  });
+
+  it("the integer method can spend exactly NAV (bounds in exact integers, not ⌊1 / share⌋)", async () => {
+    const r = await integerAllocation({ assets: ["T0"], weights: [1], prices: { T0: 0.5 }, nav: 32484.5 });
+    expect(r.allocation[0]?.units).to.equal("64969");
+    expect(r.leftover).to.equal(0);
   });
 
   it("names the bad field (exit 2)", () => {
