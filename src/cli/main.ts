@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { allocateCommand } from "./commands/allocate.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { backtestCommand } from "./commands/backtest.ts";
 import { dashboardCommand } from "./commands/dashboard.ts";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .addCommand(optimizeCommand())
     .addCommand(frontierCommand())
     .addCommand(backtestCommand())
+    .addCommand(allocateCommand())
     .addCommand(viewsCommand())
     .addCommand(govCommand())
     .addCommand(auditCommand())

@@ -133,6 +133,7 @@ describe("cli: portfolio (src/cli/main.ts)", () => {
       ["optimize"],
       ["frontier"],
       ["backtest"],
+      ["allocate"],
       ["views", "sign"],
       ["views", "verify"],
       ["gov", "status"],

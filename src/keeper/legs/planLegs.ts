@@ -4,6 +4,7 @@ import { InputError } from "../../errors.ts";
 import { validatePlanLegsParameters } from "./validate.ts";
 import { BPS, WAD, weightsToWad } from "../../protocol/fixedPoint.ts";
 import { at, sameAddress } from "../../protocol/indexing.ts";
+import { belowMinTrade, unitsForValue, valueOfUnits } from "../../optimizer/allocation/baseUnits.ts";
 
 import type { Holding, Leg, PlanLegsParameters, PlanLegsReturnType, SkippedTrade } from "./types.ts";
 
@@ -11,6 +12,10 @@ export type { Holding, Leg, PlanLegsParameters, PlanLegsReturnType, SkippedTrade
 
 /**
  * Turns target weights into swap legs at oracle prices.
+ *
+ * Amounts and values round as `allocate()` rounds (src/optimizer/allocation/baseUnits.ts): units
+ * for a value ⌊value · 10^decimals / price⌋, value of units ⌊units · price / 10^decimals⌋, and a
+ * trade strictly below `minTradeValueUsd` is skipped.
  *
  * With values v_i = balance_i · price_i / 10^decimals_i (USD), NAV = Σ v_i and target values
  * t_i = NAV · w_i, every non-base asset with t_i < v_i sells v_i − t_i worth into the base token
@@ -50,7 +55,7 @@ export function planLegs(parameters: PlanLegsParameters): PlanLegsReturnType {
       holding,
       price,
       scale,
-      value: (holding.balance * price) / scale,
+      value: valueOfUnits(holding.balance, price, scale),
       weightWad: at(targetWeightsWad, index),
       expected: holding.balance,
       worst: holding.balance,
@@ -68,7 +73,7 @@ export function planLegs(parameters: PlanLegsParameters): PlanLegsReturnType {
     (amountIn * x.price * base.scale * k) / (x.scale * base.price * BPS);
   const buyOut = (x: Asset, amountIn: bigint, k: bigint): bigint =>
     (amountIn * base.price * x.scale * k) / (base.scale * x.price * BPS);
-  const baseUsd = (amount: bigint): bigint => (amount * base.price) / base.scale;
+  const baseUsd = (amount: bigint): bigint => valueOfUnits(amount, base.price, base.scale);
 
   const skipped: SkippedTrade[] = [];
   const minUsd = formatUsd(minTradeValueUsd);
@@ -89,20 +94,21 @@ export function planLegs(parameters: PlanLegsParameters): PlanLegsReturnType {
     }
     if (side === "sell") {
       // A zero target sells the whole balance, dust included.
-      const amountIn = x.weightWad === 0n ? x.holding.balance : min(x.holding.balance, (-delta * x.scale) / x.price);
+      const amountIn =
+        x.weightWad === 0n ? x.holding.balance : min(x.holding.balance, unitsForValue(-delta, x.price, x.scale));
       sells.push({ asset: x, amountIn, minAmountOut: 0n });
     } else {
-      buyWishes.push({ asset: x, amountIn: (delta * base.scale) / base.price, minAmountOut: 0n });
+      buyWishes.push({ asset: x, amountIn: unitsForValue(delta, base.price, base.scale), minAmountOut: 0n });
     }
   }
 
   const sellLegs: Planned[] = [];
   for (const { asset: x, amountIn } of sells) {
-    const usd = (amountIn * x.price) / x.scale;
+    const usd = valueOfUnits(amountIn, x.price, x.scale);
     const minAmountOut = sellOut(x, amountIn, keep);
     // Rounding dust worth less than 1e-18 USD is not a trade anyone wants reported.
     if (usd === 0n) continue;
-    if (usd < minTradeValueUsd) {
+    if (belowMinTrade(usd, minTradeValueUsd)) {
       skip(x, "sell", "BELOW_MIN_TRADE", usd, `sell of ${formatUsd(usd)} USD is below the minimum ${minUsd} USD`);
     } else if (amountIn === 0n || minAmountOut === 0n) {
       skip(x, "sell", "ROUNDS_TO_ZERO", usd, `sell of ${formatUsd(usd)} USD rounds to zero token units`);
@@ -116,7 +122,7 @@ export function planLegs(parameters: PlanLegsParameters): PlanLegsReturnType {
   let buys = buyWishes.filter(({ asset: x, amountIn }) => {
     const usd = baseUsd(amountIn);
     if (usd === 0n) return false;
-    if (usd < minTradeValueUsd) {
+    if (belowMinTrade(usd, minTradeValueUsd)) {
       skip(x, "buy", "BELOW_MIN_TRADE", usd, `buy of ${formatUsd(usd)} USD is below the minimum ${minUsd} USD`);
       return false;
     }
@@ -131,7 +137,9 @@ export function planLegs(parameters: PlanLegsParameters): PlanLegsReturnType {
       amountIn: total > available ? (b.amountIn * available) / total : b.amountIn,
     }));
     const tooSmall = new Set(
-      scaled.filter((b) => baseUsd(b.amountIn) < minTradeValueUsd || b.amountIn === 0n).map((b) => b.asset),
+      scaled
+        .filter((b) => belowMinTrade(baseUsd(b.amountIn), minTradeValueUsd) || b.amountIn === 0n)
+        .map((b) => b.asset),
     );
     if (tooSmall.size === 0) {
       buys = scaled;
@@ -195,7 +203,7 @@ export function planLegs(parameters: PlanLegsParameters): PlanLegsReturnType {
     navUsd: nav,
     currentWeights: weightsOf(assets.map((x) => x.value)),
     expectedBalances: assets.map((x) => x.expected),
-    expectedWeights: weightsOf(assets.map((x) => (x.expected * x.price) / x.scale)),
+    expectedWeights: weightsOf(assets.map((x) => valueOfUnits(x.expected, x.price, x.scale))),
     worstCaseBalances: assets.map((x) => x.worst),
     baseFunding: { available, spent: buyLegs.reduce((a, l) => a + l.amountIn, 0n) },
   };
