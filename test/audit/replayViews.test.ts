@@ -5,40 +5,21 @@ import { strict as assert } from "node:assert";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPublicClient, http, type Hex, type PublicClient } from "viem";
+import { type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { replayInstruction } from "../../src/audit/replayInstruction.ts";
 import { InProcessBus } from "../../src/bus/inProcessBus.ts";
 import { PortfolioError } from "../../src/errors.ts";
 import { runKeeperCycle, type KeeperCycleContext } from "../../src/keeper/cycle/runCycle.ts";
-import { createKeeperLogger } from "../../src/keeper/logger.ts";
-import { createTxSender } from "../../src/keeper/tx/sender.ts";
-import { readKeeperDeployment } from "../../src/protocol/deployment.ts";
 import { EMPTY_VIEW_SET_COMMITMENT, inputsDirectory, sha256Hex } from "../../src/protocol/inputs.ts";
-import { MemoryNonceStore } from "../../src/views/nonceStore.ts";
 import { signViewSet } from "../../src/views/signedViewSet.ts";
 import { investorViewDigest, investorViewDomain } from "../../src/views/typedData.ts";
 import { hardhatNode, type HardhatNode } from "../helpers/hardhatNode.ts";
 import { deployKeeperSystem, type KeeperSystem } from "../helpers/keeperSystem.ts";
+import { cycleContext } from "../helpers/cycleContext.ts";
 
-function context(sys: KeeperSystem, node: HardhatNode): KeeperCycleContext & { bus: InProcessBus } {
-  const client = createPublicClient({ transport: http(node.url, { retryCount: 0, timeout: 5_000 }) }) as PublicClient;
-  const logger = createKeeperLogger({ level: "silent" });
-  const account = sys.keepers[0]!;
-  const retry = { retries: 30, baseMs: 50, maxMs: 400 };
-  return {
-    client,
-    account,
-    deployment: readKeeperDeployment(sys.deploymentPath),
-    pricesPath: sys.pricesPath,
-    bundlePath: sys.bundlePath,
-    inputsDir: join(sys.dir, "inputs"),
-    nonces: new MemoryNonceStore(),
-    logger,
-    bus: new InProcessBus(),
-    retry,
-    sender: createTxSender({ client, account, logger, pollIntervalMs: 50, retry }),
-  };
+function context(sys: KeeperSystem, node: HardhatNode): ReturnType<typeof cycleContext> {
+  return cycleContext(sys, node.url);
 }
 
 interface Manifest {

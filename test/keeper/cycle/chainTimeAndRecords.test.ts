@@ -3,39 +3,20 @@
 import { strict as assert } from "node:assert";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { createPublicClient, http, serializeTransaction, type Hex, type PublicClient } from "viem";
+import { serializeTransaction, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { replayInstruction } from "../../../src/audit/replayInstruction.ts";
 import { InProcessBus } from "../../../src/bus/inProcessBus.ts";
-import { runKeeperCycle, type KeeperCycleContext } from "../../../src/keeper/cycle/runCycle.ts";
+import { runKeeperCycle } from "../../../src/keeper/cycle/runCycle.ts";
 import { settlementRecordPath, type SettlementRecord } from "../../../src/keeper/cycle/settlementRecord.ts";
-import { createKeeperLogger } from "../../../src/keeper/logger.ts";
-import { createTxSender } from "../../../src/keeper/tx/sender.ts";
-import { readKeeperDeployment } from "../../../src/protocol/deployment.ts";
-import { MemoryNonceStore } from "../../../src/views/nonceStore.ts";
 import { signViewSet } from "../../../src/views/signedViewSet.ts";
 import { investorViewDomain } from "../../../src/views/typedData.ts";
 import { hardhatNode, type HardhatNode } from "../../helpers/hardhatNode.ts";
 import { deployKeeperSystem, type KeeperSystem } from "../../helpers/keeperSystem.ts";
+import { cycleContext } from "../../helpers/cycleContext.ts";
 
-function context(sys: KeeperSystem, node: HardhatNode, keeper = 0): KeeperCycleContext & { bus: InProcessBus } {
-  const client = createPublicClient({ transport: http(node.url, { retryCount: 0, timeout: 5_000 }) }) as PublicClient;
-  const logger = createKeeperLogger({ level: "silent" });
-  const account = sys.keepers[keeper]!;
-  const retry = { retries: 30, baseMs: 50, maxMs: 400 };
-  return {
-    client,
-    account,
-    deployment: readKeeperDeployment(sys.deploymentPath),
-    pricesPath: sys.pricesPath,
-    bundlePath: sys.bundlePath,
-    inputsDir: join(sys.dir, `inputs-${keeper}`),
-    nonces: new MemoryNonceStore(),
-    logger,
-    bus: new InProcessBus(),
-    retry,
-    sender: createTxSender({ client, account, logger, pollIntervalMs: 50, retry }),
-  };
+function context(sys: KeeperSystem, node: HardhatNode, keeper = 0): ReturnType<typeof cycleContext> {
+  return cycleContext(sys, node.url, keeper, { inputsDir: join(sys.dir, `inputs-${keeper}`) });
 }
 
 /** Publishes one signed Black-Litterman view valid until `validUntil` (seconds) on the context's bus. */

@@ -11,7 +11,7 @@ import { runKeeperCycle } from "../../../src/keeper/cycle/runCycle.ts";
 import { loadInputs, sha256Hex } from "../../../src/protocol/inputs.ts";
 import { freePort, hardhatNode, type HardhatNode } from "../../helpers/hardhatNode.ts";
 import { KEEPER_ASSETS, deployKeeperSystem } from "../../helpers/keeperSystem.ts";
-import { cycleContext as context, finalizedEvents } from "./cycleContext.ts";
+import { cycleContext as context, finalizedEvents } from "../../helpers/cycleContext.ts";
 
 describe("keeper cycle (hardhat node)", function () {
   this.timeout(120_000);

@@ -18,7 +18,7 @@ import { investorViewDigest, investorViewDomain, viewSetCommitment } from "../..
 import { riskBudgetsHash, riskBudgetsToWad } from "../../../src/keeper/cycle/riskBudgets.ts";
 import { hardhatNode, type HardhatNode } from "../../helpers/hardhatNode.ts";
 import { deployKeeperSystem } from "../../helpers/keeperSystem.ts";
-import { cycleContext as context } from "./cycleContext.ts";
+import { cycleContext as context } from "../../helpers/cycleContext.ts";
 
 describe("keeper cycle by optimiser type (hardhat node)", function () {
   this.timeout(120_000);

@@ -2,15 +2,15 @@
 // cycle's retry policy is under test), a silent logger, an in-process bus and a fresh nonce store.
 import { join } from "node:path";
 import { createPublicClient, http, parseEventLogs, type PublicClient } from "viem";
-import { InProcessBus } from "../../../src/bus/inProcessBus.ts";
-import type { KeeperCycleContext } from "../../../src/keeper/cycle/runCycle.ts";
-import { createKeeperLogger } from "../../../src/keeper/logger.ts";
-import { createTxSender } from "../../../src/keeper/tx/sender.ts";
-import { settlementAbi } from "../../../src/protocol/abi.ts";
-import { readKeeperDeployment } from "../../../src/protocol/deployment.ts";
-import { MemoryNonceStore } from "../../../src/views/nonceStore.ts";
-import type { HardhatNode } from "../../helpers/hardhatNode.ts";
-import type { KeeperSystem } from "../../helpers/keeperSystem.ts";
+import { InProcessBus } from "../../src/bus/inProcessBus.ts";
+import type { KeeperCycleContext } from "../../src/keeper/cycle/runCycle.ts";
+import { createKeeperLogger } from "../../src/keeper/logger.ts";
+import { createTxSender } from "../../src/keeper/tx/sender.ts";
+import { settlementAbi } from "../../src/protocol/abi.ts";
+import { readKeeperDeployment } from "../../src/protocol/deployment.ts";
+import { MemoryNonceStore } from "../../src/views/nonceStore.ts";
+import type { HardhatNode } from "./hardhatNode.ts";
+import type { KeeperSystem } from "./keeperSystem.ts";
 
 /** A cycle context for keeper `keeper` of `sys` on `rpcUrl`. */
 export function cycleContext(
