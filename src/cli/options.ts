@@ -1,8 +1,19 @@
 // Option definitions shared by several commands. Only commander here: command definitions are
 // loaded for every run, `--help` included, so nothing heavy may sit beside them.
 import type { Command } from "commander";
+import type { GovernanceClients } from "../chain/governance/actions.ts";
 
 /** The command-line options that say how to verify a signed view set. */
+/** Environment variable holding the signer's private key (never a flag: flags end up in shell history). */
+export const PRIVATE_KEY_ENV = "PORTFOLIO_PRIVATE_KEY";
+
+/** How `portfolio gov` reaches the chain and prints; tests swap in an in-process provider. */
+export interface GovDependencies {
+  /** Clients for `rpc`; with `wallet`, the wallet client signs with the key from {@link PRIVATE_KEY_ENV}. */
+  readonly connect: (rpc: string | undefined, options: { wallet: boolean }) => GovernanceClients;
+  readonly write: (text: string) => void;
+}
+
 /** Environment variable holding a hex private key for `views sign`. */
 export const VIEW_KEY_ENV = "PORTFOLIO_VIEW_KEY";
 /** Environment variable holding the password of `--keystore`. */

@@ -22,7 +22,7 @@ import { verifyContracts, verifyDeployment } from "../../protocol/verifyDeployme
 import { checkAll } from "../validate.ts";
 import type { EvidenceOptions } from "./govEvidence.ts";
 
-import { PRIVATE_KEY_ENV, type GovDependencies } from "../commands/gov.ts";
+import { PRIVATE_KEY_ENV, type GovDependencies } from "../options.ts";
 import { assertChain, probeRpc } from "../rpc.ts";
 
 /** The default dependencies: HTTP JSON-RPC and stdout. */

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import type { GovernanceClients, SUPPORT } from "../../chain/governance/actions.ts";
+import type { SUPPORT } from "../../chain/governance/actions.ts";
 import type {
   DelegateOptions,
   ProposalOptions,
@@ -8,17 +8,9 @@ import type {
   VerifyEvidenceOptions,
   VoteOptions,
 } from "../actions/gov.ts";
-import { withExamples } from "../options.ts";
+import { PRIVATE_KEY_ENV, withExamples, type GovDependencies } from "../options.ts";
 
-/** Environment variable holding the signer's private key (never a flag: flags end up in shell history). */
-export const PRIVATE_KEY_ENV = "PORTFOLIO_PRIVATE_KEY";
-
-/** How `portfolio gov` reaches the chain and prints; tests swap in an in-process provider. */
-export interface GovDependencies {
-  /** Clients for `rpc`; with `wallet`, the wallet client signs with the key from {@link PRIVATE_KEY_ENV}. */
-  readonly connect: (rpc: string | undefined, options: { wallet: boolean }) => GovernanceClients;
-  readonly write: (text: string) => void;
-}
+export { PRIVATE_KEY_ENV, type GovDependencies } from "../options.ts";
 
 // The vote choices, as SUPPORT in src/chain/governance/actions.ts (not imported: it loads viem).
 const SUPPORT_CHOICES = ["against", "for", "abstain"] as const satisfies readonly (keyof typeof SUPPORT)[];
