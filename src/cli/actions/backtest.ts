@@ -1,20 +1,13 @@
 // `portfolio backtest`'s implementation, loaded only when the command runs (src/cli/main.ts).
-import { readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { InputError } from "../../errors.ts";
+import { dateOption, optimizerOf, readPricesOption } from "../backtestInputs.ts";
 import { readJsonFile } from "../../jsonFile.ts";
 import { parseCostModel } from "../../backtest/costs.ts";
 import type { BacktestMetrics } from "../../backtest/metrics.ts";
 import { runBacktest, type BacktestReport } from "../../backtest/runBacktest.ts";
-import type { OptimizeFn } from "../../backtest/target.ts";
 import { writeOutputs } from "../../backtest/writeOutputs.ts";
-import { parsePricesCsv, type PriceTable } from "../../optimizer/estimators/priceTable.ts";
-import { optimize } from "../../optimizer/optimize.ts";
-import { importBundle, readBundle } from "../../protocol/bundle.ts";
-import { sha256Hex } from "../../protocol/inputs.ts";
 
 /** The options `portfolio backtest` parses (src/cli/commands/backtest.ts). */
 export interface BacktestOptions {
@@ -35,39 +28,12 @@ export interface BacktestOptions {
   table?: boolean;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function readPrices(path: string, option: string): PriceTable {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InputError("FILE_UNREADABLE", `cannot read ${path}: ${(error as Error).message}`, option);
-  }
-  return parsePricesCsv(text, path);
-}
-
 function numberOption(text: string, option: string, check: (v: number) => boolean, what: string): number {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value) || !check(value)) {
     throw new InputError("OPTION_INVALID", `must be ${what}, got "${text}"`, option);
   }
   return value;
-}
-
-function dateOption(text: string | undefined, option: string): string | undefined {
-  if (text !== undefined && (!ISO_DATE.test(text) || Number.isNaN(Date.parse(text)))) {
-    throw new InputError("DATE_INVALID", `must be a date YYYY-MM-DD, got "${text}"`, option);
-  }
-  return text;
-}
-
-/** The pinned bundle's `optimize`, imported from exactly the bytes hashed, or the in-repo one. */
-async function optimizerOf(bundle: string | undefined): Promise<OptimizeFn> {
-  if (bundle === undefined) return optimize;
-  const bytes = await readBundle(bundle);
-  const module = await importBundle(bytes, sha256Hex(bytes), join(tmpdir(), "portfolio-backtest-bundles"));
-  return (problem, options) => module.optimize(problem, options);
 }
 
 const pct = (v: number | null): string => (v === null ? "-" : `${(v * 100).toFixed(2)}%`);
@@ -134,8 +100,8 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
  */
 export async function runBacktestCommand(opts: BacktestOptions): Promise<void> {
   const problem = readJsonFile(opts.in, { field: "--in", invalidCode: "PROBLEM_JSON_INVALID" });
-  const prices = readPrices(opts.prices, "--prices");
-  const benchmark = opts.benchmark === undefined ? undefined : readPrices(opts.benchmark, "--benchmark");
+  const prices = readPricesOption(opts.prices, "--prices");
+  const benchmark = opts.benchmark === undefined ? undefined : readPricesOption(opts.benchmark, "--benchmark");
   if (benchmark !== undefined && benchmark.columns.length !== 1) {
     throw new InputError(
       "BENCHMARK_COLUMNS",
@@ -165,7 +131,7 @@ export async function runBacktestCommand(opts: BacktestOptions): Promise<void> {
       initialNav: numberOption(opts.nav, "--nav", (v) => v > 0, "a positive amount"),
       riskFreeRate: numberOption(opts.riskFree, "--risk-free", () => true, "a number"),
     },
-    await optimizerOf(opts.bundle),
+    await optimizerOf(opts.bundle, "portfolio-backtest-bundles"),
     progressBar(),
   );
   const outputs = opts.out === undefined ? [] : writeOutputs(report, opts.out);

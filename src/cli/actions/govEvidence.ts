@@ -1,7 +1,6 @@
 // Backtest evidence on governance proposals: `gov propose --backtest` and `gov verify-evidence`.
 // Loaded only when one of them runs (src/cli/commands/gov.ts).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Address, PublicClient } from "viem";
 import {
@@ -14,16 +13,13 @@ import {
 } from "../../backtest/evidence.ts";
 import { evidenceDescriptionBlock, parseEvidenceDescription } from "../../backtest/evidenceDescription.ts";
 import { evidenceSvg } from "../../backtest/evidenceSvg.ts";
-import type { OptimizeFn } from "../../backtest/target.ts";
 import { proposalProblems, proposalProblemsAt, vaultAssets } from "../../chain/governance/evidenceProblems.ts";
 import type { ProposalInfo } from "../../chain/governance/proposals.ts";
 import { canonicalJson } from "../../bus/common.ts";
 import { InputError, isPortfolioError, RejectedError } from "../../errors.ts";
+import { dateOption, optimizerOf, readPricesOption } from "../backtestInputs.ts";
 import { readJsonFile } from "../../jsonFile.ts";
-import { parsePricesCsv, type PriceTable } from "../../optimizer/estimators/priceTable.ts";
-import { optimize } from "../../optimizer/optimize.ts";
-import { importBundle, readBundle } from "../../protocol/bundle.ts";
-import { constraintSetJsonSchema, sha256Hex, type ConstraintSetJson } from "../../protocol/inputs.ts";
+import { constraintSetJsonSchema, type ConstraintSetJson } from "../../protocol/inputs.ts";
 
 /** The `gov propose` options that ask for evidence (src/cli/commands/gov.ts). */
 export interface EvidenceOptions {
@@ -48,36 +44,9 @@ export interface ProposalEvidence {
   readonly files: readonly string[];
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function readPrices(path: string, option: string): PriceTable {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InputError("FILE_UNREADABLE", `cannot read ${path}: ${(error as Error).message}`, option);
-  }
-  return parsePricesCsv(text, option);
-}
-
 function integer(text: string, option: string): number {
   if (!/^\d+$/.test(text.trim())) throw new InputError("OPTION_INVALID", `must be an integer, got "${text}"`, option);
   return Number(text);
-}
-
-function date(text: string | undefined, option: string): string | undefined {
-  if (text !== undefined && (!ISO_DATE.test(text) || Number.isNaN(Date.parse(text)))) {
-    throw new InputError("DATE_INVALID", `must be a date YYYY-MM-DD, got "${text}"`, option);
-  }
-  return text;
-}
-
-/** The pinned bundle's `optimize` (the bytes hashed), or the in-repo one. */
-async function optimizerOf(bundle: string | undefined): Promise<OptimizeFn> {
-  if (bundle === undefined) return optimize;
-  const bytes = await readBundle(bundle);
-  const module = await importBundle(bytes, sha256Hex(bytes), join(tmpdir(), "portfolio-evidence-bundles"));
-  return (problem, options) => module.optimize(problem, options);
 }
 
 /**
@@ -116,8 +85,8 @@ export function checkEvidenceOptions(opts: EvidenceOptions): void {
   if (!/^\d+(\.\d+)?$/.test(opts.costBps.trim())) {
     throw new InputError("OPTION_INVALID", `must be a number ≥ 0, got "${opts.costBps}"`, "--cost-bps");
   }
-  date(opts.backtestFrom, "--backtest-from");
-  date(opts.backtestTo, "--backtest-to");
+  dateOption(opts.backtestFrom, "--backtest-from");
+  dateOption(opts.backtestTo, "--backtest-to");
 }
 
 /**
@@ -137,7 +106,7 @@ export async function proposalEvidence(
   changes: { parametersFile?: string; constraintsFile?: string },
   opts: EvidenceOptions & { backtest: string },
 ): Promise<ProposalEvidence> {
-  const prices = readPrices(opts.backtest, "--backtest");
+  const prices = readPricesOption(opts.backtest, "--backtest", "--backtest");
   const { current, proposed } = await proposalProblems(client, contracts.ModelRegistry, {
     ...changes,
     assets:
@@ -147,9 +116,9 @@ export async function proposalEvidence(
       ? {}
       : { proposedConstraintSet: constraintJsonOf(opts.proposedConstraintJson, "--proposed-constraint-json") }),
   });
-  const optimizeFn = await optimizerOf(opts.bundle);
-  const from = date(opts.backtestFrom, "--backtest-from");
-  const to = date(opts.backtestTo, "--backtest-to");
+  const optimizeFn = await optimizerOf(opts.bundle, "portfolio-evidence-bundles");
+  const from = dateOption(opts.backtestFrom, "--backtest-from");
+  const to = dateOption(opts.backtestTo, "--backtest-to");
   const report = renamingOptions(
     () =>
       buildEvidence(
@@ -220,7 +189,7 @@ export async function checkEvidence(
     );
   }
   const report = readJsonFile(files.report, { field: "--report", invalidCode: "EVIDENCE_JSON_INVALID" });
-  const prices = readPrices(files.prices, "--prices");
+  const prices = readPricesOption(files.prices, "--prices", "--prices");
   const inputs = evidenceInputsOf(report, prices, "--report");
   const expected = await proposalProblemsAt(client, contracts.ModelRegistry, proposal, {
     assets:
@@ -239,7 +208,7 @@ export async function checkEvidence(
   if (canonicalJson(inputs.proposed) !== canonicalJson(expected.proposed)) {
     problems.push("proposed problem ≠ the keeper's under the proposal's calldata");
   }
-  const optimizeFn = await optimizerOf(files.bundle);
+  const optimizeFn = await optimizerOf(files.bundle, "portfolio-evidence-bundles");
   const check = renamingOptions(() => verifyEvidence(report, inputs, optimizeFn, claim.sha256), {
     assets: "--prices",
     "--rebalance": "--report",
