@@ -38,6 +38,19 @@ export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
 }
 
 /**
+ * The cli-table3 style of a table for people: its default colours when {@link useColour} allows,
+ * else none.
+ *
+ * @example
+ * ```ts
+ * new Table({ style: tableStyle(useColour(process.stdout)), head: ["asset", "weight"] });
+ * ```
+ */
+export function tableStyle(colour: boolean): { head?: string[]; border?: string[] } {
+  return colour ? {} : { head: [], border: [] };
+}
+
+/**
  * Fails before any work when the file an option names could not be written: its directory is
  * missing or is not a directory.
  *

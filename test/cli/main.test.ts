@@ -126,6 +126,33 @@ describe("cli: portfolio (src/cli/main.ts)", () => {
         expect(r.stdout).to.not.contain("\u001b[");
       }
     });
+
+    it("so do the backtest and allocate tables", () => {
+      const examples = new URL("../../docs/examples/prices/", import.meta.url).pathname;
+      const backtest = run([
+        "backtest",
+        "--in",
+        join(examples, "markowitz.json"),
+        "--prices",
+        join(examples, "prices.csv"),
+        "--rebalance",
+        "calendar:quarterly",
+        "--lookback",
+        "126",
+        "--table",
+      ]);
+      expect(backtest.code, backtest.stderr).to.equal(0);
+      expect(backtest.stdout).to.contain("│ CAGR");
+      expect(backtest.stdout).to.not.contain("\u001b[");
+      const weights = join(dir, "weights.json");
+      const prices = join(dir, "latest.json");
+      writeFileSync(weights, JSON.stringify({ weights: { A: 0.6, B: 0.4 } }));
+      writeFileSync(prices, JSON.stringify({ A: 10, B: 20 }));
+      const allocate = run(["allocate", "--weights", weights, "--prices", prices, "--nav", "1000", "--table"]);
+      expect(allocate.code, allocate.stderr).to.equal(0);
+      expect(allocate.stdout).to.contain("│ asset");
+      expect(allocate.stdout).to.not.contain("\u001b[");
+    });
   });
 
   describe("help", () => {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import Table from "cli-table3";
 import { InputError } from "../../errors.ts";
 import { readJsonFile } from "../../jsonFile.ts";
-import { useColour } from "../output.ts";
+import { tableStyle, useColour } from "../output.ts";
 import { allocate, type AllocationMethod, type AllocationResult } from "../../optimizer/allocation/allocate.ts";
 
 /** The options `portfolio allocate` parses (src/cli/commands/allocate.ts). */
@@ -103,7 +103,7 @@ function amountOption(text: string, option: string): number {
 export function allocationTable(r: AllocationResult, colour: boolean): string {
   const table = new Table({
     head: ["asset", "amount", "value", "target", "weight"],
-    style: colour ? {} : { head: [], border: [] },
+    style: tableStyle(colour),
   });
   for (const a of r.allocation) {
     table.push([

@@ -3,6 +3,7 @@ import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { InputError } from "../../errors.ts";
 import { dateOption, optimizerOf, readPricesOption } from "../backtestInputs.ts";
+import { tableStyle, useColour } from "../output.ts";
 import { readJsonFile } from "../../jsonFile.ts";
 import { parseCostModel } from "../../backtest/costs.ts";
 import type { BacktestMetrics } from "../../backtest/metrics.ts";
@@ -40,8 +41,8 @@ const pct = (v: number | null): string => (v === null ? "-" : `${(v * 100).toFix
 const ratio = (v: number | null): string => (v === null ? "-" : v.toFixed(3));
 
 /** The metrics table a person reads; `--json` prints the same numbers. */
-export function metricsTable(m: BacktestMetrics): string {
-  const table = new Table({ head: ["metric", "value"] });
+export function metricsTable(m: BacktestMetrics, colour: boolean): string {
+  const table = new Table({ head: ["metric", "value"], style: tableStyle(colour) });
   table.push(
     ["period", `${m.startDate} – ${m.endDate} (${m.years.toFixed(2)} years)`],
     ["CAGR", pct(m.cagr)],
@@ -135,6 +136,6 @@ export async function runBacktestCommand(opts: BacktestOptions): Promise<void> {
     progressBar(),
   );
   const outputs = opts.out === undefined ? [] : writeOutputs(report, opts.out);
-  if (opts.table) process.stdout.write(metricsTable(report.metrics));
+  if (opts.table) process.stdout.write(metricsTable(report.metrics, useColour(process.stdout)));
   else process.stdout.write(`${JSON.stringify(summary(report, outputs), null, 2)}\n`);
 }

@@ -8,7 +8,7 @@ import { InfeasibleError, InputError } from "../../errors.ts";
 import { readJsonFile } from "../../jsonFile.ts";
 import { optimizeAsync, type OptimizeResult } from "../../optimizer/optimize.ts";
 import type { ViewVerificationOptions } from "../options.ts";
-import { checkOutputDirectory, useColour, writeOutputFile } from "../output.ts";
+import { checkOutputDirectory, tableStyle, useColour, writeOutputFile } from "../output.ts";
 import { checkAll } from "../validate.ts";
 
 /** The options of `portfolio optimize`, as commander parses them. */
@@ -44,7 +44,7 @@ const pct = (v: number | null): string => (v === null ? "-" : `${(v * 100).toFix
 
 function resultTable(result: OptimizeResult, colour: boolean): string {
   // cli-table3 colours its header and border unless given empty styles.
-  const style = colour ? {} : { head: [], border: [] };
+  const style = tableStyle(colour);
   const lines: string[] = [
     `status ${result.status}  objective ${result.objective ?? "-"}  method ${result.method}  solver ${result.diagnostics.solver}`,
   ];
