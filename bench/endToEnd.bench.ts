@@ -19,6 +19,7 @@ import { interiorPointSolver } from "../src/optimizer/qp/interiorPoint.ts";
 import type { QpCovariance } from "../src/optimizer/qp/types.ts";
 import { formatMs, medianMs, type BenchModule, type BenchTable } from "./harness.ts";
 import { entryPointsTable } from "./endToEndEntryPoints.ts";
+import { phaseRow, phasesTable } from "./endToEndPhases.ts";
 import { cvxoptPython, runJson, type CvxoptRun } from "./endToEndReference.ts";
 
 const SIZES = [50, 200, 500, 1000, 2000];
@@ -134,6 +135,7 @@ export const endToEndBench: BenchModule = {
     const highs = await createHighsSolver();
     const dir = mkdtempSync(join(tmpdir(), "bench-e2e-"));
     const rows: string[][] = [];
+    const phaseRows: string[][] = [];
     const measured: Measured[] = [];
     const tables: BenchTable[] = [];
     try {
@@ -152,6 +154,7 @@ export const endToEndBench: BenchModule = {
             String(repeat),
             String(warmup),
           ]);
+          if (n === 500 || n === 2000) phaseRows.push(phaseRow(NODE, file, n, kind, { repeat, warmup }));
           const { kernelMs, highsMs } = await kernelTimes(f, highs, repeat);
           const cli = processMs(NODE, [join(ROOT, "bin/portfolio.js"), "optimize", "--in", file], processes);
           let ref: CvxoptRun | null = null;
@@ -197,7 +200,7 @@ export const endToEndBench: BenchModule = {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    return [table(rows, verdicts(measured, python !== null), python?.label ?? null), ...tables];
+    return [table(rows, verdicts(measured, python !== null), python?.label ?? null), phasesTable(phaseRows), ...tables];
   },
 };
 

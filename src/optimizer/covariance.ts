@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { QpCovariance } from "./qp/types.ts";
 import { isCholeskyFactorisable } from "./simd/cholesky.ts";
+import { symmetricEigen } from "./symmetricEigen.ts";
 
 /** out = Σ·w for a dense or factor-model Σ (annualised). */
 export function covarianceMatVec(cov: QpCovariance, w: Float64Array, out: Float64Array): void {
@@ -76,11 +76,8 @@ export function ensurePsd(data: Float64Array, n: number): PsdCheck {
   const jitter = 1e-12 * Math.max(maxDiag, 1e-300);
   if (isCholeskyFactorisable(data, n, jitter))
     return { data, repaired: false, smallestEigenvalue: Number.NaN, clipped: 0 };
-  const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * n, (i + 1) * n)));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  const vectors = evd.eigenvectorMatrix;
-  const smallest = Math.min(...values);
+  const { values, vectors } = symmetricEigen(data, n);
+  const smallest = values.reduce((m, v) => Math.min(m, v), Infinity);
   if (smallest >= -jitter) return { data, repaired: false, smallestEigenvalue: smallest, clipped: 0 };
   const out = new Float64Array(n * n);
   let clipped = 0;
@@ -89,9 +86,10 @@ export function ensurePsd(data: Float64Array, n: number): PsdCheck {
       if (lambda < 0) clipped++;
       return;
     }
+    // Row k of `vectors` is eigenvector k.
     for (let i = 0; i < n; i++) {
-      const vik = vectors.get(i, k) * lambda;
-      for (let j = 0; j < n; j++) out[i * n + j]! += vik * vectors.get(j, k);
+      const vik = vectors[k * n + i]! * lambda;
+      for (let j = 0; j < n; j++) out[i * n + j]! += vik * vectors[k * n + j]!;
     }
   });
   for (let i = 0; i < n; i++)

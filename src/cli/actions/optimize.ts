@@ -3,7 +3,7 @@
 // optimiser and nothing from the chain side.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import Table from "cli-table3";
+import type TableType from "cli-table3";
 import { InfeasibleError, InputError } from "../../errors.ts";
 import { readJsonFile } from "../../jsonFile.ts";
 import { optimizeAsync, type OptimizeResult } from "../../optimizer/optimize.ts";
@@ -42,7 +42,7 @@ export function loadProblemFile(path: string): { problem: unknown; files: Record
 
 const pct = (v: number | null): string => (v === null ? "-" : `${(v * 100).toFixed(2)}%`);
 
-function resultTable(result: OptimizeResult, colour: boolean): string {
+function resultTable(Table: typeof TableType, result: OptimizeResult, colour: boolean): string {
   // cli-table3 colours its header and border unless given empty styles.
   const style = tableStyle(colour);
   const lines: string[] = [
@@ -172,7 +172,10 @@ export async function runOptimize(opts: OptimizeCommandOptions): Promise<void> {
   });
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (opts.out !== undefined) writeOutputFile(opts.out, json, "--out");
-  if (opts.table === true) process.stdout.write(resultTable(result, useColour(process.stdout)));
-  else if (opts.out === undefined) process.stdout.write(json);
+  if (opts.table === true) {
+    // Loaded only for --table: the JSON output, the usual case, needs no table layout.
+    const { default: Table } = await import("cli-table3");
+    process.stdout.write(resultTable(Table, result, useColour(process.stdout)));
+  } else if (opts.out === undefined) process.stdout.write(json);
   failOnStatus(result);
 }

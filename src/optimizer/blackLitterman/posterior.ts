@@ -1,6 +1,6 @@
-import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import { InputError } from "../../errors.ts";
 import type { SymmetricMatrix } from "../matrix.ts";
+import { choleskyBanachiewicz, type CholeskyFactor } from "../symmetricEigen.ts";
 import type { DenseMatrix } from "./types.ts";
 import { assertFiniteVector, assertPicking, assertSigma, assertTau } from "./validate.ts";
 
@@ -35,7 +35,7 @@ export interface BlackLittermanPosteriorReturnType {
  *     Σ* = Σ + M
  *
  * The second form never inverts Σ or Ω, so Ω = 0 (confidence 1) is exact: Pπ* = Q up to rounding.
- * A = PτΣP' + Ω is factorised once by Cholesky (ml-matrix); it is positive definite whenever the
+ * A = PτΣP' + Ω is factorised once by Cholesky (choleskyBanachiewicz, ../symmetricEigen.ts); it is positive definite whenever the
  * views are linearly independent portfolios with positive prior variance or positive Ω. Otherwise
  * (e.g. the same certain view twice) the views contradict or repeat each other and an InputError
  * `BL_VIEWS_DEGENERATE` is thrown. Cost O(n·nnz(P) + nk² + k³) for π*, plus O(n²k/2) to form Σ*.
@@ -94,7 +94,7 @@ export function blackLittermanPosterior({
     }
   }
   // A = P T + Ω (k×k), symmetrised so the factorisation sees an exactly symmetric matrix.
-  const A = new Matrix(k, k);
+  const A = new Float64Array(k * k);
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
       let s = 0;
@@ -102,12 +102,12 @@ export function blackLittermanPosterior({
       let t = 0;
       for (const j of nonZeros[b] ?? []) t += (P.data[b * n + j] ?? 0) * (T[j * k + a] ?? 0);
       const value = (s + t) / 2 + ((omega[a * k + b] ?? 0) + (omega[b * k + a] ?? 0)) / 2;
-      A.set(a, b, value);
-      A.set(b, a, value);
+      A[a * k + b] = value;
+      A[b * k + a] = value;
     }
   }
-  const chol = new CholeskyDecomposition(A);
-  if (!chol.isPositiveDefinite() || minRelativePivot(chol, A) <= PIVOT_TOLERANCE) {
+  const chol = choleskyBanachiewicz(A, k);
+  if (!chol.positiveDefinite || minRelativePivot(chol, A, k) <= PIVOT_TOLERANCE) {
     throw new InputError(
       "BL_VIEWS_DEGENERATE",
       "P·τΣ·P' + Ω is singular: the views repeat or contradict each other, or a certain view has zero prior variance",
@@ -116,9 +116,7 @@ export function blackLittermanPosterior({
   }
   // A = LL'. With W = T L⁻ᵀ (n×k) and z = L⁻¹(Q − Pπ):
   //   π* = π + T A⁻¹ (Q − Pπ) = π + W z,    Σ* = (1 + τ)Σ − T A⁻¹ T' = (1 + τ)Σ − W W'.
-  const Lm = chol.lowerTriangularMatrix;
-  const L = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b <= a; b++) L[a * k + b] = Lm.get(a, b);
+  const L = chol.lower;
   const z = new Float64Array(k);
   for (let v = 0; v < k; v++) {
     let s = 0;
@@ -161,13 +159,13 @@ function forwardSubstitute(L: Float64Array, k: number, buffer: Float64Array, off
 // (cond(A) ≳ 1e12): the answer would be noise, so the views are refused instead.
 const PIVOT_TOLERANCE = 1e-12;
 
-function minRelativePivot(chol: CholeskyDecomposition, A: Matrix): number {
-  const L = chol.lowerTriangularMatrix;
+function minRelativePivot(chol: CholeskyFactor, A: Float64Array, k: number): number {
+  const L = chol.lower;
   let scale = 0;
-  for (let i = 0; i < A.rows; i++) scale = Math.max(scale, A.get(i, i));
+  for (let i = 0; i < k; i++) scale = Math.max(scale, A[i * k + i] ?? 0);
   if (!(scale > 0)) return 0;
   let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < A.rows; i++) min = Math.min(min, L.get(i, i) ** 2 / scale);
+  for (let i = 0; i < k; i++) min = Math.min(min, (L[i * k + i] ?? 0) ** 2 / scale);
   return min;
 }
 

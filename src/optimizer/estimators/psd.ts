@@ -1,5 +1,5 @@
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { SymmetricMatrix } from "../matrix.ts";
+import { symmetricEigen } from "../symmetricEigen.ts";
 
 /** Result of {@link repairPsd}. */
 export interface RepairPsdResult {
@@ -63,11 +63,7 @@ export function isPsd(m: SymmetricMatrix, tol = 1e-10): boolean {
  */
 export function repairPsd(m: SymmetricMatrix): RepairPsdResult {
   const { n, data } = m;
-  const a = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.set(i, j, data[i * n + j] as number);
-  const evd = new EigenvalueDecomposition(a, { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  const v = evd.eigenvectorMatrix;
+  const { values, vectors } = symmetricEigen(data, n);
   let clipped = 0;
   let mostNegative = 0;
   const kept: number[] = [];
@@ -79,7 +75,7 @@ export function repairPsd(m: SymmetricMatrix): RepairPsdResult {
     }
   });
   const out = new Float64Array(n * n);
-  const vk = kept.map((k) => Float64Array.from({ length: n }, (_, i) => v.get(i, k)));
+  const vk = kept.map((k) => vectors.subarray(k * n, (k + 1) * n));
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let s = 0;

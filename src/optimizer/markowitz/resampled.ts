@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { InputError } from "../../errors.ts";
 import { denseCovariance } from "../covariance.ts";
 import { choleskyInPlace } from "../qp/dense.ts";
 import type { QpCovariance, QpSolver } from "../qp/types.ts";
+import { symmetricEigen } from "../symmetricEigen.ts";
 import type { PortfolioConstraints } from "./constraints.ts";
 import type { Infeasibility } from "./feasibility.ts";
 import { solveMarkowitz, type MarkowitzSpec, type WarmStartCache } from "./solveMarkowitz.ts";
@@ -64,12 +64,11 @@ function squareRoot(sigma: Float64Array, n: number): Float64Array {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) l[i * n + j] = 0;
     return l;
   }
-  const rows = Array.from({ length: n }, (_, i) => Array.from(sigma.subarray(i * n, (i + 1) * n)));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
+  const { values, vectors } = symmetricEigen(sigma, n);
   const out = new Float64Array(n * n);
-  evd.realEigenvalues.forEach((lambda, k) => {
+  values.forEach((lambda, k) => {
     const s = Math.sqrt(Math.max(lambda, 0));
-    for (let i = 0; i < n; i++) out[i * n + k] = evd.eigenvectorMatrix.get(i, k) * s;
+    for (let i = 0; i < n; i++) out[i * n + k] = vectors[k * n + i]! * s;
   });
   return out;
 }

@@ -1,18 +1,21 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
-import * as highsModule from "highs";
+import type * as HighsModule from "highs";
 import type { Highs, ModelData } from "highs";
 import { activeSetOf, boundMultipliers, kktResiduals, objectiveValue } from "./operators.ts";
 import type { QpProblem, QpSolution, QpSolver } from "./types.ts";
 
 let loaded: Promise<Highs> | undefined;
 
-type Loader = typeof highsModule.default.default;
+type Loader = typeof HighsModule.default.default;
 
 /**
  * The package's types describe a CommonJS module whose `default` property is the loader, while
- * Node resolves its ESM build, whose default export is the loader itself; accept both.
+ * Node resolves its ESM build, whose default export is the loader itself; accept both. Imported
+ * on first use: most problems never need HiGHS, and its loader is a large script to compile at
+ * every start of `optimize` (the CLI, a library user's first call).
  */
-function highsLoader(): Loader {
+async function highsLoader(): Promise<Loader> {
+  const highsModule: typeof HighsModule = await import("highs");
   const candidate: unknown = highsModule.default;
   return (typeof candidate === "function" ? candidate : highsModule.default.default) as Loader;
 }
@@ -30,7 +33,7 @@ function highsLoader(): Loader {
  * ```
  */
 export async function createHighsSolver(): Promise<QpSolver> {
-  loaded ??= highsLoader()();
+  loaded ??= highsLoader().then((load) => load());
   const highs = await loaded;
   return { name: "highs", solve: (p) => solveWithHighs(highs, p) };
 }

@@ -1,20 +1,25 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- kernels index typed arrays inside their checked dimensions */
 // The positive-definiteness test of a dense covariance: a Cholesky factorisation in WebAssembly
-// SIMD whose inner products go four rows at a time, so that each row of the factor already
-// computed is read once for four new rows (the triangle of a 500×500 Σ is a megabyte, larger than
-// a core's L2 cache). All of it runs in WebAssembly, which V8 compiles before the first call, so
+// SIMD whose inner products go eight rows at a time, so that each row of the factor already
+// computed is read once for eight new rows (the triangle of a 500×500 Σ is a megabyte, larger than
+// a core's L2 cache; at n = 2000 it is 16 MB and reading it is the cost: eight rows took a 2000×2000
+// check from about 480 to 390 ms of CPU against four, on the bench machine; twelve or sixteen rows
+// no longer fit the accumulators in x64's sixteen SIMD registers and are slower). All of it runs in WebAssembly, which V8 compiles before the first call, so
 // a fresh process pays no JavaScript warm-up here. The JS twin (`factorRows`) adds in exactly the
 // same order, so both backends return the same factor bit for bit (tested).
-import { ROWS, dot4Js, factorRows } from "./choleskyJs.ts";
+import { ROWS, dotRowsJs, factorRows } from "./choleskyJs.ts";
 import { F64, I32, V128, encodeModule, op, type WasmFunction } from "./wasmEncoder.ts";
 
-// dot4(a, stride, b, len, out): out[r] = Σ_{j<len} a[r·stride + j]·b[j] for r < 4, over the first
-// ⌊len/4⌋·4 entries only (the caller adds the tail). Per row two f64x2 accumulators, the even and
-// the odd pair of each block of four, combined as (acc_lo + acc_hi), then lane 0 + lane 1.
-const DOT4: WasmFunction = (() => {
+// dotRows(a, stride, b, len, out): out[r] = Σ_{j<len} a[r·stride + j]·b[j] for r < ROWS, over the
+// first ⌊len/4⌋·4 entries only (the caller adds the tail). Eight rows per call so that each row of
+// the factor already computed is streamed once for eight new rows: at n = 2000 the triangle is
+// 16 MB, and the factorisation is bound by reading it. Per row one f64x2 accumulator, fed the two
+// pairs of each block of four in turn, then lane 0 + lane 1 (the JS `dotRowsJs`).
+const DOT_ROWS: WasmFunction = (() => {
   const [a, stride, b, len, out, end, vb0, vb1] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const row = [8, 9, 10, 11];
-  const acc = [12, 13, 14, 15, 16, 17, 18, 19];
+  const rows = Array.from({ length: ROWS }, (_, r) => r);
+  const row = rows.map((r) => 8 + r);
+  const acc = rows.map((r) => 8 + ROWS + r);
   const rowPointer = (r: number): number[] => [
     ...op.localGet(a),
     ...op.localGet(stride),
@@ -24,13 +29,13 @@ const DOT4: WasmFunction = (() => {
     ...op.localSet(row[r]!),
   ];
   const accumulate = (r: number, half: number): number[] => [
-    ...op.localGet(acc[2 * r + half]!),
+    ...op.localGet(acc[r]!),
     ...op.localGet(row[r]!),
     ...op.v128Load(16 * half),
     ...op.localGet(half === 0 ? vb0 : vb1),
     ...op.f64x2Mul(),
     ...op.f64x2Add(),
-    ...op.localSet(acc[2 * r + half]!),
+    ...op.localSet(acc[r]!),
   ];
   const advance = (ptr: number): number[] => [
     ...op.localGet(ptr),
@@ -40,35 +45,34 @@ const DOT4: WasmFunction = (() => {
   ];
   const reduce = (r: number): number[] => [
     ...op.localGet(out),
-    ...[...op.localGet(acc[2 * r]!), ...op.localGet(acc[2 * r + 1]!), ...op.f64x2Add(), ...op.localTee(acc[2 * r]!)],
-    ...[...op.f64x2ExtractLane(0), ...op.localGet(acc[2 * r]!), ...op.f64x2ExtractLane(1), ...op.f64Add()],
-    ...op.f64Store(8 * r),
+    ...[...op.localGet(acc[r]!), ...op.f64x2ExtractLane(0), ...op.localGet(acc[r]!), ...op.f64x2ExtractLane(1)],
+    ...[...op.f64Add(), ...op.f64Store(8 * r)],
   ];
   return {
-    name: "dot4",
+    name: "dotRows",
     params: [I32, I32, I32, I32, I32],
     results: [],
-    locals: [I32, V128, V128, I32, I32, I32, I32, ...acc.map(() => V128)],
+    locals: [I32, V128, V128, ...row.map(() => I32), ...acc.map(() => V128)],
     body: [
       ...[...op.localGet(b), ...op.localGet(len), ...op.i32Const(2), ...op.i32ShrU(), ...op.i32Const(5)],
       ...[...op.i32Shl(), ...op.i32Add(), ...op.localSet(end)],
-      ...[0, 1, 2, 3].flatMap(rowPointer),
+      ...rows.flatMap(rowPointer),
       ...op.block(),
       ...op.loop(),
       ...[...op.localGet(b), ...op.localGet(end), ...op.i32GeU(), ...op.brIf(1)],
       ...[...op.localGet(b), ...op.v128Load(0), ...op.localSet(vb0)],
       ...[...op.localGet(b), ...op.v128Load(16), ...op.localSet(vb1)],
-      ...[0, 1, 2, 3].flatMap((r) => [...accumulate(r, 0), ...accumulate(r, 1)]),
+      ...rows.flatMap((r) => [...accumulate(r, 0), ...accumulate(r, 1)]),
       ...[b, ...row].flatMap(advance),
       ...op.br(0),
       ...op.end(),
       ...op.end(),
-      ...[0, 1, 2, 3].flatMap(reduce),
+      ...rows.flatMap(reduce),
     ],
   };
 })();
 
-const FN_DOT4 = 0;
+const FN_DOT_ROWS = 0;
 const FN_DOT_PLAIN = 1;
 const FN_FINISH_ROW = 2;
 
@@ -151,7 +155,7 @@ const FINISH_ROW: WasmFunction = (() => {
 })();
 
 // cholesky(n, base, out, rel) → −1, or the row of the first pivot not above rel·a_ii: the JS
-// `factorRows` line by line, the n×n matrix at `base`, four doubles of scratch at `out`.
+// `factorRows` line by line, the n×n matrix at `base`, ROWS doubles of scratch at `out`.
 const CHOLESKY: WasmFunction = (() => {
   const [n, base, out, rel, stride, i0, j, rj, tail, p, ljj] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const updateRow = (r: number): number[] => [
@@ -183,14 +187,14 @@ const CHOLESKY: WasmFunction = (() => {
       ...[...op.localGet(j), ...op.localGet(i0), ...op.i32GeU(), ...op.brIf(1)],
       ...[...rowAt(base, j, stride), ...op.localSet(rj)],
       ...[...rowAt(base, i0, stride), ...op.localGet(stride), ...op.localGet(rj), ...op.localGet(j)],
-      ...[...op.localGet(out), ...op.call(FN_DOT4)],
+      ...[...op.localGet(out), ...op.call(FN_DOT_ROWS)],
       ...[...op.localGet(j), ...op.i32Const(-4), ...op.i32And(), ...op.localSet(tail)],
       ...[...entryAt(rj, j), ...op.f64Load(), ...op.localSet(ljj)],
-      ...[0, 1, 2, 3].flatMap(updateRow),
+      ...Array.from({ length: ROWS }, (_, r) => r).flatMap(updateRow),
       ...[...op.localGet(j), ...op.i32Const(1), ...op.i32Add(), ...op.localSet(j), ...op.br(0)],
       ...op.end(),
       ...op.end(),
-      ...[0, 1, 2, 3].flatMap((r) => finish(r, op.localGet(i0))),
+      ...Array.from({ length: ROWS }, (_, r) => r).flatMap((r) => finish(r, op.localGet(i0))),
       ...[...op.localGet(i0), ...op.i32Const(ROWS), ...op.i32Add(), ...op.localSet(i0), ...op.br(0)],
       ...op.end(),
       ...op.end(),
@@ -207,7 +211,7 @@ const CHOLESKY: WasmFunction = (() => {
 })();
 
 /** The module's bytes, built once at load. Order fixes the function indices. */
-export const CHOLESKY_MODULE_BYTES: Uint8Array<ArrayBuffer> = encodeModule([DOT4, DOT_PLAIN, FINISH_ROW, CHOLESKY]);
+export const CHOLESKY_MODULE_BYTES: Uint8Array<ArrayBuffer> = encodeModule([DOT_ROWS, DOT_PLAIN, FINISH_ROW, CHOLESKY]);
 
 interface CholeskyKernel {
   readonly memory: WebAssembly.Memory;
@@ -309,7 +313,7 @@ function factorInPlace(
   load(h, sigma, n, jitter);
   const out = new Float64Array(ROWS);
   const failedAt = factorRows(h, n, rel, (a, b, len) => {
-    dot4Js(h, a, n, b, len, out);
+    dotRowsJs(h, a, n, b, len, out);
     return out;
   });
   return { h, failedAt };

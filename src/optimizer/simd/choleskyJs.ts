@@ -4,28 +4,26 @@
 // missing, and the tests compare the two.
 
 /** Rows whose products one kernel call computes together. */
-export const ROWS = 4;
+export const ROWS = 8;
 
-/** JS twin of the wasm `dot4` over a Float64Array (offsets in entries), same summation order. */
-export function dot4Js(h: Float64Array, a: number, stride: number, b: number, len: number, out: Float64Array): void {
+/** JS twin of the wasm `dotRows` over a Float64Array (offsets in entries), same summation order. */
+export function dotRowsJs(h: Float64Array, a: number, stride: number, b: number, len: number, out: Float64Array): void {
   const blocks = len - (len & 3);
   for (let r = 0; r < ROWS; r++) {
     const p = a + r * stride;
     let s0 = 0;
     let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
     for (let j = 0; j < blocks; j += 4) {
       s0 += h[p + j]! * h[b + j]!;
       s1 += h[p + j + 1]! * h[b + j + 1]!;
-      s2 += h[p + j + 2]! * h[b + j + 2]!;
-      s3 += h[p + j + 3]! * h[b + j + 3]!;
+      s0 += h[p + j + 2]! * h[b + j + 2]!;
+      s1 += h[p + j + 3]! * h[b + j + 3]!;
     }
-    out[r] = s0 + s2 + (s1 + s3);
+    out[r] = s0 + s1;
   }
 }
 
-/** Σ_{t<len} h[a + t]·h[b + t], in order (the short products the four-row kernel leaves). */
+/** Σ_{t<len} h[a + t]·h[b + t], in order (the short products the row-block kernel leaves). */
 function dotPlain(h: Float64Array, a: number, b: number, from: number, len: number, s: number): number {
   for (let t = from; t < len; t++) s += h[a + t]! * h[b + t]!;
   return s;
@@ -49,21 +47,21 @@ function finishRow(h: Float64Array, n: number, i: number, from: number, rel: num
 /**
  * JS twin of the wasm `cholesky`. Factorises the n×n matrix at the start of `h` in place,
  * L_ij = (a_ij − Σ_{t<j} L_it·L_jt)/L_jj (Banachiewicz, row by row; Golub & Van Loan §4.2),
- * the lower triangle overwritten by L. Rows go in blocks of four: for each earlier row j, one
- * `dot4` call gives the four products. Returns −1, or the row of the first pivot not above
+ * the lower triangle overwritten by L. Rows go in blocks of ROWS: for each earlier row j, one
+ * `dotRows` call gives their products. Returns −1, or the row of the first pivot not above
  * rel·a_ii.
  */
 export function factorRows(
   h: Float64Array,
   n: number,
   rel: number,
-  dot4: (a: number, b: number, len: number) => Float64Array,
+  dotRows: (a: number, b: number, len: number) => Float64Array,
 ): number {
   let i0 = 0;
   for (; i0 + ROWS <= n; i0 += ROWS) {
     for (let j = 0; j < i0; j++) {
       const rj = j * n;
-      const sums = dot4(i0 * n, rj, j);
+      const sums = dotRows(i0 * n, rj, j);
       const tail = j - (j & 3);
       const ljj = h[rj + j]!;
       for (let r = 0; r < ROWS; r++) {

@@ -30,8 +30,8 @@ describe("simd cholesky", () => {
   });
 
   it("wasm and the JS twin give the same factor bit for bit, and L·L' reproduces Σ", () => {
-    // Sizes around the four-row blocks and the four-entry tails of the kernel.
-    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 31, 64]) {
+    // Sizes around the eight-row blocks and the four-entry tails of the kernel.
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 31, 64]) {
       const sigma = gram(n, n, 0.1);
       const wasm = choleskyLower(sigma, n, 0, true);
       const js = choleskyLower(sigma, n, 0, false);
