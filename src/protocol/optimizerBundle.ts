@@ -24,7 +24,7 @@ export interface OptimizerBundle {
 
 /**
  * Bundles the optimiser into one ES module, byte for byte reproducible: every input is bundled
- * (no externals, so the hash covers ml-matrix and HiGHS too), paths are relative to the root, and
+ * (no externals, so the hash covers the HiGHS loader too), paths are relative to the root, and
  * nothing time- or machine-dependent (timestamps, absolute paths, source maps) is emitted. The same
  * sources, lock file and esbuild version give the same bytes on any machine.
  *
