@@ -41,7 +41,7 @@ export function hrpBranch({ problem, inputs, constraints }: BranchContext<HrpPro
     ? pairwiseCorrelation(columnsOf(returnsFromPrices(inputs.prices as NonNullable<typeof inputs.prices>)))
     : correlationFromCovariance(covariance, n);
   const linkage = problem.linkage ?? "single";
-  const split = problem.split ?? "halves";
+  const split = problem.split ?? "dendrogram";
   const result = hierarchicalRiskParity({
     n,
     covariance,

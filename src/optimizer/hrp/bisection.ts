@@ -1,9 +1,10 @@
-// HRP's top-down allocation (López de Prado 2016, as PyPortfolioOpt's `_raw_hrp_allocation`): the
-// quasi-diagonal order is halved recursively and each half gets a share of its parent's weight in
-// inverse proportion to its inverse-variance portfolio's variance. `split: "dendrogram"` splits
-// each cluster into its two subtrees instead (each subtree is a contiguous run of the order), which
-// makes the weights independent of the order the assets are listed in; halving is not, since the
-// leaf order follows SciPy's labels and a mirrored subtree of odd size halves differently. Position bounds are kept by
+// HRP's top-down allocation: each cluster splits in two and each part gets a share of its parent's
+// weight in inverse proportion to its inverse-variance portfolio's variance. `split: "dendrogram"`
+// (the default) splits each cluster into its two subtrees (each a contiguous run of the order),
+// which makes the weights independent of the order the assets are listed in. `split: "halves"`
+// halves the quasi-diagonal order instead (López de Prado 2016, PyPortfolioOpt's
+// `_raw_hrp_allocation`); it is not, since the leaf order follows SciPy's labels and a mirrored
+// subtree of odd size halves differently. Position bounds are kept by
 // clipping each split to what the two halves can hold (Pfitzinger & Katzke 2019): a split's share
 // a of the parent's weight W must satisfy lower(L) ≤ a ≤ upper(L) and lower(R) ≤ W − a ≤ upper(R),
 // which is always possible when W is within its own cluster's [lower, upper], so every leaf ends
@@ -23,7 +24,7 @@ export interface BisectionInput {
   readonly order: readonly number[];
   /** The tree behind `order`; needed for `split: "dendrogram"`. */
   readonly tree?: readonly LinkageRow[];
-  /** Default `halves`. */
+  /** Default `dendrogram` (free of the assets' order); `halves` is PyPortfolioOpt's. */
   readonly split?: HrpSplit;
   /** Per-asset bounds; default 0 and 1. */
   readonly lower?: Float64Array;
@@ -63,7 +64,8 @@ export function clusterVariance(cov: Float64Array, n: number, members: readonly 
  *
  * @example
  * ```ts
- * bisectionWeights({ covariance: Float64Array.of(1, 0, 0, 4), n: 2, order: [0, 1] }).weights; // [0.8, 0.2]
+ * const tree = [{ left: 0, right: 1, distance: 0.5, size: 2 }];
+ * bisectionWeights({ covariance: Float64Array.of(1, 0, 0, 4), n: 2, order: [0, 1], tree }).weights; // [0.8, 0.2]
  * ```
  */
 export function bisectionWeights(input: BisectionInput): BisectionResult {
@@ -90,7 +92,7 @@ export function bisectionWeights(input: BisectionInput): BisectionResult {
   let clippedSplits = 0;
   // Breadth-first like PyPortfolioOpt, so the multiplications happen in its order.
   const tree = input.tree ?? [];
-  const byTree = input.split === "dendrogram";
+  const byTree = (input.split ?? "dendrogram") === "dendrogram";
   if (byTree && tree.length !== n - 1) throw new Error("bisectionWeights: split by dendrogram needs the tree");
   const sizeOf = (node: number): number => (node < n ? 1 : (tree[node - n] as LinkageRow).size);
   let level: { from: number; to: number; weight: number; node: number }[] = [

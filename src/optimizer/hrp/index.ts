@@ -21,7 +21,10 @@ export interface HrpInput {
   readonly correlation: Float64Array;
   /** Default `single` (PyPortfolioOpt's). */
   readonly linkage?: LinkageMethod;
-  /** Default `halves` (López de Prado, PyPortfolioOpt); `dendrogram` is free of the assets' order. */
+  /**
+   * Default `dendrogram`: split at tree nodes, free of the order the assets are listed in. `halves`
+   * halves the leaf order (López de Prado 2016) and gives PyPortfolioOpt's `HRPOpt` weights.
+   */
   readonly split?: HrpSplit;
   readonly lower?: Float64Array;
   readonly upper?: Float64Array;
@@ -66,7 +69,7 @@ export function hierarchicalRiskParity(input: HrpInput): HrpResult {
     n,
     order,
     tree,
-    split: input.split ?? "halves",
+    split: input.split ?? "dendrogram",
     lower,
     upper,
   });
