@@ -59,6 +59,27 @@ export function clusterVariance(cov: Float64Array, n: number, members: readonly 
 }
 
 /**
+ * Refuses position bounds no portfolio summing to 1 keeps (Σ lower > 1 or Σ upper < 1).
+ *
+ * @throws {InfeasibleError} `HRP_BOUNDS_INFEASIBLE` (exit 3).
+ * @example
+ * ```ts
+ * assertBoundsHoldOne(Float64Array.of(0, 0), Float64Array.of(0.4, 0.4)); // throws: upper bounds sum to 0.8
+ * ```
+ */
+export function assertBoundsHoldOne(lower: Float64Array, upper: Float64Array): void {
+  const sumLo = lower.reduce((s, v) => s + v, 0);
+  const sumHi = upper.reduce((s, v) => s + v, 0);
+  if (sumLo > 1 + 1e-12 || sumHi < 1 - 1e-12) {
+    throw new InfeasibleError(
+      "HRP_BOUNDS_INFEASIBLE",
+      `position bounds cannot sum to 1 (lower bounds sum to ${sumLo}, upper bounds to ${sumHi})`,
+      sumLo > 1 ? "constraints.weightBounds.lower" : "constraints.weightBounds.upper",
+    );
+  }
+}
+
+/**
  * Recursive bisection over `order`, splits clipped to the position bounds (see the file comment).
  * Throws `HRP_BOUNDS_INFEASIBLE` (infeasible, exit 3) when Σ lower > 1 or Σ upper < 1.
  *
@@ -79,15 +100,7 @@ export function bisectionWeights(input: BisectionInput): BisectionResult {
     lo[k + 1] = (lo[k] as number) + (lower[order[k] as number] as number);
     hi[k + 1] = (hi[k] as number) + (upper[order[k] as number] as number);
   }
-  const sumLo = lo[n] as number;
-  const sumHi = hi[n] as number;
-  if (sumLo > 1 + 1e-12 || sumHi < 1 - 1e-12) {
-    throw new InfeasibleError(
-      "HRP_BOUNDS_INFEASIBLE",
-      `position bounds cannot sum to 1 (lower bounds sum to ${sumLo}, upper bounds to ${sumHi})`,
-      sumLo > 1 ? "constraints.weightBounds.lower" : "constraints.weightBounds.upper",
-    );
-  }
+  assertBoundsHoldOne(lower, upper);
   const weights = new Float64Array(n);
   let clippedSplits = 0;
   // Breadth-first like PyPortfolioOpt, so the multiplications happen in its order.
