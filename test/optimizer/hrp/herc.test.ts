@@ -16,31 +16,7 @@ import { hercWeights } from "../../../src/optimizer/hrp/herc.ts";
 import { optimize, type HrpResult } from "../../../src/optimizer/optimize.ts";
 import { expectNear } from "../../helpers/expect.ts";
 import { readData } from "../estimators/reference.ts";
-
-/** Σ = F F' + diag(d) on a 1/1000 grid (three factors), with its correlation. */
-const marketArb = (n: number): fc.Arbitrary<{ cov: Float64Array; corr: Float64Array }> =>
-  fc
-    .tuple(
-      fc.array(
-        fc.integer({ min: -900, max: 900 }).map((v) => v / 1000),
-        { minLength: 3 * n, maxLength: 3 * n },
-      ),
-      fc.array(
-        fc.integer({ min: 20, max: 400 }).map((v) => v / 1000),
-        { minLength: n, maxLength: n },
-      ),
-    )
-    .map(([f, d]) => {
-      const cov = new Float64Array(n * n);
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < n; j++) {
-          let v = 0;
-          for (let q = 0; q < 3; q++) v += f[3 * i + q]! * f[3 * j + q]!;
-          cov[i * n + j] = v + (i === j ? d[i]! : 0);
-        }
-      const sd = [...Array(n).keys()].map((i) => Math.sqrt(cov[i * n + i]!));
-      return { cov, corr: cov.map((v, k) => v / (sd[Math.floor(k / n)]! * sd[k % n]!)) };
-    });
+import { market } from "./markets.ts";
 
 /** w'Σw of the inverse-variance portfolio of `members`, written out. */
 function ivpVariance(cov: Float64Array, n: number, members: readonly number[]): number {
@@ -95,7 +71,7 @@ const treeOf = (corr: Float64Array, n: number): LinkageRow[] => linkage(correlat
 describe("optimizer/hrp/herc", () => {
   it("equals the independent recomputation for every number of clusters", () => {
     fc.assert(
-      fc.property(marketArb(7), fc.integer({ min: 1, max: 7 }), ({ cov, corr }, k) => {
+      fc.property(market(7), fc.integer({ min: 1, max: 7 }), ({ cov, corr }, k) => {
         const tree = treeOf(corr, 7);
         const ivp = hercWeights({ covariance: cov, n: 7, tree, clusters: 1 }).weights;
         const r = hercWeights({ covariance: cov, n: 7, tree, clusters: k });
@@ -123,7 +99,7 @@ describe("optimizer/hrp/herc", () => {
     let bound = 0;
     fc.assert(
       fc.property(
-        marketArb(6),
+        market(6),
         fc.integer({ min: 1, max: 6 }),
         fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 6, maxLength: 6 }),
         ({ cov, corr }, k, perm) => {
