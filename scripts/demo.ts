@@ -42,6 +42,7 @@ try {
     root,
     outDir: resolve(root, values.out),
     ...(deploymentPath === undefined ? {} : { deploymentPath }),
+    ...(values.rpc === undefined ? {} : { rpcUrl: values.rpc }),
     progress: (line) => console.log(line),
   });
   console.log("\nrebalance         legs       gas  optimiser ms  cycle ms  volatility  instruction");

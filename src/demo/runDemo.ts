@@ -12,7 +12,12 @@ import { InProcessBus } from "../bus/inProcessBus.ts";
 import { buildRegistryProposal } from "../chain/governance/buildRegistryProposal.ts";
 import { delegateVotes } from "../chain/governance/actions.ts";
 import type { OptimizerTypeName } from "../chain/governance/types.ts";
-import { deploySystem, type DeploymentConnection, type SystemDeployment } from "../chain/deploySystem.ts";
+import {
+  DEMO_GENESIS_CONSTRAINTS,
+  deploySystem,
+  type DeploymentConnection,
+  type SystemDeployment,
+} from "../chain/deploySystem.ts";
 import { runKeeperCycle, type CycleReport } from "../keeper/cycle/runCycle.ts";
 import { parseKeeperDeployment } from "../protocol/deployment.ts";
 import { estimateCovariance } from "../optimizer/estimators/covariance.ts";
@@ -23,7 +28,6 @@ import { breachOf, publishViews, refreshFeeds } from "./chainSteps.ts";
 import { passProposal, withExtraCalls, type PassedProposal } from "./governanceFlow.ts";
 import { demoPricesCsv } from "./prices.ts";
 import { withEvidence, type DemoEvidence } from "./evidence.ts";
-import { parseConstraintSetJson, type ConstraintSetJson } from "../protocol/inputs.ts";
 import { describeRebalance, formatRebalance, vaultWeights, type DemoRebalance, type DemoReport } from "./report.ts";
 
 export { formatRebalance, type DemoRebalance, type DemoReport } from "./report.ts";
@@ -52,6 +56,8 @@ export interface RunDemoOptions {
   readonly outDir: string;
   /** Also write the deployment record here (`deployments/<network>.json`). */
   readonly deploymentPath?: string;
+  /** JSON-RPC URL of the node `transport` talks to, for the printed `gov verify-evidence` commands. */
+  readonly rpcUrl?: string;
   /** Progress lines, e.g. `✔ deploy (2.1 s)`. */
   readonly progress?: (line: string) => void;
 }
@@ -107,6 +113,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   writeFileSync(bundlePath, bundle.code);
   say(`  build hash ${bundle.buildHash}`);
 
+  // The registry's genesis constraint set names a real document, so the first proposal's evidence
+  // can be checked against it like every later one.
+  const genesisSet = writeConstraintSet(work, "genesis", { name: "demo genesis: the registry's limits only" });
   // 2. Everything on chain.
   const system = await step(
     "deploy the System Ignition module (Safe, governance, oracle, settlement, vault, Uniswap V2)",
@@ -118,11 +127,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
         optimizerVersion: "0.1.0",
         keepers: [keeper.address],
         viewSigners: [viewSigner.address],
+        constraints: { ...DEMO_GENESIS_CONSTRAINTS, contentHash: genesisSet.contentHash, uri: genesisSet.document },
       }),
   );
   const record = system.toDeploymentJson();
-  if (options.deploymentPath !== undefined)
-    writeFileSync(options.deploymentPath, `${JSON.stringify(record, null, 2)}\n`);
+  // Also beside the evidence: the file its `gov verify-evidence` commands name.
+  const deploymentFile = options.deploymentPath ?? join(work, "deployment.json");
+  writeFileSync(deploymentFile, `${JSON.stringify(record, null, 2)}\n`);
   const symbols = system.assets.map((a) => a.symbol);
   say(`  registry ${record.contracts.ModelRegistry}, settlement ${record.contracts.Settlement}`);
   say(`  vault ${record.contracts.PortfolioVault} holding ${symbols.join(", ")}`);
@@ -155,10 +166,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     constraints: { bounds: { lower: 0, upper: 0.39 } },
     minTradeValueUsd: 1000,
   };
-  const constraintsFile = writeConstraintSet(work, "cash", cash);
-  const investedFile = writeConstraintSet(work, "invested", invested);
-  // The constraint-set JSON in force, for the evidence's current side (genesis names none).
-  let inForce: ConstraintSetJson = {};
+  const cashSet = writeConstraintSet(work, "cash", cash);
+  const investedSet = writeConstraintSet(work, "invested", invested);
+  const constraintsFile = cashSet.record;
+  const investedFile = investedSet.record;
+  // The constraint-set JSON in force, for the evidence's current side.
+  let inForce = genesisSet.document;
 
   const proposals: PassedProposal[] = [];
   const evidences: DemoEvidence[] = [];
@@ -186,7 +199,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
         parametersFile,
         ...(index === 0 ? { constraintsFile } : index === rotationIndex ? { constraintsFile: investedFile } : {}),
       };
-      const proposedJson = index === 0 ? cash : index === rotationIndex ? invested : inForce;
+      const proposedDocument =
+        index === 0 ? cashSet.document : index === rotationIndex ? investedSet.document : inForce;
       const passed = await step(`governance: ${type} through vote + 48 h timelock (time travel)`, async () => {
         const built = await buildRegistryProposal(publicClient, system.governance, changes);
         // The first proposal also wires what the deployer never could: feeds, vault, policy, venue.
@@ -196,22 +210,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
           publicClient,
           system.governance,
           withExtraCalls(built, extra),
-          {
-            ...changes,
-            assets: symbols,
-            constraintSet: inForce,
-            proposedConstraintSet: parseConstraintSetJson(JSON.stringify(proposedJson)),
-          },
-          priceTable,
+          { ...changes, assets: symbols, constraintSetFiles: { current: inForce, proposed: proposedDocument } },
+          { table: priceTable, path: pricesPath },
           join(work, `evidence-${index}`),
+          { deploymentFile, ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }) },
         );
         evidences.push(evidence);
         for (const line of proposal.diff.trimEnd().split("\n")) say(`    ${line}`);
         say(`    evidence ${evidence.sha256}: ${evidence.summary}`);
+        say(`    verify: ${evidence.verifyCommand}`);
         return passProposal(clients, system.governance, proposal);
       });
       proposals.push(passed);
-      inForce = parseConstraintSetJson(JSON.stringify(proposedJson));
+      inForce = proposedDocument;
       await refreshFeeds(system);
 
       if (type === "BLACK_LITTERMAN") {
@@ -289,15 +300,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   return report;
 }
 
-/** Writes a constraint set (JSON) and the registry's record of it; returns the record's path. */
-function writeConstraintSet(work: string, name: string, content: Record<string, unknown>): string {
+/** Writes a constraint set (JSON) and the registry's record of it; returns both paths and the hash. */
+function writeConstraintSet(
+  work: string,
+  name: string,
+  content: Record<string, unknown>,
+): { document: string; record: string; contentHash: `0x${string}` } {
   const text = `${JSON.stringify(content, null, 2)}\n`;
   const uri = join(work, `constraint-set-${name}.json`);
   writeFileSync(uri, text);
   const file = join(work, `constraints-${name}.json`);
-  const contentHash = `0x${createHash("sha256").update(text).digest("hex")}`;
+  const contentHash: `0x${string}` = `0x${createHash("sha256").update(text).digest("hex")}`;
   writeFileSync(file, JSON.stringify({ contentHash, uri, maxPositionWeight: "0.4", maxTurnover: "0.3" }));
-  return file;
+  return { document: uri, record: file, contentHash };
 }
 
 /** The governance call that withdraws all of the vault's base token to the timelock (the treasury). */

@@ -117,6 +117,8 @@ export interface HrpReport {
   readonly tree: [number, number, number, number][];
   /** Bisection splits whose share the position bounds changed. */
   readonly clippedSplits: number;
+  /** With `herc` in the problem: its clusters, symbols left to right; else null. */
+  readonly herc: { readonly clusters: string[][] } | null;
   /** Rows (groups, linear, esg) the bisection broke, which the final projection then kept. */
   readonly projected: string[];
   /** The HRP portfolio before a turnover limit moved `weights` part of the way to it. */

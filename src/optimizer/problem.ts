@@ -174,6 +174,8 @@ const hrpProblemSchema = z
     ...commonFields,
     linkage: z.enum(["single", "complete", "average", "ward"]).optional(),
     split: z.enum(["halves", "dendrogram"]).optional(),
+    // Hierarchical equal risk contribution instead of bisection (docs/hrp.md).
+    herc: z.object({ clusters: z.number().int().positive() }).strict().optional(),
   })
   .strict();
 

@@ -115,7 +115,7 @@ export interface CycleConstraintLimits {
  * verified views) — `minTradeValueUsd` (USD, default 10), and `riskBudgets` (ERC risk budgets,
  * fractions in vault asset order; required exactly when the registry's `riskBudgetsHash` ≠ 0, which
  * must equal keccak256(abi.encode(uint256[] WAD budgets)), see src/keeper/riskBudgets.ts), and
- * `hrp` (`linkage`, `split` of an HRP problem).
+ * `hrp` (`linkage`, `split`, `herc` of an HRP problem).
  */
 export const constraintSetJsonSchema = z
   .object({
@@ -133,6 +133,7 @@ export const constraintSetJsonSchema = z
       .object({
         linkage: z.enum(["single", "complete", "average", "ward"]).optional(),
         split: z.enum(["halves", "dendrogram"]).optional(),
+        herc: z.object({ clusters: z.number().int().positive() }).strict().optional(),
       })
       .strict()
       .optional(),
@@ -219,6 +220,7 @@ export function buildProblem(p: BuildProblemParameters): Record<string, unknown>
   if (p.parameters.optimizerType === "HRP") {
     if (cs.hrp?.linkage !== undefined) problem["linkage"] = cs.hrp.linkage;
     if (cs.hrp?.split !== undefined) problem["split"] = cs.hrp.split;
+    if (cs.hrp?.herc !== undefined) problem["herc"] = { ...cs.hrp.herc };
   }
   if (p.parameters.optimizerType === "BLACK_LITTERMAN") {
     problem["riskAversion"] = p.parameters.riskAversion;

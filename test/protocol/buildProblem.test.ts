@@ -22,7 +22,7 @@ describe("protocol/buildProblem", () => {
         objective: "max-sharpe",
         riskBudgets: [0.5, 0.3, 0.2],
         riskFreeRate: 0.03,
-        hrp: { linkage: "ward", split: "dendrogram" },
+        hrp: { linkage: "ward", split: "dendrogram", herc: { clusters: 2 } },
       }),
     );
     for (const optimizerType of OPTIMIZER_TYPES) {
@@ -40,6 +40,7 @@ describe("protocol/buildProblem", () => {
       expect(problem["objective"], optimizerType).to.equal(hasObjective ? "max-sharpe" : undefined);
       expect(problem["linkage"], optimizerType).to.equal(optimizerType === "HRP" ? "ward" : undefined);
       expect(problem["split"], optimizerType).to.equal(optimizerType === "HRP" ? "dendrogram" : undefined);
+      expect(problem["herc"], optimizerType).to.deep.equal(optimizerType === "HRP" ? { clusters: 2 } : undefined);
       expect(problem["riskBudgets"], optimizerType).to.deep.equal(
         optimizerType === "ERC" ? [0.5, 0.3, 0.2] : undefined,
       );

@@ -10,6 +10,11 @@ import type { ConstraintSet, StrategyParameters } from "./types.ts";
 export interface ProposalProblems {
   readonly current: Record<string, unknown>;
   readonly proposed: Record<string, unknown>;
+  /**
+   * The registry's constraint-set `contentHash` in force, and the one the proposal sets (the same
+   * when it sets none): the sha256 the constraint-set JSON of each side must have.
+   */
+  readonly contentHashes: { readonly current: Hex; readonly proposed: Hex };
 }
 
 /** How {@link proposalProblems} builds both problems. */
@@ -71,6 +76,7 @@ export async function proposalProblems(
   return {
     current: problemOf(parameters, constraints, p.assets, p.constraintSet),
     proposed: problemOf(nextParameters, nextConstraints, p.assets, p.proposedConstraintSet ?? p.constraintSet),
+    contentHashes: { current: constraints.contentHash, proposed: nextConstraints.contentHash },
   };
 }
 
@@ -111,6 +117,7 @@ export async function proposalProblemsAt(
   return {
     current: problemOf(parameters, constraints, p.assets, p.constraintSet),
     proposed: problemOf(nextParameters, nextConstraints, p.assets, p.proposedConstraintSet ?? p.constraintSet),
+    contentHashes: { current: constraints.contentHash, proposed: nextConstraints.contentHash },
   };
 }
 

@@ -14,6 +14,8 @@ export interface AllocateOptions {
   decimals?: string;
   minTrade: string;
   method: string;
+  /** Seconds (default "10", src/cli/commands/allocate.ts); greedy ignores it. */
+  timeLimit?: string;
   json?: boolean;
   table?: boolean;
 }
@@ -99,6 +101,12 @@ function amountOption(text: string, option: string): number {
   return value;
 }
 
+function positiveOption(text: string, option: string): number {
+  const value = amountOption(text, option);
+  if (value <= 0) throw new InputError("OPTION_INVALID", `must be > 0, got "${text}"`, option);
+  return value;
+}
+
 /** The allocation as a table for people; `--json` prints the same numbers. */
 export function allocationTable(r: AllocationResult, colour: boolean): string {
   const table = new Table({
@@ -124,6 +132,7 @@ export function allocationTable(r: AllocationResult, colour: boolean): string {
  *
  * @throws {InputError} naming the option or field at fault (exit 2).
  * @throws {InfeasibleError} when nothing is affordable (exit 3).
+ * @throws {RejectedError} `ALLOCATION_NOT_PROVEN` when the integer search outlasts `--time-limit` (exit 3).
  * @example
  * ```ts
  * await runAllocate({ weights: "result.json", prices: "latest.json", nav: "10000", minTrade: "0", method: "integer" });
@@ -144,6 +153,7 @@ export async function runAllocate(opts: AllocateOptions): Promise<void> {
       nav: amountOption(opts.nav, "--nav"),
       minTrade: amountOption(opts.minTrade, "--min-trade"),
       ...(decimals === undefined ? {} : { decimals }),
+      ...(opts.timeLimit === undefined ? {} : { timeLimitSeconds: positiveOption(opts.timeLimit, "--time-limit") }),
     },
     method,
   );

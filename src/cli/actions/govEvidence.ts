@@ -19,7 +19,11 @@ import { canonicalJson } from "../../bus/common.ts";
 import { InputError, isPortfolioError, RejectedError } from "../../errors.ts";
 import { dateOption, optimizerOf, readPricesOption } from "../backtestInputs.ts";
 import { readJsonFile } from "../../jsonFile.ts";
-import { constraintSetJsonSchema, type ConstraintSetJson } from "../../protocol/inputs.ts";
+import {
+  assertContentHash,
+  readConstraintDocument,
+  type ConstraintDocument,
+} from "../../backtest/constraintDocuments.ts";
 
 /** The `gov propose` options that ask for evidence (src/cli/commands/gov.ts). */
 export interface EvidenceOptions {
@@ -68,14 +72,36 @@ function renamingOptions<T>(fn: () => T, names: Readonly<Record<string, string>>
   }
 }
 
-function constraintJsonOf(path: string | undefined, option = "--constraint-json"): ConstraintSetJson {
-  if (path === undefined) return {};
-  const json = readJsonFile(path, { field: option, invalidCode: "CONSTRAINT_SET_MALFORMED" });
-  const parsed = constraintSetJsonSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = [option, ...(issue?.path ?? []).map(String)].join(".");
-  throw new InputError("CONSTRAINT_SET_MALFORMED", issue?.message ?? "invalid", field);
+/**
+ * The constraint-set documents of both sides: `--constraint-json` (the one in force) and
+ * `--proposed-constraint-json` (default the same file), each held to the registry hash it stands for.
+ */
+function constraintDocuments(
+  opts: { constraintJson?: string; proposedConstraintJson?: string },
+  hashes: { current: `0x${string}`; proposed: `0x${string}` },
+  currentSource: string,
+): { current: ConstraintDocument; proposed: ConstraintDocument } {
+  if (opts.constraintJson === undefined) {
+    throw new InputError(
+      "CONSTRAINT_JSON_MISSING",
+      `give the constraint-set JSON whose sha256 is ${hashes.current}, ${currentSource}`,
+      "--constraint-json",
+    );
+  }
+  const current = readConstraintDocument(opts.constraintJson, "--constraint-json");
+  const proposed =
+    opts.proposedConstraintJson === undefined
+      ? { ...current, option: "--proposed-constraint-json" }
+      : readConstraintDocument(opts.proposedConstraintJson, "--proposed-constraint-json");
+  assertContentHash(current, { sha256: hashes.current, source: currentSource });
+  assertContentHash(proposed, {
+    sha256: hashes.proposed,
+    source:
+      hashes.proposed === hashes.current
+        ? `the contentHash the proposal keeps (${currentSource})`
+        : "the contentHash the proposal's setConstraintSet call sets",
+  });
+  return { current, proposed };
 }
 
 /** Checks the evidence options offline, before anything reads the chain. */
@@ -107,14 +133,20 @@ export async function proposalEvidence(
   opts: EvidenceOptions & { backtest: string },
 ): Promise<ProposalEvidence> {
   const prices = readPricesOption(opts.backtest, "--backtest", "--backtest");
+  const assets =
+    contracts.PortfolioVault === undefined ? prices.columns : await vaultAssets(client, contracts.PortfolioVault);
+  // The hashes first (no documents needed to read them), then the documents held to them.
+  const { contentHashes } = await proposalProblems(client, contracts.ModelRegistry, {
+    ...changes,
+    assets,
+    constraintSet: {},
+  });
+  const docs = constraintDocuments(opts, contentHashes, "the registry's contentHash (the constraint set in force)");
   const { current, proposed } = await proposalProblems(client, contracts.ModelRegistry, {
     ...changes,
-    assets:
-      contracts.PortfolioVault === undefined ? prices.columns : await vaultAssets(client, contracts.PortfolioVault),
-    constraintSet: constraintJsonOf(opts.constraintJson),
-    ...(opts.proposedConstraintJson === undefined
-      ? {}
-      : { proposedConstraintSet: constraintJsonOf(opts.proposedConstraintJson, "--proposed-constraint-json") }),
+    assets,
+    constraintSet: docs.current.json,
+    proposedConstraintSet: docs.proposed.json,
   });
   const optimizeFn = await optimizerOf(opts.bundle, "portfolio-evidence-bundles");
   const from = dateOption(opts.backtestFrom, "--backtest-from");
@@ -191,15 +223,23 @@ export async function checkEvidence(
   const report = readJsonFile(files.report, { field: "--report", invalidCode: "EVIDENCE_JSON_INVALID" });
   const prices = readPricesOption(files.prices, "--prices", "--prices");
   const inputs = evidenceInputsOf(report, prices, "--report");
+  const assets =
+    contracts.PortfolioVault === undefined
+      ? prices.columns
+      : await vaultAssets(client, contracts.PortfolioVault, proposal.blockNumber);
+  const { contentHashes } = await proposalProblemsAt(client, contracts.ModelRegistry, proposal, {
+    assets,
+    constraintSet: {},
+  });
+  const docs = constraintDocuments(
+    files,
+    contentHashes,
+    `the registry's contentHash at block ${proposal.blockNumber} (the constraint set in force when proposed)`,
+  );
   const expected = await proposalProblemsAt(client, contracts.ModelRegistry, proposal, {
-    assets:
-      contracts.PortfolioVault === undefined
-        ? prices.columns
-        : await vaultAssets(client, contracts.PortfolioVault, proposal.blockNumber),
-    constraintSet: constraintJsonOf(files.constraintJson),
-    ...(files.proposedConstraintJson === undefined
-      ? {}
-      : { proposedConstraintSet: constraintJsonOf(files.proposedConstraintJson, "--proposed-constraint-json") }),
+    assets,
+    constraintSet: docs.current.json,
+    proposedConstraintSet: docs.proposed.json,
   });
   const problems: string[] = [];
   if (canonicalJson(inputs.current) !== canonicalJson(expected.current)) {

@@ -20,6 +20,7 @@ export function allocateCommand(): Command {
     .option("--decimals <spec>", "token decimals: JSON {symbol: d} or symbol=d,… (default 0: whole shares)")
     .option("--min-trade <amount>", "smallest value of a non-zero holding, currency of the prices", "0")
     .option("--method <method>", "greedy (PyPortfolioOpt's greedy_portfolio) or integer (exact MIP)", "integer")
+    .option("--time-limit <seconds>", "integer: seconds HiGHS may search before the allocation is refused", "10")
     .option("--json", "print the allocation as JSON (the default)")
     .option("--table", "print a table for people instead of JSON")
     .action(async (opts: AllocateOptions) => {
@@ -33,6 +34,6 @@ export function allocateCommand(): Command {
       "portfolio allocate --weights result.json --prices prices.csv --nav 10000 --method greedy --table",
       "portfolio allocate --weights w.json --prices p.json --nav 50000 --decimals WETH=18,USDC=6 --min-trade 25",
     ],
-    "Exit 0 allocated, 2 bad input (the field is named), 3 when nothing is affordable.",
+    "Exit 0 allocated, 2 bad input (the field is named), 3 when nothing is affordable or the integer search\nis not proven optimal within --time-limit (ALLOCATION_NOT_PROVEN).",
   );
 }

@@ -76,10 +76,13 @@ export function govCommand(deps?: GovDependencies): Command {
     .option("--backtest-from <date>", "evidence: first simulated close (YYYY-MM-DD)")
     .option("--backtest-to <date>", "evidence: last simulated close (YYYY-MM-DD)")
     .option("--cost-bps <bps>", "evidence: linear trading cost, basis points of traded notional", "10")
-    .option("--constraint-json <file>", "evidence: the constraint-set JSON the registry's uri names (default {})")
+    .option(
+      "--constraint-json <file>",
+      "evidence: the constraint-set JSON in force (sha256 = the registry's contentHash)",
+    )
     .option(
       "--proposed-constraint-json <file>",
-      "evidence: the JSON the proposed uri names (default --constraint-json)",
+      "evidence: the proposed constraint-set JSON (sha256 = the proposal's contentHash; default --constraint-json)",
     )
     .option("--evidence-out <dir>", "where evidence.json and evidence.svg go (default ./evidence)")
     .option("--bundle <file>", "evidence: run the pinned optimiser bundle instead of the in-repo optimiser")
@@ -90,7 +93,7 @@ export function govCommand(deps?: GovDependencies): Command {
   withExamples(propose, [
     `portfolio gov propose ${CONNECT} --set-parameters params.json --dry-run`,
     `${PRIVATE_KEY_ENV}=0x… portfolio gov propose ${CONNECT} --add-signer 0x… --description "add a view signer"`,
-    `portfolio gov propose ${CONNECT} --set-parameters params.json --backtest prices.csv --lookback 126 --dry-run`,
+    `portfolio gov propose ${CONNECT} --set-parameters params.json --backtest prices.csv --constraint-json cs.json --dry-run`,
   ]);
 
   const verifyEvidence = withConnection(gov.command("verify-evidence"))
@@ -98,16 +101,25 @@ export function govCommand(deps?: GovDependencies): Command {
     .argument("<proposal-id>", "proposal id (decimal or 0x-hex)")
     .requiredOption("--report <file>", "the proposal's evidence.json")
     .requiredOption("--prices <file>", "the daily closes CSV the report was made from (its sha256 is in the report)")
-    .option("--constraint-json <file>", "the constraint-set JSON the proposer used (default {})")
-    .option("--proposed-constraint-json <file>", "the proposed constraint-set JSON (default --constraint-json)")
+    .option(
+      "--constraint-json <file>",
+      "the constraint-set JSON in force when proposed (sha256 = the registry's contentHash)",
+    )
+    .option(
+      "--proposed-constraint-json <file>",
+      "the proposed constraint-set JSON (sha256 = the proposal's contentHash; default --constraint-json)",
+    )
     .option("--bundle <file>", "recompute with the pinned optimiser bundle instead of the in-repo optimiser")
-    .addHelpText("after", "\nExit 0 verified, 3 the report or prices differ (each difference is named), 2 bad input.")
+    .addHelpText(
+      "after",
+      "\nExit 0 verified; 3 the report or prices differ (each difference is named) or a constraint-set JSON is not\nthe one the registry's contentHash names (CONSTRAINT_SET_HASH_MISMATCH); 2 bad input (CONSTRAINT_JSON_MISSING…).",
+    )
     .action(async (proposalId: string, opts: VerifyEvidenceOptions) => {
       const { impl, deps: d } = await load();
       await impl.govVerifyEvidence(proposalId, opts, d);
     });
   withExamples(verifyEvidence, [
-    `portfolio gov verify-evidence 0x1f… ${CONNECT} --report evidence/evidence.json --prices prices.csv`,
+    `portfolio gov verify-evidence 0x1f… ${CONNECT} --report evidence/evidence.json --prices prices.csv --constraint-json cs.json`,
   ]);
 
   const vote = withConnection(gov.command("vote"))

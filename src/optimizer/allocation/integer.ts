@@ -1,6 +1,6 @@
 import * as highsModule from "highs";
 import type { Highs, ModelData, VariableType } from "highs";
-import { isPortfolioError } from "../../errors.ts";
+import { isPortfolioError, RejectedError } from "../../errors.ts";
 import { belowMinTrade, unitsForValue, valueOfUnits } from "./baseUnits.ts";
 import { buildResult, commonScale, exactCost } from "./report.ts";
 import type { AllocateParameters, AllocationResult, PreparedAllocation } from "./types.ts";
@@ -26,11 +26,17 @@ function highsLoader(): Loader {
 const MAX_LOTS = 1e6;
 
 /**
- * Seconds HiGHS may search; a solve cut short is returned with a warning, never silently. Weights
- * summing to less than 1 make the objective degenerate (overspending and leftover cost the same),
- * and such a search can run until the WebAssembly module aborts (seen after ~30 s on 6 assets).
+ * Σ|t_i − v_i| + leftover = 2·Σ(t_i − v_i)⁺ + (NAV − Σt_i): buying past a target costs nothing
+ * (the overspend comes out of the leftover one for one), so without a cap every holding may sit
+ * anywhere above its target at the same objective. On weights summing to less than 1 that is a
+ * vast plateau of optima, and HiGHS' search over it ran into its time limit (and, longer, into a
+ * WebAssembly abort). A holding of more than max(⌈t_i / lot⌉, least_i) lots can give a lot back
+ * and stay at or above its target (same objective) and above its least lots (minimum trade kept),
+ * spending less; so some optimum holds at most that many lots, and the cap removes only tied
+ * optima. The factor absorbs the ratio's round-off (a cap one lot loose is harmless; one lot tight
+ * would not be).
  */
-const TIME_LIMIT_SECONDS = 10;
+const CAP_SLACK = 1 + 1e-12;
 
 /**
  * PyPortfolioOpt's `lp_portfolio` (long only), solved exactly by HiGHS' MIP solver:
@@ -61,13 +67,17 @@ export async function integerAllocation(parameters: AllocateParameters): Promise
     if (isPortfolioError(error)) throw error;
     // An aborted WebAssembly instance fails every later call: load a fresh one next time.
     loaded = undefined;
-    throw new Error(`HiGHS failed on this allocation (${String(error)}); --method greedy does not use it`, {
-      cause: error,
-    });
+    throw new RejectedError(
+      "ALLOCATION_SOLVER_FAILED",
+      `HiGHS failed on this allocation (${String(error)}); --method greedy does not use it`,
+      "method",
+      { cause: error },
+    );
   }
 }
 
 function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult {
+  const { optimal, timeLimit } = highs.constants.modelStatus;
   const cols = [...p.assets.keys()].filter((i) => p.priceWad[i] !== 0n);
   const m = cols.length;
   // Lot sizes as powers of ten in bigint: 10^23 and above are not exact doubles.
@@ -98,10 +108,14 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
   const colUpper: number[] = [];
   const integrality: VariableType[] = [];
   const { integer, continuous } = highs.constants.variableType;
-  cols.forEach((_, k) => {
+  cols.forEach((i, k) => {
+    const cap = Math.max(
+      Math.ceil(((p.weights[i] ?? 0) / (lotShare[k] ?? 1)) * CAP_SLACK),
+      gated ? (least[k] ?? 1) : 0,
+    );
     colCost.push(-(lotShare[k] ?? 1));
     colLower.push(0);
-    colUpper.push(gated && (least[k] ?? 1) > (upper[k] ?? 0) ? 0 : (upper[k] ?? 0));
+    colUpper.push(gated && (least[k] ?? 1) > (upper[k] ?? 0) ? 0 : Math.min(upper[k] ?? 0, cap));
     integrality.push(integer);
   });
   for (let k = 0; k < m; k++) {
@@ -193,7 +207,6 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
     integrality,
     matrix: { format: "csr", numRows: rowLower.length, numCols, starts, indices, values },
   };
-  const warnings: string[] = [];
   const lots = highs.withModel(model, (model) => {
     // Tight tolerances keep the budget row's overshoot, which repairBudget undoes, to ~1e-9 of NAV.
     model.options.set({
@@ -201,13 +214,15 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
       mip_rel_gap: 0,
       primal_feasibility_tolerance: 1e-9,
       mip_feasibility_tolerance: 1e-9,
-      time_limit: TIME_LIMIT_SECONDS,
+      time_limit: p.timeLimitSeconds,
     });
     const run = model.run();
-    const codes = highs.constants.modelStatus;
-    if (run.modelStatus !== codes.optimal) {
-      warnings.push(
-        `HiGHS stopped with model status ${run.modelStatus}; the allocation is its best found, not proven optimal`,
+    // "Exact" means proven: a best-found point is no answer for this method.
+    if (run.modelStatus !== optimal) {
+      const why = run.modelStatus === timeLimit ? "time limit" : `model status ${run.modelStatus}`;
+      throw new RejectedError(
+        "ALLOCATION_NOT_PROVEN",
+        `HiGHS did not prove an optimum within ${p.timeLimitSeconds} s (${why}); allow more time (timeLimitSeconds, --time-limit) or use --method greedy`,
       );
     }
     const x = model.getSolution().colValue;
@@ -219,7 +234,7 @@ function solveAllocation(highs: Highs, p: PreparedAllocation): AllocationResult 
   });
   repairBudget(p, units, cols, lotUnits);
   if (units.every((u) => u === 0n)) throw nothingAffordable(p.assets.filter((_, i) => (p.weights[i] ?? 0) > 0));
-  return buildResult(p, "integer", units, warnings);
+  return buildResult(p, "integer", units, []);
 }
 
 /**

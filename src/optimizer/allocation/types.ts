@@ -20,6 +20,11 @@ export interface AllocateParameters {
    * held at zero or at least this much, never at dust.
    */
   readonly minTrade?: number;
+  /**
+   * Seconds the integer method's HiGHS search may take (default 10); a search it cuts short is
+   * refused (`ALLOCATION_NOT_PROVEN`), never returned as if optimal. Greedy ignores it.
+   */
+  readonly timeLimitSeconds?: number;
 }
 
 /** The validated inputs in fixed point, the form both methods work on. */
@@ -36,6 +41,7 @@ export interface PreparedAllocation {
   /** Price per base unit, as a number, for the maths that only chooses (never for cash). */
   readonly unitPrice: readonly number[];
   readonly nav: number;
+  readonly timeLimitSeconds: number;
 }
 
 /** One asset's line of an {@link AllocationResult}. */
@@ -66,6 +72,6 @@ export interface AllocationResult {
   readonly rmse: number;
   /** Σ |target_i · nav − value_i| + leftover, the quantity the integer method minimises. */
   readonly objective: number;
-  /** Caveats a caller should read (e.g. an integer solve stopped short of proven optimality). */
+  /** Caveats a caller should read (e.g. greedy's second round stopped at its step limit). */
   readonly warnings: readonly string[];
 }

@@ -4,6 +4,9 @@ import type { AllocateParameters, PreparedAllocation } from "./types.ts";
 
 const MAX_DECIMALS = 36;
 
+/** Seconds the integer method's search may take unless `timeLimitSeconds` says otherwise. */
+export const DEFAULT_TIME_LIMIT_SECONDS = 10;
+
 function finite(value: unknown, path: string): number {
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new InputError("INPUT_NOT_FINITE", `must be a finite number, got ${String(value)}`, path);
@@ -31,6 +34,10 @@ export function prepareAllocation(p: AllocateParameters): PreparedAllocation {
   if (nav <= 0) throw new InputError("NAV_NOT_POSITIVE", `must be > 0, got ${nav}`, "nav");
   const minTrade = finite(p.minTrade ?? 0, "minTrade");
   if (minTrade < 0) throw new InputError("MIN_TRADE_NEGATIVE", `must be ≥ 0, got ${minTrade}`, "minTrade");
+  const timeLimitSeconds = finite(p.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS, "timeLimitSeconds");
+  if (timeLimitSeconds <= 0) {
+    throw new InputError("TIME_LIMIT_NOT_POSITIVE", `must be > 0, got ${timeLimitSeconds}`, "timeLimitSeconds");
+  }
   const seen = new Set<string>();
   const weights: number[] = [];
   const decimals: number[] = [];
@@ -79,6 +86,7 @@ export function prepareAllocation(p: AllocateParameters): PreparedAllocation {
     minTradeWad: decimalToWad(minTrade),
     unitPrice: priceWad.map((q, i) => Number(q) / 1e18 / 10 ** (decimals[i] ?? 0)),
     nav,
+    timeLimitSeconds,
   };
   return prepared;
 }

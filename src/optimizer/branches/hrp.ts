@@ -41,13 +41,14 @@ export function hrpBranch({ problem, inputs, constraints }: BranchContext<HrpPro
     ? pairwiseCorrelation(columnsOf(returnsFromPrices(inputs.prices as NonNullable<typeof inputs.prices>)))
     : correlationFromCovariance(covariance, n);
   const linkage = problem.linkage ?? "single";
-  const split = problem.split ?? "halves";
+  const split = problem.split ?? "dendrogram";
   const result = hierarchicalRiskParity({
     n,
     covariance,
     correlation,
     linkage,
     split,
+    ...(problem.herc === undefined ? {} : { herc: problem.herc }),
     lower: constraints.lower,
     upper: constraints.upper,
     rows: constraints.rows.filter((row) => row.name !== "budget"),
@@ -56,7 +57,7 @@ export function hrpBranch({ problem, inputs, constraints }: BranchContext<HrpPro
   return {
     status: "optimal",
     weights,
-    solver: `hrp:${linkage}/${split}${result.projected.length > 0 ? "+projection" : ""}`,
+    solver: `${problem.herc === undefined ? `hrp:${linkage}/${split}` : `herc:${linkage}/k${problem.herc.clusters}`}${result.projected.length > 0 ? "+projection" : ""}`,
     iterations: 0,
     qpSolves: result.projected.length > 0 ? 1 : 0,
     residuals: NO_RESIDUALS,
@@ -67,6 +68,10 @@ export function hrpBranch({ problem, inputs, constraints }: BranchContext<HrpPro
       order: result.order.map((i) => inputs.assets[i] as string),
       tree: result.tree.map((r) => [r.left, r.right, r.distance, r.size]),
       clippedSplits: result.clippedSplits,
+      herc:
+        result.clusters === null
+          ? null
+          : { clusters: result.clusters.map((c) => c.map((i) => inputs.assets[i] as string)) },
       projected: [...result.projected],
       weights: Array.from(result.weights),
     },

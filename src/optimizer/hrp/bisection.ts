@@ -1,9 +1,10 @@
-// HRP's top-down allocation (López de Prado 2016, as PyPortfolioOpt's `_raw_hrp_allocation`): the
-// quasi-diagonal order is halved recursively and each half gets a share of its parent's weight in
-// inverse proportion to its inverse-variance portfolio's variance. `split: "dendrogram"` splits
-// each cluster into its two subtrees instead (each subtree is a contiguous run of the order), which
-// makes the weights independent of the order the assets are listed in; halving is not, since the
-// leaf order follows SciPy's labels and a mirrored subtree of odd size halves differently. Position bounds are kept by
+// HRP's top-down allocation: each cluster splits in two and each part gets a share of its parent's
+// weight in inverse proportion to its inverse-variance portfolio's variance. `split: "dendrogram"`
+// (the default) splits each cluster into its two subtrees (each a contiguous run of the order),
+// which makes the weights independent of the order the assets are listed in. `split: "halves"`
+// halves the quasi-diagonal order instead (López de Prado 2016, PyPortfolioOpt's
+// `_raw_hrp_allocation`); it is not, since the leaf order follows SciPy's labels and a mirrored
+// subtree of odd size halves differently. Position bounds are kept by
 // clipping each split to what the two halves can hold (Pfitzinger & Katzke 2019): a split's share
 // a of the parent's weight W must satisfy lower(L) ≤ a ≤ upper(L) and lower(R) ≤ W − a ≤ upper(R),
 // which is always possible when W is within its own cluster's [lower, upper], so every leaf ends
@@ -23,7 +24,7 @@ export interface BisectionInput {
   readonly order: readonly number[];
   /** The tree behind `order`; needed for `split: "dendrogram"`. */
   readonly tree?: readonly LinkageRow[];
-  /** Default `halves`. */
+  /** Default `dendrogram` (free of the assets' order); `halves` is PyPortfolioOpt's. */
   readonly split?: HrpSplit;
   /** Per-asset bounds; default 0 and 1. */
   readonly lower?: Float64Array;
@@ -58,12 +59,34 @@ export function clusterVariance(cov: Float64Array, n: number, members: readonly 
 }
 
 /**
+ * Refuses position bounds no portfolio summing to 1 keeps (Σ lower > 1 or Σ upper < 1).
+ *
+ * @throws {InfeasibleError} `HRP_BOUNDS_INFEASIBLE` (exit 3).
+ * @example
+ * ```ts
+ * assertBoundsHoldOne(Float64Array.of(0, 0), Float64Array.of(0.4, 0.4)); // throws: upper bounds sum to 0.8
+ * ```
+ */
+export function assertBoundsHoldOne(lower: Float64Array, upper: Float64Array): void {
+  const sumLo = lower.reduce((s, v) => s + v, 0);
+  const sumHi = upper.reduce((s, v) => s + v, 0);
+  if (sumLo > 1 + 1e-12 || sumHi < 1 - 1e-12) {
+    throw new InfeasibleError(
+      "HRP_BOUNDS_INFEASIBLE",
+      `position bounds cannot sum to 1 (lower bounds sum to ${sumLo}, upper bounds to ${sumHi})`,
+      sumLo > 1 ? "constraints.weightBounds.lower" : "constraints.weightBounds.upper",
+    );
+  }
+}
+
+/**
  * Recursive bisection over `order`, splits clipped to the position bounds (see the file comment).
  * Throws `HRP_BOUNDS_INFEASIBLE` (infeasible, exit 3) when Σ lower > 1 or Σ upper < 1.
  *
  * @example
  * ```ts
- * bisectionWeights({ covariance: Float64Array.of(1, 0, 0, 4), n: 2, order: [0, 1] }).weights; // [0.8, 0.2]
+ * const tree = [{ left: 0, right: 1, distance: 0.5, size: 2 }];
+ * bisectionWeights({ covariance: Float64Array.of(1, 0, 0, 4), n: 2, order: [0, 1], tree }).weights; // [0.8, 0.2]
  * ```
  */
 export function bisectionWeights(input: BisectionInput): BisectionResult {
@@ -77,20 +100,12 @@ export function bisectionWeights(input: BisectionInput): BisectionResult {
     lo[k + 1] = (lo[k] as number) + (lower[order[k] as number] as number);
     hi[k + 1] = (hi[k] as number) + (upper[order[k] as number] as number);
   }
-  const sumLo = lo[n] as number;
-  const sumHi = hi[n] as number;
-  if (sumLo > 1 + 1e-12 || sumHi < 1 - 1e-12) {
-    throw new InfeasibleError(
-      "HRP_BOUNDS_INFEASIBLE",
-      `position bounds cannot sum to 1 (lower bounds sum to ${sumLo}, upper bounds to ${sumHi})`,
-      sumLo > 1 ? "constraints.weightBounds.lower" : "constraints.weightBounds.upper",
-    );
-  }
+  assertBoundsHoldOne(lower, upper);
   const weights = new Float64Array(n);
   let clippedSplits = 0;
   // Breadth-first like PyPortfolioOpt, so the multiplications happen in its order.
   const tree = input.tree ?? [];
-  const byTree = input.split === "dendrogram";
+  const byTree = (input.split ?? "dendrogram") === "dendrogram";
   if (byTree && tree.length !== n - 1) throw new Error("bisectionWeights: split by dendrogram needs the tree");
   const sizeOf = (node: number): number => (node < n ? 1 : (tree[node - n] as LinkageRow).size);
   let level: { from: number; to: number; weight: number; node: number }[] = [

@@ -3,6 +3,7 @@
 // constraints; with them, position bounds are kept split by split and group limits (any linear row) by a
 // final projection (docs/optimizer.md, "Hierarchical risk parity").
 import { bisectionWeights, type HrpSplit } from "./bisection.ts";
+import { hercWeights } from "./herc.ts";
 import { correlationDistance } from "./correlation.ts";
 import { brokenRows, projectOntoRows, type HrpRow } from "./rowProjection.ts";
 import { linkage, quasiDiagonalOrder, type LinkageMethod, type LinkageRow } from "./linkage.ts";
@@ -21,8 +22,16 @@ export interface HrpInput {
   readonly correlation: Float64Array;
   /** Default `single` (PyPortfolioOpt's). */
   readonly linkage?: LinkageMethod;
-  /** Default `halves` (López de Prado, PyPortfolioOpt); `dendrogram` is free of the assets' order. */
+  /**
+   * Default `dendrogram`: split at tree nodes, free of the order the assets are listed in. `halves`
+   * halves the leaf order (López de Prado 2016) and gives PyPortfolioOpt's `HRPOpt` weights.
+   */
   readonly split?: HrpSplit;
+  /**
+   * Hierarchical equal risk contribution instead of bisection (Raffinot 2017): the tree cut into
+   * `clusters` clusters ({@link hercWeights}); `split` then does not apply.
+   */
+  readonly herc?: { readonly clusters: number };
   readonly lower?: Float64Array;
   readonly upper?: Float64Array;
   /** Group limits and other linear rows besides the budget (Σw = 1 always holds). */
@@ -38,6 +47,8 @@ export interface HrpResult {
   readonly tree: readonly LinkageRow[];
   /** Splits whose share the position bounds changed. */
   readonly clippedSplits: number;
+  /** With `herc`: the clusters (asset indices, left to right); else null. */
+  readonly clusters: readonly (readonly number[])[] | null;
   /** The rows the bisection's weights broke, which made the final projection necessary. */
   readonly projected: readonly string[];
 }
@@ -61,17 +72,24 @@ export function hierarchicalRiskParity(input: HrpInput): HrpResult {
   const upper = input.upper ?? new Float64Array(n).fill(1);
   const tree = linkage(correlationDistance(input.correlation, n), n, input.linkage ?? "single");
   const order = quasiDiagonalOrder(tree, n);
-  const { weights, clippedSplits } = bisectionWeights({
-    covariance: input.covariance,
-    n,
-    order,
-    tree,
-    split: input.split ?? "halves",
-    lower,
-    upper,
-  });
+  const herc =
+    input.herc === undefined
+      ? null
+      : hercWeights({ covariance: input.covariance, n, tree, clusters: input.herc.clusters, lower, upper });
+  const { weights, clippedSplits } =
+    herc ??
+    bisectionWeights({
+      covariance: input.covariance,
+      n,
+      order,
+      tree,
+      split: input.split ?? "dendrogram",
+      lower,
+      upper,
+    });
+  const clusters = herc?.clusters ?? null;
   const rows = input.rows ?? [];
   const projected = brokenRows(weights, rows);
-  if (projected.length === 0) return { weights, order, tree, clippedSplits, projected };
-  return { weights: projectOntoRows(weights, lower, upper, rows), order, tree, clippedSplits, projected };
+  if (projected.length === 0) return { weights, order, tree, clippedSplits, clusters, projected };
+  return { weights: projectOntoRows(weights, lower, upper, rows), order, tree, clippedSplits, clusters, projected };
 }

@@ -126,12 +126,27 @@ describe("portfolio allocate", () => {
       [["--nav", "100", "--decimals", "WETH:18"], 2, /--decimals.*\[OPTION_INVALID\]/],
       [["--nav", "100", "--min-trade", "-5"], 2, /\[MIN_TRADE_NEGATIVE\]/],
       [["--nav", "0.5"], 3, /\[ALLOCATION_NOTHING_AFFORDABLE\]/],
+      [["--nav", "100", "--time-limit", "0"], 2, /--time-limit.*\[OPTION_INVALID\]/],
+      [["--nav", "100", "--time-limit", "soon"], 2, /--time-limit.*\[OPTION_INVALID\]/],
     ];
     for (const [extra, code, message] of cases) {
       const run = await allocate(["--weights", f.optimizeOutput, "--prices", f.prices, ...extra]);
       expect(run.code, extra.join(" ")).to.equal(code);
       expect(run.stderr, extra.join(" ")).to.match(message);
     }
+  });
+
+  it("an integer search cut short by --time-limit exits 3 (ALLOCATION_NOT_PROVEN); the next run allocates", async () => {
+    const f = files();
+    const args = ["--weights", f.weights, "--prices", stockPrices, "--nav", "1000000"];
+    const cut = await allocate([...args, "--time-limit", "0.000001"]);
+    expect(cut.code, cut.stderr).to.equal(3);
+    expect(cut.stderr.trim()).to.match(
+      /^portfolio: HiGHS did not prove an optimum within 0\.000001 s .* \[ALLOCATION_NOT_PROVEN\]$/,
+    );
+    const run = await allocate(args);
+    expect(run.code, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as AllocationResult).warnings).to.deep.equal([]);
   });
 
   it("a weighted asset without a price exits 2 with PRICE_MISSING", async () => {

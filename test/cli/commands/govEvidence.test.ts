@@ -12,14 +12,33 @@ import { EXIT_CODES, PortfolioError } from "../../../src/errors.ts";
 import { sha256Hex } from "../../../src/protocol/inputs.ts";
 import { randomPrices, toCsv } from "../../helpers/backtestPrices.ts";
 import { captureStderr } from "../../helpers/rpcBridge.ts";
-import { connection, deployFixture, ethers, networkHelpers } from "../../contracts/governance/fixture.ts";
+import type { Address } from "viem";
+import { deployGovernance } from "../../../src/chain/deployGovernance.ts";
+import { connection, ethers, genesisFor, networkHelpers } from "../../contracts/governance/fixture.ts";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
+
+/** The constraint-set JSON in force: the genesis registry's contentHash is its sha256. */
+const GENESIS_CONSTRAINT_SET = `${JSON.stringify({ constraints: { bounds: { lower: 0, upper: 0.3 } } }, null, 2)}\n`;
+
+/** The governance fixture, its genesis constraint set naming {@link GENESIS_CONSTRAINT_SET}. */
+async function evidenceFixture(): Promise<{ deployment: unknown }> {
+  const [, voter, , o1, o2, o3, signer, keeper] = await ethers.getSigners();
+  const genesis = genesisFor([signer!.address as Address], [keeper!.address as Address]);
+  const deployed = await deployGovernance(connection, {
+    safeOwners: [o1!, o2!, o3!].map((o) => o.address as Address),
+    tokenHolder: voter!.address as Address,
+    genesis: { ...genesis, constraints: { ...genesis.constraints, contentHash: sha256Hex(GENESIS_CONSTRAINT_SET) } },
+  });
+  await deployed.token.connect(voter!).delegate(voter!.address);
+  return deployed;
+}
 
 describe("portfolio gov propose --backtest / gov verify-evidence (in-process chain)", () => {
   let dir: string;
   let deploymentFile: string;
   let output: string;
+  let inForce: string;
   const publicClient = createPublicClient({ transport: custom(connection.provider) }) as PublicClient;
   const prices = randomPrices(["WETH", "WBTC", "USDC", "LINK"], 160, 7);
 
@@ -75,13 +94,24 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
     "40",
     "--evidence-out",
     join(dir, "evidence"),
+    "--constraint-json",
+    inForce,
+    ...extra,
+  ];
+
+  /** `gov verify-evidence <id>` of the report and prices proposeArgs wrote, the in-force JSON given. */
+  const verifyArgs = (id: string, extra: string[] = []): string[] => [
+    ...["verify-evidence", id, "--deployment", deploymentFile],
+    ...["--report", join(dir, "evidence", "evidence.json"), "--prices", join(dir, "prices.csv")],
+    ...["--constraint-json", inForce],
     ...extra,
   ];
 
   beforeEach(async () => {
-    const f = await networkHelpers.loadFixture(deployFixture);
+    const f = await networkHelpers.loadFixture(evidenceFixture);
     dir = mkdtempSync(join(tmpdir(), "gov-evidence-"));
     deploymentFile = file("localhost.json", JSON.stringify(f.deployment));
+    inForce = file("cs-now.json", GENESIS_CONSTRAINT_SET);
   });
 
   it("a dry run puts sha256 of the written evidence.json and its summary in the description", async () => {
@@ -130,62 +160,68 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
     const sent = await gov(...proposeArgs([]));
     const id = /Proposed #(\d+)/.exec(sent)?.[1] ?? "";
     const reportFile = join(dir, "evidence", "evidence.json");
-    const pricesFile = join(dir, "prices.csv");
-    const verified = await gov(
-      "verify-evidence",
-      id,
-      "--deployment",
-      deploymentFile,
-      "--report",
-      reportFile,
-      "--prices",
-      pricesFile,
-    );
+    const verified = await gov(...verifyArgs(id));
     expect(verified).to.match(/^verified: sha256 0x[0-9a-f]{64} — backtest /);
 
     const report = JSON.parse(readFileSync(reportFile, "utf8")) as { proposed: { metrics: { sharpe: number } } };
     report.proposed.metrics.sharpe += 0.25;
     const tampered = file("tampered.json", JSON.stringify(report));
-    const a = await govError(
-      "verify-evidence",
-      id,
-      "--deployment",
-      deploymentFile,
-      "--report",
-      tampered,
-      "--prices",
-      pricesFile,
-    );
+    const a = await govError(...verifyArgs(id, ["--report", tampered]));
     expect(a.code).to.equal("EVIDENCE_MISMATCH");
     expect(EXIT_CODES[a.kind]).to.equal(3);
     expect(output).to.contain("claimed hash");
     expect(output).to.contain("proposed.metrics.sharpe");
 
     const other = file("other.csv", toCsv(randomPrices(["WETH", "WBTC", "USDC", "LINK"], 160, 8)));
-    const b = await govError(
-      "verify-evidence",
-      id,
-      "--deployment",
-      deploymentFile,
-      "--report",
-      reportFile,
-      "--prices",
-      other,
-    );
+    const b = await govError(...verifyArgs(id, ["--prices", other]));
     expect(b.code).to.equal("EVIDENCE_MISMATCH");
     expect(output).to.contain("inputs.pricesSha256");
 
-    const none = await govError(
-      "verify-evidence",
-      "12345",
-      "--deployment",
-      deploymentFile,
-      "--report",
-      reportFile,
-      "--prices",
-      pricesFile,
-    );
+    const none = await govError(...verifyArgs("12345"));
     expect([none.code, none.path, EXIT_CODES[none.kind]]).to.deep.equal(["PROPOSAL_NOT_FOUND", "<proposal-id>", 2]);
+  });
+
+  it("verify-evidence holds the constraint-set JSON to the registry's contentHash: one line naming it, exit 3; none given, exit 2", async () => {
+    const sent = await gov(...proposeArgs([]));
+    const id = /Proposed #(\d+)/.exec(sent)?.[1] ?? "";
+    // Looser bounds than the registry's document: evidence recomputed from it would "verify" without the check.
+    const looser = file("cs-looser.json", GENESIS_CONSTRAINT_SET.replace("0.3", "0.6"));
+    const a = await govError(...verifyArgs(id, ["--constraint-json", looser]));
+    expect([a.code, a.path, EXIT_CODES[a.kind]]).to.deep.equal([
+      "CONSTRAINT_SET_HASH_MISMATCH",
+      "--constraint-json",
+      3,
+    ]);
+    expect(a.message).to.match(
+      /cs-looser\.json has sha256 0x[0-9a-f]{64}, not 0x[0-9a-f]{64}, the registry's contentHash at block \d+ \(the constraint set in force when proposed\)$/,
+    );
+    const b = await govError(...verifyArgs(id, ["--proposed-constraint-json", looser]));
+    expect([b.code, b.path, EXIT_CODES[b.kind]]).to.deep.equal([
+      "CONSTRAINT_SET_HASH_MISMATCH",
+      "--proposed-constraint-json",
+      3,
+    ]);
+    expect(b.message).to.contain("the contentHash the proposal keeps");
+    const c = await govError(
+      ...["verify-evidence", id, "--deployment", deploymentFile],
+      ...["--report", join(dir, "evidence", "evidence.json"), "--prices", join(dir, "prices.csv")],
+    );
+    expect([c.code, c.path, EXIT_CODES[c.kind]]).to.deep.equal(["CONSTRAINT_JSON_MISSING", "--constraint-json", 2]);
+    expect(c.message).to.contain(sha256Hex(GENESIS_CONSTRAINT_SET));
+  });
+
+  it("propose --backtest refuses a constraint-set JSON the registry does not name, before anything is sent", async () => {
+    const looser = file("cs-looser.json", GENESIS_CONSTRAINT_SET.replace("0.3", "0.6"));
+    const a = await govError(...proposeArgs(["--constraint-json", looser]));
+    expect([a.code, a.path, EXIT_CODES[a.kind]]).to.deep.equal([
+      "CONSTRAINT_SET_HASH_MISMATCH",
+      "--constraint-json",
+      3,
+    ]);
+    const args = proposeArgs([]);
+    const at = args.indexOf("--constraint-json");
+    const b = await govError(...args.slice(0, at), ...args.slice(at + 2));
+    expect([b.code, b.path, EXIT_CODES[b.kind]]).to.deep.equal(["CONSTRAINT_JSON_MISSING", "--constraint-json", 2]);
   });
 
   it("verify-evidence refuses a report made for another change than the proposal's calldata", async () => {
@@ -204,16 +240,7 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
       `riskAversion 3\n\nEvidence: sha256 ${sha256Hex(bytes)} — ${summary}`,
     );
     const id = /Proposed #(\d+)/.exec(sent)?.[1] ?? "";
-    const error = await govError(
-      "verify-evidence",
-      id,
-      "--deployment",
-      deploymentFile,
-      "--report",
-      reportFile,
-      "--prices",
-      join(dir, "prices.csv"),
-    );
+    const error = await govError(...verifyArgs(id));
     expect(error.code).to.equal("EVIDENCE_MISMATCH");
     expect(output).to.contain("proposed problem ≠ the keeper's under the proposal's calldata");
     expect(output).not.to.contain("current problem");
@@ -221,24 +248,19 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
   });
 
   it("a constraint-set proposal compares the JSON in force with the proposed one; the verifier needs both", async () => {
-    const inForce = file("cs-now.json", JSON.stringify({ constraints: { bounds: { lower: 0, upper: 0.3 } } }));
-    const next = file("cs-next.json", JSON.stringify({ constraints: { bounds: { lower: 0.1, upper: 0.3 } } }));
+    const nextText = JSON.stringify({ constraints: { bounds: { lower: 0.1, upper: 0.3 } } });
+    const next = file("cs-next.json", nextText);
+    const setConstraints = {
+      maxPositionWeight: "0.35",
+      uri: "ipfs://constraints-v2",
+      contentHash: sha256Hex(nextText),
+    };
     const sent = await gov(
-      "propose",
-      "--deployment",
-      deploymentFile,
+      ...proposeArgs(["--proposed-constraint-json", next]).filter(
+        (a) => a !== "--set-parameters" && !a.endsWith("params.json"),
+      ),
       "--set-constraints",
-      file("constraints.json", JSON.stringify({ maxPositionWeight: "0.35", uri: "ipfs://constraints-v2" })),
-      "--backtest",
-      file("prices.csv", toCsv(prices)),
-      "--lookback",
-      "40",
-      "--evidence-out",
-      join(dir, "evidence"),
-      "--constraint-json",
-      inForce,
-      "--proposed-constraint-json",
-      next,
+      file("constraints.json", JSON.stringify(setConstraints)),
     );
     const id = /Proposed #(\d+)/.exec(sent)?.[1] ?? "";
     const report = JSON.parse(readFileSync(join(dir, "evidence", "evidence.json"), "utf8")) as {
@@ -247,15 +269,11 @@ describe("portfolio gov propose --backtest / gov verify-evidence (in-process cha
     };
     expect(report.current.problem.constraints.bounds.lower).to.equal(0);
     expect(report.proposed.problem.constraints.bounds.lower).to.equal(0.1);
-    const verify = [
-      ...["verify-evidence", id, "--deployment", deploymentFile],
-      ...["--report", join(dir, "evidence", "evidence.json"), "--prices", join(dir, "prices.csv")],
-      ...["--constraint-json", inForce],
-    ];
-    expect(await gov(...verify, "--proposed-constraint-json", next)).to.match(/^verified: /);
-    const error = await govError(...verify);
-    expect(error.code).to.equal("EVIDENCE_MISMATCH");
-    expect(output).to.contain("proposed problem ≠");
+    expect(await gov(...verifyArgs(id, ["--proposed-constraint-json", next]))).to.match(/^verified: /);
+    // Without the proposed JSON the one in force stands for it, and its hash is not the proposal's.
+    const error = await govError(...verifyArgs(id));
+    expect([error.code, error.path]).to.deep.equal(["CONSTRAINT_SET_HASH_MISMATCH", "--proposed-constraint-json"]);
+    expect(error.message).to.contain("the contentHash the proposal's setConstraintSet call sets");
   });
 
   it("bad backtest input is refused before anything is sent, naming the option", async () => {

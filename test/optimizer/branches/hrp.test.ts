@@ -38,14 +38,43 @@ function hrp(problem: Record<string, unknown>): HrpResult {
 }
 
 describe("optimizer/branches/hrp", () => {
-  it("gives PyPortfolioOpt's HRPOpt weights from prices, with the tree and leaf order", () => {
-    const r = hrp({ prices: "stock_prices.csv" });
+  it("gives PyPortfolioOpt's HRPOpt weights from prices with split: halves, with the tree and leaf order", () => {
+    const r = hrp({ prices: "stock_prices.csv", split: "halves" });
     expect(r.status).to.equal("optimal");
     r.assets.forEach((a, i) => expectNear(r.weights[i]!, PYPFOPT[a]!, 1e-12));
     expect(r.hrp?.order.slice(0, 5)).to.deep.equal(["SHLD", "AMD", "BBY", "RRC", "FB"]);
     expect(r.hrp?.tree).to.have.length(19);
     expect(r.objective).to.equal(null);
     expect(r.diagnostics.solver).to.equal("hrp:single/halves");
+  });
+
+  it("splits at the tree's nodes by default: the same tree, other weights than halving", () => {
+    const r = hrp({ prices: "stock_prices.csv" });
+    const halves = hrp({ prices: "stock_prices.csv", split: "halves" });
+    expect(r.hrp?.split).to.equal("dendrogram");
+    expect(r.diagnostics.solver).to.equal("hrp:single/dendrogram");
+    expect(r.hrp?.tree).to.deep.equal(halves.hrp?.tree);
+    expect(r.hrp?.order).to.deep.equal(halves.hrp?.order);
+    expectNear(
+      r.weights.reduce((s, w) => s + w, 0),
+      1,
+      1e-12,
+    );
+    const gap = Math.max(...r.weights.map((w, i) => Math.abs(w - halves.weights[i]!)));
+    expect(gap, "20 leaves: some cluster's halves differ from its subtrees").to.be.greaterThan(1e-3);
+  });
+
+  it("the default is free of the order the assets are listed in, end to end through optimize()", () => {
+    const lines = readData("stock_prices.csv").trim().split("\n");
+    const header = lines[0]!.split(",");
+    // Columns reversed (the date column stays first).
+    const reorder = (cells: string[]): string[] => [cells[0]!, ...cells.slice(1).reverse()];
+    const reversed = [reorder(header), ...lines.slice(1).map((l) => reorder(l.split(",")))]
+      .map((c) => c.join(","))
+      .join("\n");
+    const a = hrp({ prices: "stock_prices.csv" });
+    const b = optimize({ optimizerType: "HRP", prices: "reversed.csv" }, { files: { "reversed.csv": reversed } });
+    for (const [i, asset] of a.assets.entries()) expectNear(b.weights[b.assets.indexOf(asset)]!, a.weights[i]!, 1e-13);
   });
 
   it("keeps position bounds and sector limits the unconstrained HRP breaks", () => {

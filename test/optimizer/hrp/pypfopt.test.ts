@@ -53,7 +53,8 @@ function dailyInputs(): { columns: readonly string[]; cov: Float64Array; corr: F
 describe("optimizer/hrp: PyPortfolioOpt HRPOpt reference", () => {
   const { columns, cov, corr, mean } = dailyInputs();
   const n = columns.length;
-  const result = hierarchicalRiskParity({ n, covariance: cov, correlation: corr });
+  // PyPortfolioOpt halves the leaf order; the default splits at tree nodes (docs/hrp.md).
+  const result = hierarchicalRiskParity({ n, covariance: cov, correlation: corr, split: "halves" });
 
   it("gives weights_hrp.csv's weights", () => {
     for (const [j, name] of columns.entries()) expectNear(result.weights[j]!, WEIGHTS_HRP[name]!, 1e-12);
@@ -99,7 +100,12 @@ describe("optimizer/hrp: PyPortfolioOpt HRPOpt reference", () => {
       { frequency: 252 },
     );
     const m = s.matrix.data;
-    const r = hierarchicalRiskParity({ n, covariance: m, correlation: correlationFromCovariance(m, n) });
+    const r = hierarchicalRiskParity({
+      n,
+      covariance: m,
+      correlation: correlationFromCovariance(m, n),
+      split: "halves",
+    });
     let variance = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) variance += r.weights[i]! * r.weights[j]! * m[i * n + j]!;
     expectNear(Math.sqrt(variance), 0.10002783894982334, 1e-12);
