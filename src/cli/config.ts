@@ -59,7 +59,8 @@ export interface ConfigFileChoice {
 
 /**
  * The config file a run uses: `--config F`, else `PORTFOLIO_CONFIG`, else `portfolio.config.json`
- * in `cwd` when it exists. A named file that is missing is an error later, when it is read.
+ * in `cwd` when it exists; `PORTFOLIO_CONFIG` set empty means none. A named file that is missing
+ * is an error later, when it is read.
  *
  * @example
  * ```ts
@@ -69,7 +70,9 @@ export interface ConfigFileChoice {
 export function chooseConfigFile(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): ConfigFileChoice {
   if (flag !== undefined) return { path: resolve(cwd, flag), from: "--config" };
   const named = env[CONFIG_ENV];
-  if (named !== undefined && named !== "") return { path: resolve(cwd, named), from: CONFIG_ENV };
+  // Set but empty: no config file at all, not even one in the working directory.
+  if (named === "") return { path: undefined, from: CONFIG_ENV };
+  if (named !== undefined) return { path: resolve(cwd, named), from: CONFIG_ENV };
   const local = resolve(cwd, CONFIG_FILE_NAME);
   return existsSync(local) ? { path: local, from: `./${CONFIG_FILE_NAME}` } : { path: undefined, from: "none" };
 }

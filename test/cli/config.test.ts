@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyConfigSettings, chooseConfigFile, readConfigFile } from "../../src/cli/config.ts";
 import { InputError } from "../../src/errors.ts";
+import "../helpers/isolateConfig.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portfolio-config-"));
 
@@ -51,6 +52,10 @@ describe("cli: config (src/cli/config.ts)", () => {
     expect(chooseConfigFile(undefined, {}, cwd).from).to.equal("./portfolio.config.json");
     expect(chooseConfigFile(undefined, { PORTFOLIO_CONFIG: "a.json" }, cwd)).to.deep.equal({
       path: join(cwd, "a.json"),
+      from: "PORTFOLIO_CONFIG",
+    });
+    expect(chooseConfigFile(undefined, { PORTFOLIO_CONFIG: "" }, cwd)).to.deep.equal({
+      path: undefined,
       from: "PORTFOLIO_CONFIG",
     });
     expect(chooseConfigFile("/b.json", { PORTFOLIO_CONFIG: "a.json" }, cwd)).to.deep.equal({
