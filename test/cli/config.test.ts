@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyConfigSettings, chooseConfigFile, readConfigFile } from "../../src/cli/config.ts";
 import { InputError } from "../../src/errors.ts";
+import { inputErrorOf } from "../helpers/expect.ts";
 import "../helpers/isolateConfig.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portfolio-config-"));
@@ -13,16 +14,6 @@ function write(name: string, json: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, typeof json === "string" ? json : JSON.stringify(json));
   return path;
-}
-
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
 }
 
 /** A two-level program like portfolio's: `gov status` with a deployment or explicit addresses. */
@@ -79,7 +70,7 @@ describe("cli: config (src/cli/config.ts)", () => {
 
   it("names the file and every bad key at once", () => {
     const path = write("bad.json", { rpx: "http://x", bus: 3, rpc: "" });
-    const error = thrown(() => readConfigFile(path));
+    const error = inputErrorOf(() => readConfigFile(path));
     expect(error.code).to.equal("CONFIG_KEY_UNKNOWN");
     expect(error.message).to.equal(
       `${path}: rpx: unknown setting; the settings are rpc, deployment, bus; ` +
@@ -88,11 +79,11 @@ describe("cli: config (src/cli/config.ts)", () => {
   });
 
   it("malformed JSON, a non-object and a missing file are one error each, naming the file", () => {
-    const malformed = thrown(() => readConfigFile(write("m.json", "{rpc:")));
+    const malformed = inputErrorOf(() => readConfigFile(write("m.json", "{rpc:")));
     expect(malformed.code).to.equal("CONFIG_MALFORMED");
     expect(malformed.message).to.match(new RegExp(`^${join(dir, "m.json")}: not valid JSON`));
-    expect(thrown(() => readConfigFile(write("a.json", "[]"))).code).to.equal("CONFIG_MALFORMED");
-    expect(thrown(() => readConfigFile(join(dir, "none.json"))).code).to.equal("CONFIG_UNREADABLE");
+    expect(inputErrorOf(() => readConfigFile(write("a.json", "[]"))).code).to.equal("CONFIG_MALFORMED");
+    expect(inputErrorOf(() => readConfigFile(join(dir, "none.json"))).code).to.equal("CONFIG_UNREADABLE");
   });
 
   describe("applied to a command tree", () => {
