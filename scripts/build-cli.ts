@@ -2,7 +2,7 @@
 // dist/cli/, one chunk per command's implementation (the dynamic imports of src/cli/commands/),
 // so a run parses a few plain JavaScript files instead of type-stripping ~200 TypeScript modules.
 // bin/portfolio.js runs the bundle only while dist/cli/manifest.json says it is current.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
@@ -124,6 +124,24 @@ export async function buildCliBundle({
   };
   writeFileSync(join(outdir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifest, metafile: result.metafile };
+}
+
+/**
+ * Whether dist/cli/ holds a bundle built after every file it was built from last changed: the
+ * rule bin/portfolio.js applies before running it (false when there is none).
+ *
+ * @example
+ * ```ts
+ * if (!cliBundleIsCurrent(root)) await buildCliBundle({ root });
+ * ```
+ */
+export function cliBundleIsCurrent(root: string): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, "dist/cli/manifest.json"), "utf8")) as CliBundleManifest;
+    return manifest.inputs.every((input) => statSync(join(root, input)).mtimeMs <= manifest.builtAtMs);
+  } catch {
+    return false;
+  }
 }
 
 if (import.meta.main) {

@@ -2,21 +2,30 @@ import { Command } from "commander";
 import { allocateCommand } from "./commands/allocate.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { backtestCommand } from "./commands/backtest.ts";
+import { configCommand } from "./commands/config.ts";
 import { dashboardCommand } from "./commands/dashboard.ts";
 import { frontierCommand } from "./commands/frontier.ts";
 import { govCommand } from "./commands/gov.ts";
 import { keeperCommand } from "./commands/keeper.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
 import { viewsCommand } from "./commands/views.ts";
+import { CONFIG_ENV, CONFIG_FILE_NAME, applyConfigSettings } from "./config.ts";
 import { reportError } from "./errorReport.ts";
 
 /**
  * Usage errors throw instead of exiting, and commander prints none of them itself: {@link main}
- * prints each as the one line every other failure gets. Applied to every command, since
- * `addCommand` does not pass settings down.
+ * prints each as the one line every other failure gets. Help lists the global options (`--config`)
+ * and marks each required option. Applied to every command, since `addCommand` does not pass
+ * settings down.
  */
 function configure(command: Command): void {
-  command.exitOverride().configureOutput({ outputError: () => undefined });
+  command
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .configureHelp({ showGlobalOptions: true });
+  for (const option of command.options) {
+    if (option.mandatory) option.description = `(required) ${option.description}`;
+  }
   for (const sub of command.commands) configure(sub);
 }
 
@@ -34,6 +43,7 @@ export function buildProgram(): Command {
   const program = new Command("portfolio")
     .description("DAO portfolio optimiser, keeper and auditor tools")
     .version("0.1.0")
+    .option("--config <file>", `settings file (default ./${CONFIG_FILE_NAME} if present; env ${CONFIG_ENV})`)
     .addCommand(optimizeCommand())
     .addCommand(frontierCommand())
     .addCommand(backtestCommand())
@@ -43,6 +53,7 @@ export function buildProgram(): Command {
     .addCommand(auditCommand())
     .addCommand(keeperCommand())
     .addCommand(dashboardCommand())
+    .addCommand(configCommand())
     .addHelpText(
       "after",
       `
@@ -51,9 +62,11 @@ Exit codes: 0 ok, 2 bad input, 3 infeasible or refused, 1 internal (PORTFOLIO_LO
 Examples:
   $ portfolio optimize --in problem.json --table
   $ portfolio gov status --rpc http://127.0.0.1:8545 --deployment deployments/localhost.json
+  $ portfolio config show
   $ portfolio optimize --help`,
     );
   configure(program);
+  applyConfigSettings(program);
   return program;
 }
 

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { build, version as esbuildVersion } from "esbuild";
 import type { Hex } from "viem";
 
 /** Where `npm run build:optimizer` writes the bundle, relative to the repository root. */
@@ -37,6 +36,9 @@ export async function buildOptimizerBundle({
   root,
   entry = "src/optimizer/optimize.ts",
 }: BuildOptimizerBundleParameters): Promise<OptimizerBundle> {
+  // Loaded only to build: esbuild is a development dependency, absent where the package is installed
+  // for its audit replay, which needs only the path and the hash below.
+  const { build, version: esbuildVersion } = await import("esbuild");
   const result = await build({
     absWorkingDir: root,
     entryPoints: [entry],

@@ -176,6 +176,7 @@ describe("cli: portfolio (src/cli/main.ts)", () => {
       ["keeper", "run"],
       ["keeper", "signal"],
       ["dashboard"],
+      ["config", "show"],
     ];
     it("every command's --help ends with examples of itself", () => {
       for (const command of commands) {
@@ -184,6 +185,25 @@ describe("cli: portfolio (src/cli/main.ts)", () => {
         const examples = r.stdout.split("\nExamples:\n")[1] ?? "";
         expect(examples, command.join(" ")).to.contain(`portfolio ${command.join(" ")} `);
       }
+    });
+  });
+
+  describe("help marks required options and names the environment", () => {
+    it("every mandatory option reads (required), optional ones do not", () => {
+      const optimize = run(["optimize", "--help"]).stdout;
+      expect(optimize).to.match(/--in <file>\s+\(required\) problem JSON/);
+      expect(optimize).to.not.match(/--out <file>\s+\(required\)/);
+      const vote = run(["gov", "vote", "--help"]).stdout;
+      expect(vote).to.match(/--id <proposalId>\s+\(required\)/);
+      expect(vote).to.match(/--support <choice>\s+\(required\)/);
+    });
+
+    it("--rpc, --deployment and --bus name their variable, and --config is listed as a global option", () => {
+      const keeper = run(["keeper", "once", "--help"]).stdout;
+      expect(keeper).to.match(/--rpc <url>\s+\(required\) JSON-RPC endpoint\s+\(env:\s+PORTFOLIO_RPC\)/);
+      expect(keeper).to.match(/\(env:\s+PORTFOLIO_DEPLOYMENT\)/);
+      expect(keeper).to.match(/\(env:\s+PORTFOLIO_BUS\)/);
+      expect(keeper).to.match(/Global Options:[\s\S]*--config <file>/);
     });
   });
 

@@ -18,3 +18,14 @@ export function expectInputError(fn: () => unknown, code: string, path: string):
   }
   expect.fail(`expected InputError ${code}`);
 }
+
+/** Runs `fn`, expects an {@link InputError} and returns it for assertions on code, path and message. */
+export function inputErrorOf(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error("expected an InputError");
+}

@@ -34,7 +34,24 @@ function formatRecord(record: Record<string, string>): string {
     .join("\n");
 }
 
-function formatProposal(p: ProposalInfo, now: bigint): string {
+/** How many hex digits of a proposal id `gov status` shows by default: unique among any realistic set. */
+export const SHORT_ID_DIGITS = 8;
+
+/**
+ * A proposal id as people read it: `0x` and its first {@link SHORT_ID_DIGITS} hex digits of 64
+ * with `…` (the ids are hashes), or all 64 with `full`. Either form is accepted back by `--id`.
+ *
+ * @example
+ * ```ts
+ * formatProposalId(0x1f2e3d4c5b6a79880000000000000000000000000000000000000000000000ffn); // "0x1f2e3d4c…"
+ * ```
+ */
+export function formatProposalId(id: bigint, full = false): string {
+  const hex = id.toString(16).padStart(64, "0");
+  return full ? `0x${hex}` : `0x${hex.slice(0, SHORT_ID_DIGITS)}…`;
+}
+
+function formatProposal(p: ProposalInfo, now: bigint, fullIds: boolean): string {
   let timing: string;
   if (p.state === "Pending")
     timing = `voting opens ${formatTime(p.voteStart)} (in ${formatDuration(p.voteStart - now)})`;
@@ -48,7 +65,7 @@ function formatProposal(p: ProposalInfo, now: bigint): string {
   } else timing = p.eta === null ? "" : `eta ${formatTime(p.eta)}`;
   const votes = `for ${formatUnits(p.votes.for, 18)}, against ${formatUnits(p.votes.against, 18)}, abstain ${formatUnits(p.votes.abstain, 18)}`;
   return [
-    `  #${p.id}`,
+    `  #${formatProposalId(p.id, fullIds)}`,
     `    state        ${p.state}${timing ? `, ${timing}` : ""}`,
     `    description  ${p.description.split("\n")[0]}`,
     `    actions      ${p.actions.join(", ")}`,
@@ -57,8 +74,11 @@ function formatProposal(p: ProposalInfo, now: bigint): string {
   ].join("\n");
 }
 
-/** The text of `portfolio gov status`. */
-export function formatGovernanceStatus(status: GovernanceStatus): string {
+/** The text of `portfolio gov status`; proposal ids short unless `fullIds`. */
+export function formatGovernanceStatus(
+  status: GovernanceStatus,
+  { fullIds = false }: { fullIds?: boolean } = {},
+): string {
   const r = status.registry;
   const g = status.governance;
   const lines = [
@@ -79,7 +99,7 @@ export function formatGovernanceStatus(status: GovernanceStatus): string {
     `Governance: voting delay ${formatDuration(g.votingDelay)}, voting period ${formatDuration(g.votingPeriod)}, ` +
       `timelock ${formatDuration(g.timelockDelay)}, proposal threshold ${formatUnits(g.proposalThreshold, 18)} votes`,
     `Proposals (${status.proposals.length}) at ${formatTime(g.now)}`,
-    ...(status.proposals.length === 0 ? ["  none"] : status.proposals.map((p) => formatProposal(p, g.now))),
+    ...(status.proposals.length === 0 ? ["  none"] : status.proposals.map((p) => formatProposal(p, g.now, fullIds))),
   ];
   return `${lines.join("\n")}\n`;
 }

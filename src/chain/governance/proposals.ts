@@ -4,11 +4,21 @@ import {
   keccak256,
   parseAbiParameters,
   toHex,
+  type Abi,
   type Address,
   type Hex,
   type PublicClient,
 } from "viem";
-import { modelRegistryAbi, portfolioGovernorAbi } from "../../protocol/abi.ts";
+import {
+  chainlinkPriceOracleAbi,
+  modelRegistryAbi,
+  portfolioGovernorAbi,
+  portfolioTimelockAbi,
+  portfolioTokenAbi,
+  portfolioVaultAbi,
+  settlementAbi,
+  uniswapV2AdapterAbi,
+} from "../../protocol/abi.ts";
 import { PROPOSAL_STATES, type ProposalStateName } from "./abi.ts";
 import type { GovernanceDeployment } from "./deployment.ts";
 
@@ -68,12 +78,34 @@ function describeAction(target: Address, data: Hex, deployment: GovernanceDeploy
     Object.entries(deployment.contracts).map(([name, address]) => [String(address).toLowerCase(), name]),
   );
   const targetName = names[target.toLowerCase()] ?? target;
-  try {
-    const { functionName } = decodeFunctionData({ abi: modelRegistryAbi, data });
-    return `${targetName}.${functionName}`;
-  } catch {
-    return `${targetName}.${data.slice(0, 10)}`;
+  return `${targetName}.${functionNameOf(data) ?? data.slice(0, 10)}`;
+}
+
+/**
+ * The ABIs a proposal's calls are decoded with: every contract a governance proposal targets
+ * (the registry, and the vault, settlement, oracle, venue adapter and timelock it wires).
+ */
+const PROPOSAL_TARGET_ABIS: readonly Abi[] = [
+  modelRegistryAbi,
+  portfolioVaultAbi,
+  settlementAbi,
+  chainlinkPriceOracleAbi,
+  uniswapV2AdapterAbi,
+  portfolioTimelockAbi,
+  portfolioGovernorAbi,
+  portfolioTokenAbi,
+];
+
+/** The function a call's selector names in one of {@link PROPOSAL_TARGET_ABIS}, else undefined. */
+function functionNameOf(data: Hex): string | undefined {
+  for (const abi of PROPOSAL_TARGET_ABIS) {
+    try {
+      return decodeFunctionData({ abi, data }).functionName;
+    } catch {
+      // not this contract's function (or its arguments do not decode): try the next ABI
+    }
   }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,14 @@
 // `portfolio gov …`: loaded only when a gov command runs.
-import { createPublicClient, createWalletClient, getAddress, http, isAddress, isHex, type Address } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  getAddress,
+  http,
+  isAddress,
+  isHex,
+  type Address,
+  type PublicClient,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   castVote,
@@ -13,8 +22,8 @@ import {
 import { buildRegistryProposal, type RegistryChanges } from "../../chain/governance/buildRegistryProposal.ts";
 import { modelRegistryAbi } from "../../protocol/abi.ts";
 import { readDeployment, type GovernanceDeployment } from "../../chain/governance/deployment.ts";
-import { formatGovernanceStatus, formatTime, toJson } from "../../chain/governance/format.ts";
-import { findProposal } from "../../chain/governance/proposals.ts";
+import { formatGovernanceStatus, formatProposalId, formatTime, toJson } from "../../chain/governance/format.ts";
+import { findProposal, listProposals } from "../../chain/governance/proposals.ts";
 import { readGovernanceStatus } from "../../chain/governance/readStatus.ts";
 import { createReadClient } from "../../chain/client.ts";
 import { InputError } from "../../errors.ts";
@@ -110,18 +119,74 @@ async function resolveDeployment(clients: GovernanceClients, opts: ConnectionOpt
   return { chainId, contracts, blockNumber: Number(opts.fromBlock ?? "0"), optimizerBuildHash: buildHash };
 }
 
-/** Parses `--id`: a decimal or 0x-hex proposal id. */
-export function parseProposalId(value: string, option = "--id"): bigint {
+/** A proposal named on the command line: its whole id, or the short form `gov status` prints. */
+export type ProposalRef =
+  { readonly id: bigint; readonly option: string } | { readonly prefix: string; readonly option: string };
+
+/**
+ * Parses `--id`: a decimal or 0x-hex proposal id, or `0x1f2e3d4c…` (also `...`), the leading hex
+ * digits `gov status` shows, resolved against the governor's proposals by {@link resolveProposalId}.
+ *
+ * @example
+ * ```ts
+ * parseProposalId("0x1f2e3d4c…"); // { prefix: "1f2e3d4c", option: "--id" }
+ * ```
+ */
+export function parseProposalId(value: string, option = "--id"): ProposalRef {
+  const short = /^0x([0-9a-fA-F]{4,63})(?:…|\.\.\.)$/.exec(value);
+  if (short?.[1] !== undefined) return { prefix: short[1].toLowerCase(), option };
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(value)) {
-    throw new InputError("PROPOSAL_ID_INVALID", `expected a decimal or 0x-hex proposal id, got "${value}"`, option);
+    throw new InputError(
+      "PROPOSAL_ID_INVALID",
+      `expected a decimal or 0x-hex proposal id, or its short form 0x1f2e3d4c…, got "${value}"`,
+      option,
+    );
   }
-  return BigInt(value);
+  return { id: BigInt(value), option };
+}
+
+/**
+ * The id `ref` names: itself, or the one proposal of the governor whose id starts with the prefix.
+ *
+ * @throws {InputError} PROPOSAL_NOT_FOUND (no match) or PROPOSAL_ID_AMBIGUOUS (several, listed in full).
+ * @example
+ * ```ts
+ * const id = await resolveProposalId(client, deployment, parseProposalId(opts.id));
+ * ```
+ */
+export async function resolveProposalId(
+  client: PublicClient,
+  deployment: GovernanceDeployment,
+  ref: ProposalRef,
+): Promise<bigint> {
+  if ("id" in ref) return ref.id;
+  const matches = (await listProposals(client, deployment)).filter((p) =>
+    formatProposalId(p.id, true).startsWith(`0x${ref.prefix}`),
+  );
+  const [only, ...more] = matches;
+  if (only === undefined) {
+    throw new InputError(
+      "PROPOSAL_NOT_FOUND",
+      `no proposal of the governor has an id starting 0x${ref.prefix}`,
+      ref.option,
+    );
+  }
+  if (more.length > 0) {
+    const ids = matches.map((p) => formatProposalId(p.id, true)).join(", ");
+    throw new InputError(
+      "PROPOSAL_ID_AMBIGUOUS",
+      `0x${ref.prefix}… names ${matches.length} proposals: ${ids}`,
+      ref.option,
+    );
+  }
+  return only.id;
 }
 
 /** `gov status` options. */
 export interface StatusOptions extends ConnectionOptions {
   all?: boolean;
   json?: boolean;
+  fullIds?: boolean;
 }
 
 /** `gov propose` options (with `--backtest`, the evidence ones of src/cli/actions/govEvidence.ts). */
@@ -175,7 +240,7 @@ export async function govStatus(opts: StatusOptions, deps: GovDependencies): Pro
   const clients = deps.connect(opts.rpc, { wallet: false });
   const deployment = await resolveDeployment(clients, opts);
   const status = await readGovernanceStatus(clients.publicClient, deployment, { all: opts.all === true });
-  deps.write(opts.json === true ? toJson(status) : formatGovernanceStatus(status));
+  deps.write(opts.json === true ? toJson(status) : formatGovernanceStatus(status, { fullIds: opts.fullIds === true }));
 }
 
 /** `gov propose`: prints the diff of current → proposed values, then proposes unless `dryRun`. */
@@ -248,27 +313,30 @@ export async function govPropose(opts: ProposeOptions, deps: GovDependencies): P
 
 /** `gov vote`: casts a vote on an active proposal. */
 export async function govVote(opts: VoteOptions, deps: GovDependencies): Promise<void> {
-  const id = parseProposalId(opts.id);
+  const ref = parseProposalId(opts.id);
   const clients = deps.connect(opts.rpc, { wallet: true });
   const deployment = await resolveDeployment(clients, opts);
+  const id = await resolveProposalId(clients.publicClient, deployment, ref);
   const hash = await castVote(clients, deployment, id, opts.support, opts.reason);
   deps.write(`Voted ${opts.support} on #${id} in ${hash}\n`);
 }
 
 /** `gov queue`: queues a succeeded proposal in the timelock. */
 export async function govQueue(opts: ProposalOptions, deps: GovDependencies): Promise<void> {
-  const id = parseProposalId(opts.id);
+  const ref = parseProposalId(opts.id);
   const clients = deps.connect(opts.rpc, { wallet: true });
   const deployment = await resolveDeployment(clients, opts);
+  const id = await resolveProposalId(clients.publicClient, deployment, ref);
   const { hash, eta } = await queueProposal(clients, deployment, id);
   deps.write(`Queued #${id} in ${hash}; executable from ${formatTime(eta)}\n`);
 }
 
 /** `gov execute`: executes a queued proposal once its delay has passed. */
 export async function govExecute(opts: ProposalOptions, deps: GovDependencies): Promise<void> {
-  const id = parseProposalId(opts.id);
+  const ref = parseProposalId(opts.id);
   const clients = deps.connect(opts.rpc, { wallet: true });
   const deployment = await resolveDeployment(clients, opts);
+  const id = await resolveProposalId(clients.publicClient, deployment, ref);
   const hash = await executeProposal(clients, deployment, id);
   deps.write(`Executed #${id} in ${hash}\n`);
 }
@@ -287,9 +355,10 @@ export async function govVerifyEvidence(
   opts: VerifyEvidenceOptions,
   deps: GovDependencies,
 ): Promise<void> {
-  const id = parseProposalId(proposalId, "<proposal-id>");
+  const ref = parseProposalId(proposalId, "<proposal-id>");
   const clients = deps.connect(opts.rpc, { wallet: false });
   const deployment = await resolveDeployment(clients, opts);
+  const id = await resolveProposalId(clients.publicClient, deployment, ref);
   const proposal = await findProposal(clients.publicClient, deployment, id);
   if (proposal === undefined) {
     throw new InputError("PROPOSAL_NOT_FOUND", `the governor has no proposal #${id}`, "<proposal-id>");

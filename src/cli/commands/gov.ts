@@ -28,6 +28,8 @@ function withConnection(command: Command): Command {
 
 type GovActions = typeof import("../actions/gov.ts");
 
+const ID_HELP = "proposal id: decimal, 0x-hex, or the short 0x1f2e3d4c… that gov status prints";
+
 const CONNECT = "--rpc http://127.0.0.1:8545 --deployment deployments/localhost.json";
 
 /**
@@ -49,13 +51,15 @@ export function govCommand(deps?: GovDependencies): Command {
   const status = withConnection(gov.command("status"))
     .description("current registry parameters, constraint set, signers, keepers, audit head and open proposals")
     .option("--all", "list every proposal, not only open ones")
-    .option("--json", "print as JSON")
+    .option("--full-ids", "print proposal ids in full (default: the short 0x1f2e3d4c… form, which --id accepts)")
+    .option("--json", "print as JSON (ids always in full)")
     .action(async (opts: StatusOptions) => {
       const { impl, deps: d } = await load();
       await impl.govStatus(opts, d);
     });
   withExamples(status, [
     `portfolio gov status ${CONNECT}`,
+    `portfolio gov status ${CONNECT} --all --full-ids`,
     "portfolio gov status --rpc URL --registry 0x… --governor 0x… --timelock 0x… --token 0x… --all --json",
   ]);
 
@@ -98,7 +102,7 @@ export function govCommand(deps?: GovDependencies): Command {
 
   const verifyEvidence = withConnection(gov.command("verify-evidence"))
     .description("check a proposal's backtest evidence: the description's sha256 and a recomputation from its inputs")
-    .argument("<proposal-id>", "proposal id (decimal or 0x-hex)")
+    .argument("<proposal-id>", ID_HELP)
     .requiredOption("--report <file>", "the proposal's evidence.json")
     .requiredOption("--prices <file>", "the daily closes CSV the report was made from (its sha256 is in the report)")
     .option(
@@ -124,7 +128,7 @@ export function govCommand(deps?: GovDependencies): Command {
 
   const vote = withConnection(gov.command("vote"))
     .description("vote on an active proposal")
-    .requiredOption("--id <proposalId>", "proposal id (decimal or 0x-hex)")
+    .requiredOption("--id <proposalId>", ID_HELP)
     .addOption(new Option("--support <choice>", "your vote").choices(SUPPORT_CHOICES).makeOptionMandatory())
     .option("--reason <text>", "reason recorded with the vote")
     .action(async (opts: VoteOptions) => {
@@ -135,7 +139,7 @@ export function govCommand(deps?: GovDependencies): Command {
 
   const queue = withConnection(gov.command("queue"))
     .description("queue a succeeded proposal in the 48 h timelock")
-    .requiredOption("--id <proposalId>", "proposal id (decimal or 0x-hex)")
+    .requiredOption("--id <proposalId>", ID_HELP)
     .action(async (opts: ProposalOptions) => {
       const { impl, deps: d } = await load();
       await impl.govQueue(opts, d);
@@ -144,7 +148,7 @@ export function govCommand(deps?: GovDependencies): Command {
 
   const execute = withConnection(gov.command("execute"))
     .description("execute a queued proposal once its 48 h delay has passed")
-    .requiredOption("--id <proposalId>", "proposal id (decimal or 0x-hex)")
+    .requiredOption("--id <proposalId>", ID_HELP)
     .action(async (opts: ProposalOptions) => {
       const { impl, deps: d } = await load();
       await impl.govExecute(opts, d);

@@ -130,6 +130,44 @@ describe("portfolio gov (in-process chain)", () => {
     expect((await f.registry.strategyParameters()).riskAversion).to.equal(3n * WAD);
   });
 
+  it("status shows short proposal ids (--full-ids, --json the whole), --id takes the short one, actions are named", async () => {
+    const params = file("params.json", { riskAversion: 3 });
+    const proposed = await gov("propose", "--deployment", deploymentFile, "--set-parameters", params);
+    const id = BigInt(/Proposed #(\d+)/.exec(proposed)?.[1] ?? "0");
+    // A proposal no `gov propose` makes: calls on the timelock, the token and a contract it does not know.
+    const calls = {
+      targets: [await f.timelock.getAddress(), await f.token.getAddress(), f.outsider.address],
+      calldatas: [
+        f.timelock.interface.encodeFunctionData("updateDelay", [3600n]),
+        f.token.interface.encodeFunctionData("delegate", [f.voter.address]),
+        "0xdeadbeef",
+      ],
+    };
+    await f.governor.connect(f.voter).propose(calls.targets, [0n, 0n, 0n], calls.calldatas, "other calls");
+
+    const text = await gov("status", "--deployment", deploymentFile);
+    const full = id.toString(16).padStart(64, "0");
+    expect(text).to.contain(`  #0x${full.slice(0, 8)}…\n`);
+    expect(text).to.not.contain(full);
+    expect(text).to.match(/actions\s+ModelRegistry\.setStrategyParameters\n/);
+    expect(text).to.contain(
+      `actions      TimelockController.updateDelay, PortfolioToken.delegate, ${f.outsider.address}.0xdeadbeef`,
+    );
+    expect(await gov("status", "--deployment", deploymentFile, "--full-ids")).to.contain(`  #0x${full}\n`);
+    const json = JSON.parse(await gov("status", "--deployment", deploymentFile, "--json")) as {
+      proposals: { id: string }[];
+    };
+    expect(json.proposals.map((p) => p.id)).to.include(id.toString());
+
+    await time.increase((await f.governor.votingDelay()) + 1n);
+    const short = `0x${full.slice(0, 8)}…`;
+    expect(await gov("vote", "--deployment", deploymentFile, "--id", short, "--support", "for")).to.include(`#${id}`);
+    expect(await f.governor.hasVoted(id, f.voter.address)).to.equal(true);
+    const unknown = await govError("vote", "--deployment", deploymentFile, "--id", "0x0000…", "--support", "for");
+    expect(unknown.code).to.equal("PROPOSAL_NOT_FOUND");
+    expect(unknown.message).to.equal("--id: no proposal of the governor has an id starting 0x0000");
+  });
+
   it("shows the diff of a constraint set, a build pin and keeper changes in a dry run and sends nothing", async () => {
     const constraints = file("constraints.json", { maxPositionWeight: "0.25", uri: "ipfs://constraints-v2" });
     const text = await gov(

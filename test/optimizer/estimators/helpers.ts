@@ -1,17 +1,7 @@
 // Test helpers for the estimator tests.
 import { expect } from "chai";
-import { InputError } from "../../../src/errors.ts";
 
-/** Runs `fn`, expects an InputError and returns it for assertions on code, path and message. */
-export function inputErrorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
+export { inputErrorOf } from "../../helpers/expect.ts";
 
 /**
  * |actual − expected| ≤ tol. (chai's `closeTo` is replaced by hardhat's chai matchers when the
