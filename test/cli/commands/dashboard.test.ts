@@ -79,11 +79,39 @@ describe("portfolio dashboard", function () {
     const busWithFile = await run(["dashboard", "--snapshot", FIXTURE_PATH, "--bus", "memory:"]);
     expect(busWithFile.code).to.equal(2);
     expect(busWithFile.stderr).to.contain("[BUS_NEEDS_RPC]");
-    const badBus = await run(["dashboard", "--rpc", "http://127.0.0.1:1", "--bus", "http://x"]);
+    const badBus = await run([
+      "dashboard",
+      "--rpc",
+      "http://127.0.0.1:1",
+      "--deployment",
+      join(dir, "none.json"),
+      "--bus",
+      "http://x",
+    ]);
     expect(badBus.code).to.equal(2);
     const deployment = await run(["dashboard", "--rpc", "http://127.0.0.1:1", "--deployment", join(dir, "none.json")]);
     expect(deployment.code).to.equal(2);
     expect(deployment.stderr).to.contain("[DEPLOYMENT_UNREADABLE]");
+    const storeWithFile = await run(["dashboard", "--snapshot", FIXTURE_PATH, "--metrics-db", join(dir, "m.sqlite")]);
+    expect(storeWithFile.code).to.equal(2);
+    expect(storeWithFile.stderr).to.contain(
+      "--metrics-db is read together with --rpc, not with --snapshot [OPTION_NEEDS_RPC]",
+    );
+    // Both missing, both named, before the deployment file or the RPC is read.
+    const missing = await run([
+      "dashboard",
+      "--rpc",
+      "http://127.0.0.1:1",
+      "--deployment",
+      join(dir, "none.json"),
+      "--constraint-sets",
+      join(dir, "no-dir"),
+      "--metrics-db",
+      join(dir, "no.sqlite"),
+    ]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain(`--constraint-sets: no directory ${join(dir, "no-dir")}`);
+    expect(missing.stderr).to.contain(`--metrics-db: no metrics store at ${join(dir, "no.sqlite")}`);
   });
 
   it("checks the bus URL before the RPC, names a dead RPC and a port in use, one line each (exit 2)", async () => {
