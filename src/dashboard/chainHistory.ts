@@ -48,7 +48,8 @@ async function weightsAt(
 
 /**
  * The drift series from the chain: for each `PortfolioOptimized`, the vault's holdings just before
- * its block against the new targets (the drift the rebalance closes), and the holdings its
+ * its block against the previous targets and then against the new ones (the drift the rebalance
+ * closes), and the holdings its
  * `SettlementFinalized` records against the same targets (what is left); then the holdings now
  * against the last targets. Prices are the oracle's at each block. Points of one block are read
  * once: history does not change.
@@ -88,10 +89,15 @@ export function chainDrift(p: ChainHistoryParameters): () => Promise<DriftPoint[
     ]);
     if (optimized.length === 0) return null;
     const points: DriftPoint[] = [];
+    let previous: Float64Array | undefined;
     for (const log of optimized) {
       const targets = Float64Array.from(log.args.targetWeights, (w) => Number(formatUnits(w, 18)));
       const before = log.blockNumber - 1n;
+      // Against the targets in force until then, and then the new ones: the series steps up where a
+      // new target appears instead of ramping from the last settlement.
+      if (previous !== undefined) points.push(await point(`held:${log.args.id}`, before, holdingsAt(before), previous));
       points.push(await point(`before:${log.args.id}`, before, holdingsAt(before), targets));
+      previous = targets;
       const done = finalized.find((f) => f.args.id === log.args.id);
       if (done !== undefined) {
         const [tokens] = await holdingsAt(done.blockNumber)();

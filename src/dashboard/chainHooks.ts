@@ -88,8 +88,9 @@ export function chainHooks(p: ChainHooksParameters): SnapshotHooks {
     const records = await Promise.all(
       issued.map(async (log): Promise<SettlementRecord> => {
         const id = log.args.id;
-        const legs = locked.find((l) => l.args.id === id)?.args.tokens.length ?? 0;
         const done = finalized.find((l) => l.args.id === id);
+        // A two-step (RFQ) settlement escrows one token per leg; an atomic one reports one amount out per leg.
+        const legs = locked.find((l) => l.args.id === id)?.args.tokens.length ?? done?.args.amountsOut.length ?? 0;
         const back = rolledBack.find((l) => l.args.id === id);
         const end = done ?? back;
         return {

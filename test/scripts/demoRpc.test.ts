@@ -4,7 +4,7 @@
 // fills every panel from the chain and the demo's files (headless Chromium checks the page).
 // Everything the run writes goes to a temporary directory, never the work tree.
 import { expect } from "chai";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import type { DemoReport } from "../../src/demo/runDemo.ts";
 import { toFunctionSelector, toHex } from "viem";
 import { chromium } from "playwright-core";
 import { hardhatNode, type HardhatNode } from "../helpers/hardhatNode.ts";
+import { startDashboardProcess, type DashboardProcess } from "../helpers/dashboardProcess.ts";
 import { PANEL_IDS } from "../../src/dashboard/panels.ts";
 import type { DashboardSnapshot } from "../../src/dashboard/snapshot.ts";
 import { DEMO_SECTORS } from "../../src/demo/constraintSets.ts";
@@ -63,38 +64,17 @@ function printedCommands(out: string): Map<string, Printed> {
   return commands;
 }
 
-/** Starts a printed `portfolio dashboard` (on a free port) and resolves with its URL once it listens. */
-async function startDashboard(args: readonly string[]): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [join(root, "bin/portfolio.js"), ...args, "--port", "0"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", () => {
-      const match = /dashboard on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    void exit.then((code) => reject(new Error(`dashboard exited with ${code} before listening: ${out}`)));
-  });
-  return {
-    url,
-    async stop() {
-      child.kill("SIGTERM");
-      return exit;
-    },
-  };
-}
+/** Starts a printed `portfolio dashboard` (its args without the sub-command) on a free port. */
+const startDashboard = (args: readonly string[]): Promise<DashboardProcess> =>
+  startDashboardProcess("bin/portfolio.js", [...args.slice(1), "--port", "0"]);
 
 describe("npm run demo -- --rpc (against hardhat node)", function () {
   this.timeout(180_000);
   let node: HardhatNode;
   let outDir: string;
   let demo: { status: number | null; out: string };
-  const network = `rpc-test-${process.pid}`;
+  // The deployment file lives in a temporary directory, so the name need not be unique; it is the page title.
+  const network = "localhost";
   let deploymentPath: string;
   let commands: Map<string, Printed>;
   let journalsBefore: Set<string>;
@@ -193,8 +173,15 @@ describe("npm run demo -- --rpc (against hardhat node)", function () {
       const snapshot = (await (await fetch(new URL("api/snapshot", dashboard.url))).json()) as DashboardSnapshot;
       expect(snapshot.portfolio.id).to.equal(network);
       expect(snapshot.settlements?.length).to.be.at.least(4);
+      // Atomic settlements name their legs by the amounts out they report.
+      const legs = snapshot.settlements!.slice(-4).map((r) => r.legs);
+      expect(legs, "legs of the demo's rebalances, newest first").to.deep.equal(
+        JSON.parse(readFileSync(join(outDir, "demo-report.json"), "utf8"))
+          .rebalances.map((r: { legs: number }) => r.legs)
+          .reverse(),
+      );
     } finally {
-      expect(await dashboard.stop()).to.equal(0);
+      expect((await dashboard.stop()).code).to.equal(0);
     }
   });
 
@@ -238,10 +225,10 @@ describe("npm run demo -- --rpc (against hardhat node)", function () {
       expect(errors).to.deep.equal([]);
       const shots = process.env["DASHBOARD_SCREENSHOT_DIR"] ?? mkdtempSync(join(tmpdir(), "dash-shot-"));
       await page.screenshot({ path: join(shots, "dashboard-chain.png"), fullPage: true });
-      await page.locator(".panel-frontier").screenshot({ path: join(shots, "frontier.png") });
+      await page.locator(".panel-frontier").screenshot({ path: join(shots, "dashboard-frontier.png") });
     } finally {
       await browser.close();
-      expect(await dashboard.stop()).to.equal(0);
+      expect((await dashboard.stop()).code).to.equal(0);
     }
   });
 

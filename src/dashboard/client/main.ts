@@ -140,7 +140,8 @@ function driftChart(s: DashboardSnapshot, width: number): Element | null {
     color: { legend: true, domain: ["max |w − target|", "Σ |w − target|"], range: [COLOURS.max, COLOURS.l1] },
     marks: [
       ...(threshold === undefined ? [] : [Plot.ruleY([threshold], { stroke: COLOURS.budget, strokeDasharray: "4,3" })]),
-      Plot.line(data, { x: "time", y: "value", stroke: "series", strokeWidth: 2 }),
+      // Drift holds between observations and jumps when a target or the holdings change: steps, not ramps.
+      Plot.line(data, { x: "time", y: "value", stroke: "series", strokeWidth: 2, curve: "step-after" }),
       Plot.ruleY([0]),
     ],
   });
