@@ -118,7 +118,8 @@ export function chainDrift(p: ChainHistoryParameters): () => Promise<DriftPoint[
 
 /**
  * Alerts from the chain's events: a `ConstraintBreached` or `PortfolioHalted` (critical), a
- * `RolledBack` or `PaymentDeferred` (warning), and a pause of the settlement or the registry
+ * `RolledBack` (warning; not the rollback a breach causes, which is that breach's alert) or
+ * `PaymentDeferred` (warning), and a pause of the settlement or the registry
  * (critical), newest first. An empty list means the chain records none, not "no data".
  *
  * @example
@@ -176,6 +177,8 @@ export function chainAlerts(p: ChainHistoryParameters): () => Promise<AlertView[
       });
     }
     for (const log of rolledBack) {
+      // A breach's rollback is the breach's alert already.
+      if (ROLLBACK_REASONS[log.args.reason] === "ConstraintBreached") continue;
       alerts.push({
         kind: "rolled-back",
         severity: "warning",
