@@ -1,16 +1,24 @@
-// `npm run demo [-- --rpc URL]`: the end-to-end demo (src/demo/runDemo.ts) on the in-process chain,
-// or against a node started with `npx hardhat node` (then also writes deployments/<network>.json).
+// `npm run demo [-- --rpc URL] [--out DIR] [--deployment FILE]`: the end-to-end demo
+// (src/demo/runDemo.ts) on the in-process chain, or against a node started with `npx hardhat node`
+// (then it also writes the deployment file, default deployments/<network>.json, and prints the
+// follow-up commands for what it deployed). Everything else goes into --out (default out/demo).
 import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { network as hardhat } from "hardhat";
 import { custom, http, type Transport } from "viem";
-import { runDemo } from "../src/demo/runDemo.ts";
+import { demoKeeperKey, runDemo } from "../src/demo/runDemo.ts";
+import { demoFiles, followUpCommands, formatCommand } from "../src/demo/followUps.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
-  options: { rpc: { type: "string" }, network: { type: "string" }, out: { type: "string", default: "out" } },
+  options: {
+    rpc: { type: "string" },
+    network: { type: "string" },
+    out: { type: "string", default: join("out", "demo") },
+    deployment: { type: "string" },
+  },
 });
 
 // Ignition deploys through a Hardhat connection: the in-process chain, or the `localhost` http
@@ -29,8 +37,8 @@ if (values.rpc === undefined) {
   transport = http(values.rpc);
   const { chainId } = await connection.ethers.provider.getNetwork();
   network = values.network ?? (chainId === 31337n ? "localhost" : `chain-${chainId}`);
-  mkdirSync(join(root, "deployments"), { recursive: true });
-  deploymentPath = join(root, "deployments", `${network}.json`);
+  deploymentPath = resolve(values.deployment ?? join(root, "deployments", `${network}.json`));
+  mkdirSync(dirname(deploymentPath), { recursive: true });
 }
 
 console.log(`Portfolio DAO demo on ${values.rpc ?? "the in-process Hardhat chain"}`);
@@ -40,7 +48,7 @@ try {
     connection,
     network,
     root,
-    outDir: resolve(root, values.out),
+    outDir: resolve(values.out),
     ...(deploymentPath === undefined ? {} : { deploymentPath }),
     ...(values.rpc === undefined ? {} : { rpcUrl: values.rpc }),
     progress: (line) => console.log(line),
@@ -55,15 +63,27 @@ try {
   }
   console.log(
     `\n${report.rebalances.length} rebalances settled, audit chains ${report.chainVerified ? "verified" : "BROKEN"}, ` +
-      `${(report.totalMs / 1000).toFixed(1)} s; report: ${join(values.out, "demo-report.json")}`,
+      `${(report.totalMs / 1000).toFixed(1)} s; report: ${report.files.report}`,
   );
-  if (deploymentPath !== undefined) {
-    const c = report.deployment.contracts;
-    console.log(`deployment: ${deploymentPath}`);
-    console.log(
-      `verify: npx portfolio audit verify --rpc ${values.rpc} --address ${c.ModelRegistry} ${c.Settlement} --from-block ${report.deployment.blockNumber}`,
-    );
+  const instructionId = report.rebalances.at(-1)?.instructionId;
+  if (deploymentPath !== undefined && values.rpc !== undefined && instructionId != null) {
+    console.log(`deployment: ${deploymentPath}\n\nNext, against the same node (from the repository root):`);
+    const commands = followUpCommands({
+      rpc: values.rpc,
+      deploymentPath: relativeToRoot(deploymentPath),
+      files: demoFiles(relativeToRoot(report.files.outDir)),
+      instructionId,
+      keeperKey: demoKeeperKey(),
+    });
+    for (const command of commands) console.log(`  ${formatCommand(command)}`);
+    console.log("  (PORTFOLIO_KEEPER_KEY is Hardhat's public development account 1: never use it on a real chain)");
   }
 } finally {
   await connection.close();
+}
+
+/** A path as short as it stays exact from the repository root, where the printed commands run. */
+function relativeToRoot(path: string): string {
+  const rel = relative(root, path);
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }

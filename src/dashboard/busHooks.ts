@@ -188,32 +188,11 @@ export async function busHooks(bus: MessageBus, options: BusHooksOptions): Promi
   // Records in the time they describe (`at`), which a late republish does not disturb.
   const records = (): PortfolioMetrics[] =>
     [...metrics.values()].map((m) => m.payload).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const latest = (): PortfolioMetrics | undefined => records().at(-1);
 
+  const fromRecords = metricsHooks(async () => records());
   return {
     hooks: {
-      metrics: async () => {
-        const all = records();
-        const last = all.at(-1);
-        return last === undefined ? null : metricsView(last, all);
-      },
-      risk: async () => {
-        const last = latest();
-        return last === undefined ? null : riskView(last);
-      },
-      frontier: async () => {
-        // The newest record that carries a frontier: a cycle whose frontier failed keeps the last one.
-        const last = records().findLast((m) => m.frontier != null);
-        return last === undefined ? null : frontierView(last);
-      },
-      drift: async () => {
-        const points: DriftPoint[] = records().flatMap((m) =>
-          m.drift == null
-            ? []
-            : [{ time: new Date(m.at).toISOString(), maxDrift: m.drift.maxAbs, l1Drift: m.drift.l1 }],
-        );
-        return points.length === 0 ? null : points;
-      },
+      ...fromRecords,
       alerts: async () => {
         if (alerts.size === 0) return null;
         return [...alerts.values()]
@@ -221,12 +200,7 @@ export async function busHooks(bus: MessageBus, options: BusHooksOptions): Promi
           .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
       },
     },
-    sectors(): Record<string, string> {
-      const last = records().findLast((m) => m.weights?.some((w) => w.sector !== undefined));
-      return Object.fromEntries(
-        (last?.weights ?? []).flatMap((w) => (w.sector === undefined ? [] : [[w.asset, w.sector]])),
-      );
-    },
+    sectors: () => sectorsOf(records()),
     subscribe(listener: () => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -236,6 +210,58 @@ export async function busHooks(bus: MessageBus, options: BusHooksOptions): Promi
       await Promise.all(subscriptions.map((s) => s.close()));
     },
   };
+}
+
+/**
+ * The `metrics`, `risk`, `frontier` and `drift` hooks over a history of {@link PortfolioMetrics}
+ * records in the time they describe (`at`, oldest first), wherever they are kept: the bus
+ * ({@link busHooks}) or a metrics store (`storeHooks`). Each is `null` until a record carries it.
+ *
+ * @example
+ * ```ts
+ * const hooks = metricsHooks(async () => (await store.queryMetrics({ portfolio })).map((r) => r.metrics));
+ * ```
+ */
+export function metricsHooks(
+  records: () => Promise<readonly PortfolioMetrics[]>,
+): Pick<SnapshotHooks, "metrics" | "risk" | "frontier" | "drift"> {
+  return {
+    metrics: async () => {
+      const all = await records();
+      const last = all.at(-1);
+      return last === undefined ? null : metricsView(last, all);
+    },
+    risk: async () => {
+      const last = (await records()).at(-1);
+      return last === undefined ? null : riskView(last);
+    },
+    frontier: async () => {
+      // The newest record that carries a frontier: a cycle whose frontier failed keeps the last one.
+      const last = (await records()).findLast((m) => m.frontier != null);
+      return last === undefined ? null : frontierView(last);
+    },
+    drift: async () => {
+      const points: DriftPoint[] = (await records()).flatMap((m) =>
+        m.drift == null ? [] : [{ time: new Date(m.at).toISOString(), maxDrift: m.drift.maxAbs, l1Drift: m.drift.l1 }],
+      );
+      return points.length === 0 ? null : points;
+    },
+  };
+}
+
+/**
+ * Sector of each asset in the newest record that labels any (the keeper's constraint-set groups).
+ *
+ * @example
+ * ```ts
+ * sectorsOf(records); // { USDC: "Cash", AAPL: "Technology", … }
+ * ```
+ */
+export function sectorsOf(records: readonly PortfolioMetrics[]): Record<string, string> {
+  const last = records.findLast((m) => m.weights?.some((w) => w.sector !== undefined));
+  return Object.fromEntries(
+    (last?.weights ?? []).flatMap((w) => (w.sector === undefined ? [] : [[w.asset, w.sector]])),
+  );
 }
 
 function lower(s: string): string {

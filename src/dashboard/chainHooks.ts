@@ -18,10 +18,13 @@ export interface ChainHooksParameters {
   /** First block of the log scans (the deployment block). */
   readonly fromBlock: bigint;
   /**
-   * Sector of each asset symbol, or a function read on every snapshot (e.g. `busHooks(…).sectors`,
-   * the keeper's labels from the constraint set's groups); absent assets show "other".
+   * Sector of each asset symbol, or a function read on every snapshot (`constraintSetSectors`, the
+   * groups of the registry's constraint set; `busHooks(…).sectors`, the keeper's labels of them);
+   * absent assets show "other".
    */
-  readonly sectors?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
+  readonly sectors?:
+    | Readonly<Record<string, string>>
+    | (() => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>);
   /** Governance contracts, for the open proposals panel. */
   readonly governance?: GovernanceDeployment;
 }
@@ -62,7 +65,7 @@ export function chainHooks(p: ChainHooksParameters): SnapshotHooks {
     const values = tokens.map((_, i) => ((balances[i] ?? 0n) * (prices[i] ?? 0n)) / WAD);
     const nav = values.reduce((a, b) => a + b, 0n);
     const targets = optimized.at(-1)?.args.targetWeights;
-    const sectors = typeof p.sectors === "function" ? p.sectors() : p.sectors;
+    const sectors = typeof p.sectors === "function" ? await p.sectors() : p.sectors;
     return tokens.map((_, i) => ({
       symbol: symbols[i] ?? tokens[i] ?? "",
       sector: sectors?.[symbols[i] ?? ""] ?? "other",
@@ -85,8 +88,9 @@ export function chainHooks(p: ChainHooksParameters): SnapshotHooks {
     const records = await Promise.all(
       issued.map(async (log): Promise<SettlementRecord> => {
         const id = log.args.id;
-        const legs = locked.find((l) => l.args.id === id)?.args.tokens.length ?? 0;
         const done = finalized.find((l) => l.args.id === id);
+        // A two-step (RFQ) settlement escrows one token per leg; an atomic one reports one amount out per leg.
+        const legs = locked.find((l) => l.args.id === id)?.args.tokens.length ?? done?.args.amountsOut.length ?? 0;
         const back = rolledBack.find((l) => l.args.id === id);
         const end = done ?? back;
         return {

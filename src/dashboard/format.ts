@@ -146,6 +146,29 @@ export function testKey(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
+/**
+ * The d3 format of percentage axis ticks over `values` with about `count` ticks: as many decimals
+ * as the tick step needs, so that no two ticks print alike (a frontier spanning 7.5–9.5 % gets
+ * `7.5% 8.0% 8.5%`, not `8% 8% 9%`). The step is d3's `tickStep` (1, 2 or 5 × 10^k), which Plot
+ * uses for `ticks: count`.
+ *
+ * @example
+ * ```ts
+ * percentTickFormat([0.075, 0.095], 5); // ".1%"
+ * ```
+ */
+export function percentTickFormat(values: readonly number[], count: number): string {
+  const finite = values.filter((v) => Number.isFinite(v));
+  const span = finite.length === 0 ? 0 : Math.max(...finite) - Math.min(...finite);
+  if (!(span > 0) || !(count > 0)) return ".1%";
+  const step0 = span / count;
+  const power = Math.floor(Math.log10(step0));
+  const error = step0 / 10 ** power;
+  const factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.SQRT2 ? 2 : 1;
+  const stepPercent = factor * 10 ** power * 100;
+  return `.${Math.max(0, Math.ceil(-Math.log10(stepPercent) - 1e-9))}%`;
+}
+
 function fixed(value: number, decimals: number): string {
   // Avoid "-0.00" for tiny negatives.
   const text = value.toFixed(decimals);

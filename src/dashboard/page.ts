@@ -54,7 +54,7 @@ export function renderPage(snapshot: DashboardSnapshot): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<title>Portfolio ${esc(snapshot.portfolio.id)} · dashboard</title>
+<title>${esc(snapshot.portfolio.id)} · Portfolio dashboard</title>
 <style>${CSS}</style>
 </head>
 <body>

@@ -1,4 +1,4 @@
-// The demo's report: what `out/demo-report.json` holds and how a settled rebalance is described
+// The demo's report: what `out/demo/demo-report.json` holds and how a settled rebalance is described
 // (target and settled weights, risk contributions, gas, latencies) and printed.
 import type { Address, Hex, PublicClient } from "viem";
 import { riskDecomposition } from "../optimizer/riskParity/riskContributions.ts";
@@ -7,6 +7,7 @@ import type { OptimizerTypeName } from "../chain/governance/types.ts";
 import type { CycleReport } from "../keeper/cycle/runCycle.ts";
 import type { DemoEvidence } from "./evidence.ts";
 import type { PassedProposal } from "./governanceFlow.ts";
+import type { DemoFiles } from "./followUps.ts";
 
 /** One settled rebalance of the report. Weights and risk contributions are fractions keyed by symbol. */
 export interface DemoRebalance {
@@ -35,7 +36,7 @@ export interface DemoRebalance {
   readonly inputsHash: Hex;
 }
 
-/** `out/demo-report.json`. */
+/** `out/demo/demo-report.json`. */
 export interface DemoReport {
   readonly network: string;
   readonly chainId: number;
@@ -51,6 +52,8 @@ export interface DemoReport {
   readonly rebalances: readonly DemoRebalance[];
   readonly auditChains: readonly { contract: string; address: Address; entries: number; head: Hex; ok: boolean }[];
   readonly chainVerified: boolean;
+  /** Where the run wrote its files. */
+  readonly files: DemoFiles;
   readonly steps: readonly { name: string; ms: number }[];
   readonly totalMs: number;
 }

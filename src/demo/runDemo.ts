@@ -1,10 +1,17 @@
 // The end-to-end demo (issue 10): deploy everything, govern, publish views, run keeper cycles for the
 // three optimisers, settle through Uniswap V2, verify the audit chains, report.
-import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
-import { createPublicClient, createTestClient, createWalletClient, type PublicClient, type Transport } from "viem";
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  toHex,
+  type Hex,
+  type PublicClient,
+  type Transport,
+} from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 import { buildOptimizerBundle } from "../protocol/optimizerBundle.ts";
 import { verifyAuditChain } from "../audit/verifyAuditChain.ts";
@@ -29,6 +36,9 @@ import { passProposal, withExtraCalls, type PassedProposal } from "./governanceF
 import { demoPricesCsv } from "./prices.ts";
 import { withEvidence, type DemoEvidence } from "./evidence.ts";
 import { describeRebalance, formatRebalance, vaultWeights, type DemoRebalance, type DemoReport } from "./report.ts";
+import { sectorGroups, writeConstraintSet } from "./constraintSets.ts";
+import { demoFiles } from "./followUps.ts";
+import { recordMetrics } from "./metricsRecord.ts";
 
 export { formatRebalance, type DemoRebalance, type DemoReport } from "./report.ts";
 
@@ -37,6 +47,28 @@ export const HARDHAT_MNEMONIC = "test test test test test test test test test te
 
 /** Accounts of the demo, by index of {@link HARDHAT_MNEMONIC}. */
 const ACCOUNT = { deployer: 0, keeper: 1, viewSigner: 2, safeOwners: [3, 4, 5] } as const;
+
+/**
+ * The demo keeper's private key: Hardhat's development account 1, public knowledge and funded only
+ * on development chains; printed by the demo for `portfolio keeper once`.
+ *
+ * @example
+ * ```ts
+ * process.env["PORTFOLIO_KEEPER_KEY"] = demoKeeperKey();
+ * ```
+ */
+export function demoKeeperKey(): Hex {
+  const key = mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: ACCOUNT.keeper }).getHdKey().privateKey;
+  if (key === null) throw new Error("the development mnemonic yields no private key");
+  return toHex(key);
+}
+
+/** The demo keeper's post-trade drift alert threshold, fraction (1 bp). */
+export const DEMO_POST_TRADE_DRIFT = 0.0001;
+
+/** What a previous run left in the output directory: it is not evidence for this one. */
+const PREVIOUS_RUN =
+  /^(inputs|constraint-sets|optimizer\.mjs|prices\.csv|metrics\.sqlite.*|demo-report\.json|evidence-\d+|deployment\.json|parameters-.*\.json|constraints-.*\.json)$/;
 
 /** Options of {@link runDemo}. */
 export interface RunDemoOptions {
@@ -52,7 +84,10 @@ export interface RunDemoOptions {
   readonly network: string;
   /** Repository root (bundle sources, price data). */
   readonly root: string;
-  /** Where the report, inputs, bundle and price file go. */
+  /**
+   * Where the report, inputs, bundle, price file, constraint sets and metrics store go
+   * ({@link demoFiles}); a previous run's files there are replaced, nothing else is touched.
+   */
   readonly outDir: string;
   /** Also write the deployment record here (`deployments/<network>.json`). */
   readonly deploymentPath?: string;
@@ -88,9 +123,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     return value;
   }
 
-  const work = join(options.outDir, "demo");
-  // A previous run's inputs and bundle are not evidence for this one.
-  rmSync(work, { recursive: true, force: true });
+  const work = options.outDir;
+  const files = demoFiles(work);
+  if (existsSync(work)) {
+    for (const name of readdirSync(work)) {
+      if (PREVIOUS_RUN.test(name)) rmSync(join(work, name), { recursive: true, force: true });
+    }
+  }
   mkdirSync(work, { recursive: true });
   const account = (index: number): HDAccount => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
   const deployerAccount = account(ACCOUNT.deployer);
@@ -109,7 +148,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
 
   // 1. The optimiser build the DAO pins: the keeper refuses to run anything else.
   const bundle = await step("build optimiser bundle", () => buildOptimizerBundle({ root: options.root }));
-  const bundlePath = join(work, "optimizer.mjs");
+  const bundlePath = files.bundle;
   writeFileSync(bundlePath, bundle.code);
   say(`  build hash ${bundle.buildHash}`);
 
@@ -127,7 +166,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
         optimizerVersion: "0.1.0",
         keepers: [keeper.address],
         viewSigners: [viewSigner.address],
-        constraints: { ...DEMO_GENESIS_CONSTRAINTS, contentHash: genesisSet.contentHash, uri: genesisSet.document },
+        constraints: { ...DEMO_GENESIS_CONSTRAINTS, contentHash: genesisSet.contentHash, uri: genesisSet.uri },
       }),
   );
   const record = system.toDeploymentJson();
@@ -139,7 +178,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   say(`  vault ${record.contracts.PortfolioVault} holding ${symbols.join(", ")}`);
 
   const pricesText = demoPricesCsv({ base: symbols[0] ?? "USDC", assets: symbols.slice(1), days: 500 });
-  const pricesPath = join(work, "prices.csv");
+  const pricesPath = files.prices;
   writeFileSync(pricesPath, pricesText);
   const priceTable = parsePricesCsv(pricesText, pricesPath);
   const covariance = estimateCovariance(
@@ -156,20 +195,22 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   // The first three rebalances keep a 35 % cash floor; the rotation's proposal drops it (and moves
   // the cash to the treasury), so the fourth rebalance must sell to buy. The 39 % cap stays clear of
   // the on-chain 40 % limit by more than the solver's round-off.
+  // Sector groups label the assets (sector risk, the dashboard); their limit of 1 never binds.
+  const groups = sectorGroups(symbols);
   const cash = {
     name: "demo: long-only, 39% cap, at least 35% in the base asset, $1k minimum trade",
-    constraints: { bounds: { lower: [0.35, 0, 0, 0, 0, 0], upper: 0.39 } },
+    constraints: { bounds: { lower: [0.35, 0, 0, 0, 0, 0], upper: 0.39 }, groups },
     minTradeValueUsd: 1000,
   };
   const invested = {
     name: "demo: long-only, 39% cap, fully investable, $1k minimum trade",
-    constraints: { bounds: { lower: 0, upper: 0.39 } },
+    constraints: { bounds: { lower: 0, upper: 0.39 }, groups },
     minTradeValueUsd: 1000,
   };
   const cashSet = writeConstraintSet(work, "cash", cash);
   const investedSet = writeConstraintSet(work, "invested", invested);
-  const constraintsFile = cashSet.record;
-  const investedFile = investedSet.record;
+  const constraintsFile = cashSet.recordFile;
+  const investedFile = investedSet.recordFile;
   // The constraint-set JSON in force, for the evidence's current side.
   let inForce = genesisSet.document;
 
@@ -239,9 +280,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
           deployment: keeperDeployment,
           pricesPath,
           bundlePath,
-          inputsDir: join(work, "inputs"),
+          inputsDir: files.inputsDir,
+          constraintSetBaseDir: files.constraintSets,
           bus,
           nonces,
+          // 1 bp instead of the keeper's 1 pp: the executed weights' rounding drift is alerted, so
+          // the alert path (store, dashboard) carries real alerts after a clean run.
+          postTradeDriftThreshold: DEMO_POST_TRADE_DRIFT,
           logger: pino({ level: process.env["DEMO_LOG"] ?? "silent" }),
         }),
       );
@@ -256,6 +301,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
       const last = rebalances.at(-1);
       if (last !== undefined) say(formatRebalance(last));
     }
+    // What the keeper published on the bus, for a dashboard started later without one.
+    await step("record metrics and alerts in the SQLite store", () => recordMetrics(bus, files.metricsDb));
   } finally {
     await bus.close();
   }
@@ -293,26 +340,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     rebalances,
     auditChains,
     chainVerified,
+    files,
     steps,
     totalMs: Date.now() - started,
   };
-  writeFileSync(join(options.outDir, "demo-report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(files.report, `${JSON.stringify(report, null, 2)}\n`);
   return report;
-}
-
-/** Writes a constraint set (JSON) and the registry's record of it; returns both paths and the hash. */
-function writeConstraintSet(
-  work: string,
-  name: string,
-  content: Record<string, unknown>,
-): { document: string; record: string; contentHash: `0x${string}` } {
-  const text = `${JSON.stringify(content, null, 2)}\n`;
-  const uri = join(work, `constraint-set-${name}.json`);
-  writeFileSync(uri, text);
-  const file = join(work, `constraints-${name}.json`);
-  const contentHash: `0x${string}` = `0x${createHash("sha256").update(text).digest("hex")}`;
-  writeFileSync(file, JSON.stringify({ contentHash, uri, maxPositionWeight: "0.4", maxTurnover: "0.3" }));
-  return { document: uri, record: file, contentHash };
 }
 
 /** The governance call that withdraws all of the vault's base token to the timelock (the treasury). */

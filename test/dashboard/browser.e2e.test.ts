@@ -2,14 +2,15 @@
 // against the settled-rebalance fixture. Checks the numbers a person reads, that every chart drew an
 // SVG, that an alert published through the source appears live over SSE, and saves a screenshot.
 import { expect } from "chai";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startDashboard, type Dashboard } from "../../src/dashboard/server.ts";
 import { MemorySnapshotSource } from "../../src/dashboard/sources.ts";
 import { DRIFT_ALERT, loadFixture } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOT = "out/dashboard.png";
 
 describe("dashboard in headless Chromium (end to end)", function () {
   this.timeout(60_000);
@@ -118,8 +119,10 @@ describe("dashboard in headless Chromium (end to end)", function () {
   });
 
   it("saves a full-page screenshot", async () => {
-    mkdirSync("out", { recursive: true });
-    const png = await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // A temporary directory unless told (DASHBOARD_SCREENSHOT_DIR=docs/img refreshes the docs' copy).
+    const dir = process.env["DASHBOARD_SCREENSHOT_DIR"] ?? mkdtempSync(join(tmpdir(), "dash-shot-"));
+    const path = join(dir, "dashboard.png");
+    const png = await page.screenshot({ path, fullPage: true });
     expect(png.subarray(1, 4).toString()).to.equal("PNG");
     expect(png.length).to.be.greaterThan(50_000);
   });

@@ -5,7 +5,7 @@
 // Chromium (Debian's `chromium`, driven by playwright-core) shows the numbers. Saves a screenshot.
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
@@ -64,7 +64,7 @@ describe("dashboard on a local chain with settled rebalances (headless Chromium)
     const client = createPublicClient({ transport }) as PublicClient;
     const d = report.deployment;
     const registry = d.contracts.ModelRegistry as Address;
-    const work = join(outDir, "demo");
+    const work = outDir;
 
     // The DAO labels sectors in its constraint set (the timelock, impersonated, stands in for a
     // passed proposal: the demo already exercised the 48 h governance path).
@@ -73,7 +73,10 @@ describe("dashboard on a local chain with settled rebalances (headless Chromium)
       abi: modelRegistryAbi,
       functionName: "constraintSet",
     });
-    const constraintSet = JSON.parse(readFileSync(current.uri, "utf8")) as { constraints: Record<string, unknown> };
+    // The demo's constraint sets are content-addressed: the registry's URI names the file in constraint-sets/.
+    const constraintSet = JSON.parse(readFileSync(join(work, "constraint-sets", current.uri), "utf8")) as {
+      constraints: Record<string, unknown>;
+    };
     constraintSet.constraints["groups"] = groups;
     const text = `${JSON.stringify(constraintSet, null, 2)}\n`;
     const uri = join(work, "constraint-set-sectors.json");
@@ -254,8 +257,9 @@ describe("dashboard on a local chain with settled rebalances (headless Chromium)
     expect(await page.getByText("MARKOWITZ").count()).to.be.greaterThan(0);
   });
 
-  it("saves a screenshot of the settled portfolio", async () => {
-    mkdirSync("out", { recursive: true });
-    await page.screenshot({ path: "out/dashboard-chain.png", fullPage: true });
+  it("saves a screenshot of the settled portfolio (into a temporary directory, never the work tree)", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "dash-shot-")), "dashboard-chain.png");
+    await page.screenshot({ path, fullPage: true });
+    expect(existsSync(path)).to.equal(true);
   });
 });

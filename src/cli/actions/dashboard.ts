@@ -5,12 +5,14 @@ import { readDeployment } from "../../chain/governance/deployment.ts";
 import { createBus } from "../../bus/createBus.ts";
 import type { MessageBus } from "../../bus/messageBus.ts";
 import { busHooks, chainBreakAlerter } from "../../dashboard/busHooks.ts";
-import { chainHooks } from "../../dashboard/chainHooks.ts";
-import { ChainSnapshotSource } from "../../dashboard/chainSource.ts";
+import { ChainSnapshotSource, type SnapshotHooks } from "../../dashboard/chainSource.ts";
+import { liveHooks } from "../../dashboard/liveHooks.ts";
+import { checkMetricsDb, openMetricsDb, storeHooks, type StoreHooks } from "../../dashboard/storeHooks.ts";
 import { findAuditedContracts, readDashboardDeployment, type DashboardDeployment } from "../../dashboard/deployment.ts";
 import { startDashboard, type Dashboard } from "../../dashboard/server.ts";
 import type { SnapshotSource } from "../../dashboard/snapshot.ts";
 import { FileSnapshotSource } from "../../dashboard/sources.ts";
+import { existsSync, statSync } from "node:fs";
 import { assertChain, connectRpc } from "../rpc.ts";
 import { checkAll } from "../validate.ts";
 
@@ -36,9 +38,11 @@ export interface DashboardOptions {
   host: string;
   deployment: string;
   snapshot?: string;
-  portfolio: string;
+  portfolio?: string;
   interval: string;
   bus?: string;
+  constraintSets?: string;
+  metricsDb?: string;
 }
 
 /** A snapshot source and what to release when the dashboard stops. */
@@ -47,15 +51,28 @@ interface OpenedSource {
   close(): Promise<void>;
 }
 
+function checkDirectory(path: string, field: string): string {
+  if (!existsSync(path) || !statSync(path).isDirectory()) {
+    throw new InputError("DIRECTORY_MISSING", `no directory ${path}`, field);
+  }
+  return path;
+}
+
 async function chainSource(opts: DashboardOptions & { rpc: string }): Promise<OpenedSource> {
-  // Offline checks first: the file, then the bus URL (createBus refuses a malformed one before it
-  // connects), and only then the RPC, so a typo is named without waiting on the network.
+  // Offline checks first: the file, the directories, then the bus URL (createBus refuses a malformed
+  // one before it connects), and only then the RPC, so a typo is named without waiting on the network.
+  checkAll(
+    () => (opts.constraintSets === undefined ? undefined : checkDirectory(opts.constraintSets, "--constraint-sets")),
+    () => (opts.metricsDb === undefined ? undefined : checkMetricsDb(opts.metricsDb, "--metrics-db")),
+  );
   const deployment = await readDashboardDeployment(opts.deployment);
   const bus: MessageBus | undefined = opts.bus === undefined ? undefined : await createBus(opts.bus);
+  const store = opts.metricsDb === undefined ? undefined : openMetricsDb(opts.metricsDb, "--metrics-db");
   try {
-    return await openChainSource(opts, deployment, bus);
+    return await openChainSource(opts, deployment, bus, store);
   } catch (error) {
     await bus?.close();
+    await store?.close();
     throw error;
   }
 }
@@ -64,52 +81,52 @@ async function openChainSource(
   opts: DashboardOptions & { rpc: string },
   deployment: DashboardDeployment,
   bus: MessageBus | undefined,
+  store: ReturnType<typeof openMetricsDb> | undefined,
 ): Promise<OpenedSource> {
   const { client, chainId } = await connectRpc(opts.rpc);
   assertChain(deployment.chainId, chainId, opts.deployment, "--deployment");
   await verifyDeployment(client, deployment, opts.deployment);
   const { contracts } = deployment;
   const fromBlock = BigInt(deployment.blockNumber ?? 0);
-  const [vault, settlement, oracle] = [
+  const [vault, settlement, oracle, registry] = [
     contracts["PortfolioVault"],
     contracts["Settlement"],
     contracts["ChainlinkPriceOracle"],
+    contracts["ModelRegistry"],
   ];
+  // The page's name for the portfolio: the deployment's network ("localhost"), else the vault.
+  const portfolio = opts.portfolio ?? deployment.network ?? vault ?? "portfolio";
+  const ids = vault === undefined ? [portfolio] : [portfolio, vault];
   // The governance part of the file, validated by the same schema as `portfolio gov`.
   const governance = contracts["PortfolioGovernor"] === undefined ? undefined : readDeployment(opts.deployment);
   const audited = await findAuditedContracts(client, contracts);
-  const fromBus =
-    bus === undefined
-      ? undefined
-      : await busHooks(bus, { portfolio: vault === undefined ? opts.portfolio : [opts.portfolio, vault] });
-  // Weights, settlements and proposals come from the chain; metrics, risk, frontier, drift and alerts
-  // come from the keeper's bus, so without one those panels say "no data yet".
-  const fromChain =
+  const fromBus = bus === undefined ? undefined : await busHooks(bus, { portfolio: ids });
+  const fromStore: StoreHooks | undefined = store === undefined ? undefined : storeHooks(store, ids);
+  const hooks: SnapshotHooks =
     vault === undefined || settlement === undefined || oracle === undefined
-      ? undefined
-      : chainHooks({
+      ? { ...fromStore?.hooks, ...fromBus?.hooks }
+      : liveHooks({
           client,
-          vault,
-          settlement,
-          oracle,
+          contracts: { vault, settlement, oracle, ...(registry === undefined ? {} : { registry }) },
           fromBlock,
           ...(governance === undefined ? {} : { governance }),
-          // Sector labels come from the keeper's metrics (its constraint set's groups).
-          ...(fromBus === undefined ? {} : { sectors: () => fromBus.sectors() }),
+          ...(opts.constraintSets === undefined ? {} : { constraintSetsDir: opts.constraintSets }),
+          ...(fromStore === undefined ? {} : { store: fromStore }),
+          ...(fromBus === undefined ? {} : { bus: fromBus }),
         });
-  const hooks = { ...fromChain, ...fromBus?.hooks };
   const chain = new ChainSnapshotSource({
     hooks,
     ...(fromBus === undefined ? {} : { subscribe: fromBus.subscribe }),
     client,
-    portfolio: { id: opts.portfolio, address: vault ?? null, chainId },
-    ...(contracts["ModelRegistry"] === undefined ? {} : { registry: contracts["ModelRegistry"] }),
+    portfolio: { id: portfolio, address: vault ?? null, chainId },
+    ...(registry === undefined ? {} : { registry }),
     audited,
     ...(deployment.blockNumber === undefined ? {} : { fromBlock: BigInt(deployment.blockNumber) }),
   });
-  if (bus === undefined || fromBus === undefined) return { source: chain, close: async () => undefined };
+  const closeStore = async (): Promise<void> => await fromStore?.close();
+  if (bus === undefined || fromBus === undefined) return { source: chain, close: closeStore };
   // Every snapshot re-verifies the audit chains; a break found there goes on `alerts` once.
-  const alertBreaks = chainBreakAlerter(bus, { portfolio: opts.portfolio });
+  const alertBreaks = chainBreakAlerter(bus, { portfolio });
   const source: SnapshotSource = {
     snapshot: async () => {
       const snap = await chain.snapshot();
@@ -126,6 +143,7 @@ async function openChainSource(
     close: async () => {
       await fromBus.close();
       await bus.close();
+      await closeStore();
     },
   };
 }
@@ -158,7 +176,7 @@ function listenError(error: unknown, host: string, port: number): unknown {
  * ```
  */
 export async function runDashboard(opts: DashboardOptions): Promise<void> {
-  const [, , port, intervalMs] = checkAll(
+  const [, , , port, intervalMs] = checkAll(
     () => {
       if ((opts.rpc === undefined) === (opts.snapshot === undefined)) {
         throw new InputError("SOURCE_REQUIRED", "give exactly one of --rpc URL or --snapshot FILE", "--rpc");
@@ -167,6 +185,12 @@ export async function runDashboard(opts: DashboardOptions): Promise<void> {
     () => {
       if (opts.bus !== undefined && opts.rpc === undefined) {
         throw new InputError("BUS_NEEDS_RPC", "--bus is read together with --rpc, not with --snapshot", "--bus");
+      }
+    },
+    () => {
+      if (opts.rpc === undefined && (opts.constraintSets !== undefined || opts.metricsDb !== undefined)) {
+        const field = opts.constraintSets === undefined ? "--metrics-db" : "--constraint-sets";
+        throw new InputError("OPTION_NEEDS_RPC", `${field} is read together with --rpc, not with --snapshot`, field);
       }
     },
     () => parsePort(opts.port),

@@ -26,7 +26,18 @@ export function dashboardCommand(): Command {
     .option("--deployment <file>", "deployment addresses (with --rpc)", "deployments/localhost.json")
     .option("--port <port>", "TCP port (0 picks a free one)", String(DASHBOARD_HELP_PORT))
     .option("--host <host>", "interface to bind", "127.0.0.1")
-    .option("--portfolio <id>", "portfolio id shown on the page (with --rpc)", "portfolio")
+    .option(
+      "--portfolio <id>",
+      "portfolio id shown on the page (with --rpc; default the deployment's network name, else the vault address)",
+    )
+    .option(
+      "--constraint-sets <dir>",
+      "content-addressed constraint sets (<sha256>.json): sector names from the registry's (with --rpc)",
+    )
+    .option(
+      "--metrics-db <file>",
+      "SQLite metrics store (the demo's metrics.sqlite) for metrics, risk, frontier and the keeper's alerts (with --rpc)",
+    )
     .option("--interval <seconds>", "how often open pages receive a fresh snapshot", "5")
     .option(
       "--bus <url>",
@@ -38,6 +49,7 @@ export function dashboardCommand(): Command {
     });
   return withExamples(command, [
     "portfolio dashboard --rpc http://127.0.0.1:8545 --deployment deployments/localhost.json",
+    "portfolio dashboard --rpc http://127.0.0.1:8545 --constraint-sets out/demo/constraint-sets --metrics-db out/demo/metrics.sqlite",
     "portfolio dashboard --rpc http://127.0.0.1:8545 --bus nats://127.0.0.1:4222 --port 0",
     "portfolio dashboard --snapshot snapshot.json --port 8080",
   ]);

@@ -5,6 +5,7 @@
 import * as Plot from "@observablehq/plot";
 import type { SnapshotEvent } from "../page.ts";
 import type { DashboardSnapshot } from "../snapshot.ts";
+import { percentTickFormat } from "../format.ts";
 
 const COLOURS = { current: "#2f6fdf", target: "#f0a202", budget: "#14213d", l1: "#8c96a5", max: "#c0262d" };
 
@@ -78,15 +79,34 @@ function frontierChart(s: DashboardSnapshot, width: number): Element | null {
     ...(f.target === undefined ? [] : [{ label: "target", ...f.target, fill: "#1a7f37" }]),
     { label: "current", ...f.current, fill: COLOURS.max },
   ];
+  const all = [...f.points, ...marked];
+  // Tick labels with as many decimals as their step needs: a narrow frontier never repeats a label.
+  const ticks = { x: Math.max(3, Math.round(width / 110)), y: 6 };
   return Plot.plot({
     width,
     height: 280,
-    marginLeft: 48,
+    marginLeft: 56,
     marginRight: 72,
     // Keeps points at the ends of the axes, and their labels, clear of the ticks.
     inset: 14,
-    x: { label: "volatility (annualised)", tickFormat: ".0%", grid: true },
-    y: { label: "expected return (annualised)", tickFormat: ".0%", grid: true },
+    x: {
+      label: "volatility (annualised)",
+      ticks: ticks.x,
+      tickFormat: percentTickFormat(
+        all.map((p) => p.volatility),
+        ticks.x,
+      ),
+      grid: true,
+    },
+    y: {
+      label: "expected return (annualised)",
+      ticks: ticks.y,
+      tickFormat: percentTickFormat(
+        all.map((p) => p.return),
+        ticks.y,
+      ),
+      grid: true,
+    },
     marks: [
       Plot.line(f.points, { x: "volatility", y: "return", stroke: COLOURS.current, strokeWidth: 2 }),
       Plot.dot(f.points, { x: "volatility", y: "return", r: 2, fill: COLOURS.current }),
@@ -120,7 +140,8 @@ function driftChart(s: DashboardSnapshot, width: number): Element | null {
     color: { legend: true, domain: ["max |w − target|", "Σ |w − target|"], range: [COLOURS.max, COLOURS.l1] },
     marks: [
       ...(threshold === undefined ? [] : [Plot.ruleY([threshold], { stroke: COLOURS.budget, strokeDasharray: "4,3" })]),
-      Plot.line(data, { x: "time", y: "value", stroke: "series", strokeWidth: 2 }),
+      // Drift holds between observations and jumps when a target or the holdings change: steps, not ramps.
+      Plot.line(data, { x: "time", y: "value", stroke: "series", strokeWidth: 2, curve: "step-after" }),
       Plot.ruleY([0]),
     ],
   });

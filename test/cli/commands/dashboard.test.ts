@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +11,7 @@ import { DEFAULT_DASHBOARD_PORT } from "../../../src/dashboard/server.ts";
 import type { DashboardSnapshot } from "../../../src/dashboard/snapshot.ts";
 import { FIXTURE_PATH } from "../../dashboard/helpers.ts";
 import { captureStderr, closedRpcUrl, rpcBridge } from "../../helpers/rpcBridge.ts";
+import { startDashboardProcess, type DashboardProcess } from "../../helpers/dashboardProcess.ts";
 
 const { ethers, provider } = await network.create();
 
@@ -28,33 +28,8 @@ function tamper(method: string, result: unknown): unknown {
   }));
 }
 
-/** Starts `portfolio dashboard …` in a child process and resolves with its URL once it listens. */
-async function startCli(
-  args: string[],
-): Promise<{ url: string; stop(): Promise<{ code: number | null; stdout: string }> }> {
-  const child = spawn(process.execPath, ["src/cli/main.ts", "dashboard", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", () => {
-      const match = /dashboard on (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve(match[1]!);
-    });
-    void exit.then((code) => reject(new Error(`exited with ${code} before listening: ${stderr}`)));
-  });
-  return {
-    url,
-    async stop() {
-      child.kill("SIGTERM");
-      return { code: await exit, stdout };
-    },
-  };
-}
+/** Starts `portfolio dashboard …` (the TypeScript source) in a child process once it listens. */
+const startCli = (args: string[]): Promise<DashboardProcess> => startDashboardProcess("src/cli/main.ts", args);
 
 /** Runs the CLI in-process and captures stderr. */
 const run = (argv: string[]): Promise<{ code: number; stderr: string }> => captureStderr(() => main(argv));
@@ -79,11 +54,39 @@ describe("portfolio dashboard", function () {
     const busWithFile = await run(["dashboard", "--snapshot", FIXTURE_PATH, "--bus", "memory:"]);
     expect(busWithFile.code).to.equal(2);
     expect(busWithFile.stderr).to.contain("[BUS_NEEDS_RPC]");
-    const badBus = await run(["dashboard", "--rpc", "http://127.0.0.1:1", "--bus", "http://x"]);
+    const badBus = await run([
+      "dashboard",
+      "--rpc",
+      "http://127.0.0.1:1",
+      "--deployment",
+      join(dir, "none.json"),
+      "--bus",
+      "http://x",
+    ]);
     expect(badBus.code).to.equal(2);
     const deployment = await run(["dashboard", "--rpc", "http://127.0.0.1:1", "--deployment", join(dir, "none.json")]);
     expect(deployment.code).to.equal(2);
     expect(deployment.stderr).to.contain("[DEPLOYMENT_UNREADABLE]");
+    const storeWithFile = await run(["dashboard", "--snapshot", FIXTURE_PATH, "--metrics-db", join(dir, "m.sqlite")]);
+    expect(storeWithFile.code).to.equal(2);
+    expect(storeWithFile.stderr).to.contain(
+      "--metrics-db is read together with --rpc, not with --snapshot [OPTION_NEEDS_RPC]",
+    );
+    // Both missing, both named, before the deployment file or the RPC is read.
+    const missing = await run([
+      "dashboard",
+      "--rpc",
+      "http://127.0.0.1:1",
+      "--deployment",
+      join(dir, "none.json"),
+      "--constraint-sets",
+      join(dir, "no-dir"),
+      "--metrics-db",
+      join(dir, "no.sqlite"),
+    ]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain(`--constraint-sets: no directory ${join(dir, "no-dir")}`);
+    expect(missing.stderr).to.contain(`--metrics-db: no metrics store at ${join(dir, "no.sqlite")}`);
   });
 
   it("checks the bus URL before the RPC, names a dead RPC and a port in use, one line each (exit 2)", async () => {
