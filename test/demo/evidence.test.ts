@@ -71,7 +71,7 @@ describe("the demo's proposal evidence through `portfolio gov verify-evidence` (
       expect(evidence, `proposal ${i}`).to.not.equal(null);
       expect(evidence!.proposalId).to.equal(p.id);
       expect(evidence!.verifyCommand).to.equal(
-        readFileSync(join(outDir, "demo", `evidence-${i}`, "verify.txt"), "utf8").trim(),
+        readFileSync(join(outDir, `evidence-${i}`, "verify.txt"), "utf8").trim(),
       );
       for (const file of Object.values(evidence!.inputs))
         expect(file).to.match(/\/inputs\/sha256-[0-9a-f]{64}\.(csv|json)$/);
