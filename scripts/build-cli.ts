@@ -6,6 +6,7 @@ import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
+import { bundleDashboardAssets, type DashboardAssets } from "../src/dashboard/assetBundle.ts";
 
 /** What bin/portfolio.js reads to decide whether the bundle is current. */
 export interface CliBundleManifest {
@@ -21,7 +22,7 @@ export interface CliBundleManifest {
  * Source files that find their own files through `import.meta.url`: bundled, they would look
  * next to the bundle. They stay TypeScript, imported from src/ by the chunk that needs them.
  */
-const KEEP_IN_SOURCE: readonly string[] = ["src/dashboard/assets.ts"];
+const KEEP_IN_SOURCE: readonly string[] = ["src/dashboard/assetBundle.ts"];
 
 /**
  * Packages bundled in rather than imported from node_modules: CommonJS ones on the optimiser's
@@ -61,6 +62,22 @@ function keepInSource(root: string, outdir: string): Plugin {
   };
 }
 
+/**
+ * Puts the dashboard's browser scripts, built now, into the bundle in place of the source's empty
+ * src/dashboard/prebuiltAssets.ts: the installed CLI serves them without esbuild.
+ */
+function prebuiltDashboardAssets(assets: DashboardAssets): Plugin {
+  return {
+    name: "prebuilt-dashboard-assets",
+    setup(b) {
+      b.onLoad({ filter: /src[\\/]dashboard[\\/]prebuiltAssets\.ts$/ }, () => ({
+        contents: `export const prebuiltAssets = ${JSON.stringify(assets)};`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
 /** Fails the build when a bundled file looks up files relative to itself and is not kept in source. */
 function checkFileRelative(root: string, metafile: Metafile): void {
   const offenders = Object.keys(metafile.inputs)
@@ -94,6 +111,7 @@ export async function buildCliBundle({
 }: BuildCliBundleOptions): Promise<{ manifest: CliBundleManifest; metafile: Metafile }> {
   rmSync(outdir, { recursive: true, force: true });
   const builtAtMs = Date.now();
+  const dashboard = await bundleDashboardAssets();
   const result = await build({
     absWorkingDir: root,
     entryPoints: { main: "src/cli/main.ts" },
@@ -111,7 +129,7 @@ export async function buildCliBundle({
     banner: {
       js: 'import { createRequire as __cliRequire } from "node:module"; const require = __cliRequire(import.meta.url);',
     },
-    plugins: [keepInSource(root, outdir), externalPackages()],
+    plugins: [keepInSource(root, outdir), externalPackages(), prebuiltDashboardAssets(dashboard.assets)],
   });
   checkFileRelative(root, result.metafile);
   const manifest: CliBundleManifest = {
@@ -119,8 +137,12 @@ export async function buildCliBundle({
     entry: "main.mjs",
     inputs: Object.keys(result.metafile.inputs)
       .filter((f) => !f.includes("node_modules/"))
-      .concat(KEEP_IN_SOURCE)
-      .sort(),
+      .concat(
+        KEEP_IN_SOURCE,
+        dashboard.inputs.map((f) => relative(root, f)),
+      )
+      .sort()
+      .filter((f, i, all) => all.indexOf(f) === i),
   };
   writeFileSync(join(outdir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifest, metafile: result.metafile };

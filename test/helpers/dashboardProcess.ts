@@ -1,6 +1,6 @@
 // A `portfolio dashboard` child process for tests: started, awaited until it listens, stopped with SIGTERM.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -14,11 +14,16 @@ export interface DashboardProcess {
 
 /**
  * Runs `<entry> dashboard <args>` (entry relative to the repository root, e.g. `src/cli/main.ts` or
- * `bin/portfolio.js`) and resolves once it prints its URL; rejects with its output if it exits first.
+ * `bin/portfolio.js`, or absolute, e.g. an installed package's bin) in `cwd` (default the root) and
+ * resolves once it prints its URL; rejects with its output if it exits first.
  */
-export async function startDashboardProcess(entry: string, args: readonly string[]): Promise<DashboardProcess> {
-  const child = spawn(process.execPath, [join(root, entry), "dashboard", ...args], {
-    cwd: root,
+export async function startDashboardProcess(
+  entry: string,
+  args: readonly string[],
+  cwd: string = root,
+): Promise<DashboardProcess> {
+  const child = spawn(process.execPath, [resolve(root, entry), "dashboard", ...args], {
+    cwd,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { expectNear } from "../helpers/expect.ts";
 import { buildCliBundle, cliBundleIsCurrent } from "../../scripts/build-cli.ts";
 import { buildPackage, packageBuildIsCurrent } from "../../scripts/build-package.ts";
+import { startDashboardProcess } from "../helpers/dashboardProcess.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -225,6 +226,28 @@ export const unused = notExported;
     const missing = node(project, [bin, "optimize"]);
     expect(missing.code).to.equal(2);
     expect(missing.err).to.equal("portfolio: required option '--in <file>' not specified [OPTION_MISSING]\n");
+  });
+
+  it("the installed dashboard serves its page and browser scripts, built into the bundle (no esbuild)", async () => {
+    const snapshot = join(root, "test/dashboard/fixtures/settled.json");
+    const dashboard = await startDashboardProcess(
+      join(project, "node_modules/.bin/portfolio"),
+      ["--snapshot", snapshot, "--port", "0"],
+      project,
+    );
+    try {
+      for (const [path, marker] of [
+        ["", "<html"],
+        ["app.js", "/plot.js"],
+        ["plot.js", "export"],
+      ] as const) {
+        const response = await fetch(new URL(path, dashboard.url));
+        expect(response.status, path).to.equal(200);
+        expect(await response.text(), path).to.contain(marker);
+      }
+    } finally {
+      await dashboard.stop();
+    }
   });
 
   it("on a Node older than 22.18 the installed bin prints one line and exits 2", () => {
