@@ -8,7 +8,8 @@ import type { SiemEvent, SiemSinkName } from "./metrics.ts";
 /** One SIEM transport: delivers an alert or rejects (retried unless {@link SinkRefusedError}). */
 export interface AlertSender {
   readonly name: SiemSinkName;
-  send(alert: Alert): Promise<void>;
+  /** Delivers `alert`; `signal` aborts a delivery in flight (shutdown). */
+  send(alert: Alert, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,7 +114,7 @@ export class AlertForwarder {
     const retry = this.options.retry ?? {};
     for (let alert = this.queue[0]; alert !== undefined && !this.stop.signal.aborted; alert = this.queue[0]) {
       try {
-        await withRetry(() => sender.send(alert), {
+        await withRetry(({ signal }) => sender.send(alert, signal), {
           retries: 6,
           baseMs: 500,
           maxMs: 30_000,

@@ -4,7 +4,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { LegSlippage } from "../../bus/portfolioMetrics.ts";
 import type { Alert } from "../../bus/topics.ts";
+import type { CycleReport } from "../cycle/types.ts";
 import type { LoopEvaluation } from "../loop/runLoop.ts";
+
+/** What the metrics take from a loop evaluation ({@link LoopEvaluation} is one). */
+export type EvaluationFacts = Pick<LoopEvaluation, "outcome" | "cycleRan" | "durationMs"> & {
+  readonly report?: CycleReport | undefined;
+};
 
 /** Prefix of every keeper metric name. */
 export const METRIC_PREFIX = "portfolio_keeper_";
@@ -141,7 +147,7 @@ export class KeeperMetrics {
   }
 
   /** Records how one loop evaluation ended (and its cycle, when one ran). */
-  evaluated(portfolio: string, evaluation: LoopEvaluation): void {
+  evaluated(portfolio: string, evaluation: EvaluationFacts): void {
     const { outcome, report } = evaluation;
     this.evaluations.inc({ portfolio, outcome });
     if (!evaluation.cycleRan) return;

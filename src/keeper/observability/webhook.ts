@@ -20,12 +20,15 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 export function webhookSender(url: URL, timeoutMs: number = WEBHOOK_TIMEOUT_MS): AlertSender {
   return {
     name: "webhook",
-    send: async (alert: Alert) => {
+    send: async (alert: Alert, signal?: AbortSignal) => {
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", "user-agent": SYSLOG_APP_NAME },
         body: JSON.stringify({ source: SYSLOG_APP_NAME, alert }),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal:
+          signal === undefined
+            ? AbortSignal.timeout(timeoutMs)
+            : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       });
       // The body is not needed, but must be consumed so the connection is reused.
       await response.arrayBuffer().catch(() => undefined);
