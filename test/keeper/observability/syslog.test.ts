@@ -2,7 +2,6 @@
 // JSON in MSG parsed back, TCP frames split by their octet counts, and a dropped TCP connection
 // opened again.
 import { expect } from "chai";
-import { createSocket } from "node:dgram";
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
@@ -13,41 +12,7 @@ import {
   octetCounted,
   syslogSender,
 } from "../../../src/keeper/observability/syslog.ts";
-
-/** RFC 5424 §6: PRI VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP MSG]. */
-const RFC5424 =
-  /^<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)) ([\x21-\x7e]{1,255}) ([\x21-\x7e]{1,48}) ([\x21-\x7e]{1,128}) ([\x21-\x7e]{1,32}) (-|\[.*\]) (.*)$/s;
-
-interface Parsed {
-  readonly facility: number;
-  readonly severity: number;
-  readonly timestamp: string;
-  readonly hostname: string;
-  readonly appName: string;
-  readonly procId: string;
-  readonly msgId: string;
-  readonly structuredData: string;
-  readonly msg: unknown;
-  readonly rawMsg: string;
-}
-
-function parse5424(line: string): Parsed {
-  const m = RFC5424.exec(line);
-  if (m === null) throw new Error(`not RFC 5424: ${line}`);
-  const pri = Number(m[1]);
-  return {
-    facility: Math.floor(pri / 8),
-    severity: pri % 8,
-    timestamp: m[2]!,
-    hostname: m[3]!,
-    appName: m[4]!,
-    procId: m[5]!,
-    msgId: m[6]!,
-    structuredData: m[7]!,
-    rawMsg: m[8]!,
-    msg: JSON.parse(m[8]!) as unknown,
-  };
-}
+import { parse5424, udpReceiver, until } from "./receivers.ts";
 
 const ALERT: Alert = {
   kind: "drift",
@@ -71,13 +36,6 @@ function splitOctetCounted(stream: Buffer): string[] {
     at = space + 1 + length;
   }
   return messages;
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 5_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("keeper/observability/syslog", () => {
@@ -112,11 +70,7 @@ describe("keeper/observability/syslog", () => {
   });
 
   it("sends one datagram per alert to a UDP receiver", async () => {
-    const receiver = createSocket("udp4");
-    const got: string[] = [];
-    receiver.on("message", (data) => got.push(data.toString("utf8")));
-    await new Promise<void>((resolve) => receiver.bind(0, "127.0.0.1", resolve));
-    const { port } = receiver.address();
+    const { port, got, close } = await udpReceiver();
     const sender = syslogSender({ protocol: "udp", host: "127.0.0.1", port }, { hostname: "k", procId: "1" });
     try {
       await sender.send(ALERT);
@@ -129,7 +83,7 @@ describe("keeper/observability/syslog", () => {
       expect((second!.msg as Alert).message).to.equal("3 cycles failed");
     } finally {
       await sender.close();
-      receiver.close();
+      await close();
     }
   });
 

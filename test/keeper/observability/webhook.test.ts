@@ -2,51 +2,13 @@
 // receiver that fails and then recovers gets every alert once, in order; a refusal is not retried;
 // a hanging receiver never holds up forward(), and the bounded queue drops the oldest.
 import { expect } from "chai";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import type { Alert } from "../../../src/bus/topics.ts";
 import { createKeeperLogger } from "../../../src/keeper/logger.ts";
 import { AlertForwarder } from "../../../src/keeper/observability/forwarder.ts";
 import type { SiemEvent } from "../../../src/keeper/observability/metrics.ts";
 import { webhookSender } from "../../../src/keeper/observability/webhook.ts";
-
-interface Receiver {
-  readonly url: URL;
-  readonly bodies: unknown[];
-  readonly requests: { method: string; contentType: string | undefined }[];
-  close(): Promise<void>;
-}
-
-/** A webhook receiver answering each request with `respond(n)` (n = 1, 2, … requests so far). */
-async function receiver(respond: (n: number, res: ServerResponse) => void): Promise<Receiver> {
-  const bodies: unknown[] = [];
-  const requests: { method: string; contentType: string | undefined }[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      requests.push({ method: req.method ?? "", contentType: req.headers["content-type"] });
-      const n = requests.length;
-      // Only what the receiver accepted counts as delivered.
-      respond(n, res);
-      if (res.headersSent && res.statusCode >= 200 && res.statusCode < 300) {
-        bodies.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: new URL(`http://127.0.0.1:${port}/hooks/keeper`),
-    bodies,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { webhookReceiver as receiver } from "./receivers.ts";
 
 function alert(i: number): Alert {
   return {
