@@ -22,7 +22,7 @@ export class SinkRefusedError extends Error {
 export interface AlertForwarderOptions {
   readonly sender: AlertSender;
   readonly logger: Logger;
-  /** Alerts held at most; when full the oldest is dropped (default 1 000). */
+  /** Alerts waiting at most, besides the one in flight; when full the oldest is dropped (default 1 000, at least 1). */
   readonly maxQueue?: number;
   /** Backoff of one alert's attempts (default 6 retries, 500 ms doubling to 30 s, full jitter). */
   readonly retry?: Pick<WithRetryOptions, "retries" | "baseMs" | "maxMs" | "random">;
@@ -52,7 +52,7 @@ export class AlertForwarder {
 
   constructor(options: AlertForwarderOptions) {
     this.options = options;
-    this.maxQueue = options.maxQueue ?? 1_000;
+    this.maxQueue = Math.max(1, options.maxQueue ?? 1_000);
   }
 
   /** Alerts not yet delivered (the one being sent included). */
@@ -63,11 +63,12 @@ export class AlertForwarder {
   /** Queues `alert` for delivery; drops the oldest queued alert when the queue is full. */
   forward(alert: Alert): void {
     if (this.stop.signal.aborted) return;
-    if (this.queue.length >= this.maxQueue) {
-      // The head may be in flight: drop the oldest one behind it.
-      const dropped = this.queue.splice(this.worker === undefined ? 0 : 1, 1)[0];
+    // The head is in flight while the worker runs: the bound is on the alerts waiting behind it.
+    const inFlight = this.worker === undefined ? 0 : 1;
+    if (this.queue.length - inFlight >= this.maxQueue) {
+      const [oldest] = this.queue.splice(inFlight, 1);
       this.options.logger.warn(
-        { sink: this.options.sender.name, alert: dropped?.kind },
+        { sink: this.options.sender.name, alert: oldest?.kind },
         "SIEM queue full; oldest alert dropped",
       );
       this.options.onEvent?.({ kind: "dropped", reason: "queue-full" });

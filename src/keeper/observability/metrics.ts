@@ -140,7 +140,7 @@ export class KeeperMetrics {
     });
     this.queued = new Gauge({
       name: name("siem_queue_length"),
-      help: "Alerts waiting to be delivered to a SIEM sink",
+      help: "Alerts not yet delivered to a SIEM sink, the one being sent included",
       labelNames: ["portfolio", "sink"],
       registers,
     });

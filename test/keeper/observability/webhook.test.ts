@@ -103,10 +103,11 @@ describe("keeper/observability/webhook", () => {
       (_n, res) => void hanging.push(res),
       { maxQueue: 3, timeoutMs: 60_000 },
       async (forwarder, _r, seen) => {
-        // forward() returns before any request is answered: six alerts into a queue of three.
+        // forward() returns before any request is answered: six alerts, one in flight and three
+        // waiting at most, so the two oldest waiting ones (2 and 3) are dropped.
         for (const i of [1, 2, 3, 4, 5, 6]) forwarder.forward(alert(i));
-        expect(forwarder.pending).to.equal(3);
-        expect(dropped(seen)).to.deep.equal(Array(3).fill({ kind: "dropped", reason: "queue-full" }));
+        expect(forwarder.pending).to.equal(4);
+        expect(dropped(seen)).to.deep.equal(Array(2).fill({ kind: "dropped", reason: "queue-full" }));
       },
     );
     for (const res of hanging) res.end();
