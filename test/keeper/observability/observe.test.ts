@@ -2,13 +2,21 @@
 // HTTP and its exposition parsed, the alerts the cycle raised received by a UDP syslog receiver and
 // a webhook receiver, each checked against the chain and the bus.
 import { expect } from "chai";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPublicClient, http, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { InProcessBus } from "../../../src/bus/inProcessBus.ts";
+import { createKeeperLogger } from "../../../src/keeper/logger.ts";
+import { MemoryNonceStore } from "../../../src/views/nonceStore.ts";
 import type { Alert } from "../../../src/bus/topics.ts";
 import { runKeeperLoop, type TriggeredReport } from "../../../src/keeper/loop/runLoop.ts";
 import { METRIC_PREFIX } from "../../../src/keeper/observability/metrics.ts";
 import { startKeeperObservability } from "../../../src/keeper/observability/observe.ts";
 import { expectNear } from "../../helpers/expect.ts";
 import { cycleContext } from "../../helpers/cycleContext.ts";
-import { hardhatNode, type HardhatNode } from "../../helpers/hardhatNode.ts";
+import { HARDHAT_ACCOUNT_0_KEY, freePort, hardhatNode, type HardhatNode } from "../../helpers/hardhatNode.ts";
 import { deployKeeperSystem } from "../../helpers/keeperSystem.ts";
 import { parseExposition, sampleValue } from "./exposition.ts";
 import { parse5424, udpReceiver, webhookReceiver } from "./receivers.ts";
@@ -124,5 +132,49 @@ describe("keeper/observability/observe (hardhat node)", function () {
       () => true,
     );
     expect(refused).to.equal(true);
+  });
+
+  it("counts an evaluation that fails on a dead node as failed, with no cycle", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keeper-observe-"));
+    const address = (n: number): `0x${string}` => `0x${n.toString(16).padStart(40, "0")}`;
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const client = createPublicClient({ transport: http(dead, { retryCount: 0 }) }) as PublicClient;
+    const logger = createKeeperLogger({ level: "silent" });
+    const vault = address(2);
+    const obs = await startKeeperObservability({ config: {}, portfolio: vault, client, logger });
+    const bus = obs.observeBus(new InProcessBus());
+    const shutdown = new AbortController();
+    try {
+      await runKeeperLoop({
+        ctx: {
+          client,
+          account: privateKeyToAccount(HARDHAT_ACCOUNT_0_KEY),
+          deployment: { settlement: address(1), vault, venue: address(3) },
+          pricesPath: join(dir, "prices.csv"),
+          bundlePath: join(dir, "optimizer.mjs"),
+          inputsDir: join(dir, "inputs"),
+          nonces: new MemoryNonceStore(),
+          logger,
+          bus,
+          retry: { retries: 0 },
+          signal: shutdown.signal,
+        },
+        bus,
+        intervalMs: 60_000,
+        onReport: () => undefined,
+        onEvaluated: (evaluation) => {
+          obs.onEvaluated(evaluation);
+          expect(evaluation.error).to.be.instanceOf(Error);
+          shutdown.abort();
+        },
+      });
+      const page = parseExposition(await obs.metrics.registry.metrics());
+      expect(sampleValue(page, m("evaluations_total"), { portfolio: vault, outcome: "failed" })).to.equal(1);
+      expect(page.samples.filter((x) => x.name === m("cycles_total"))).to.deep.equal([]);
+      expect(obs.server).to.equal(undefined);
+    } finally {
+      await obs.close();
+      await bus.close();
+    }
   });
 });
