@@ -181,8 +181,10 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
         thrown = error;
         const fields = error instanceof PortfolioError ? { code: error.code, kind: error.kind } : { kind: "internal" };
         log.error({ ...fields, err: error instanceof Error ? error.message : String(error) }, "cycle failed");
-        // A refusal is an answer (alerted inside the cycle): the cycle ended. Anything else failed.
-        if (isRefusal(error)) outcome = "refused";
+        // A refusal is an answer (alerted inside the cycle): the cycle ended. Anything else failed,
+        // also a cycle that threw after its trigger set "no-trigger" (its signals are kept), unless
+        // the cycle had ended and only the head check after it threw.
+        if (triggered === undefined) outcome = isRefusal(error) ? "refused" : undefined;
       }
       parameters.onEvaluated?.({
         outcome: outcome ?? "failed",

@@ -134,6 +134,46 @@ describe("keeper/observability/observe (hardhat node)", function () {
     expect(refused).to.equal(true);
   });
 
+  it("counts a cycle that fails (its bundle is missing) as failed, and the loop backs off", async () => {
+    const sys = await deployKeeperSystem(node);
+    const base = cycleContext(sys, node.url, 0, { bundlePath: `${sys.bundlePath}.missing` });
+    const obs = await startKeeperObservability({
+      config: {},
+      portfolio: base.deployment.vault,
+      client: base.client,
+      logger: base.logger,
+    });
+    const bus = obs.observeBus(base.bus);
+    const shutdown = new AbortController();
+    const seen: { outcome: string; cycleRan: boolean; code: unknown }[] = [];
+    try {
+      await runKeeperLoop({
+        ctx: { ...base, bus, signal: shutdown.signal },
+        bus,
+        intervalMs: 60_000,
+        onReport: () => undefined,
+        onEvaluated: (evaluation) => {
+          obs.onEvaluated(evaluation);
+          const { outcome, cycleRan, error } = evaluation;
+          seen.push({ outcome, cycleRan, code: (error as { code?: unknown } | undefined)?.code });
+          // The second evaluation comes after the failure backoff (1 s), not after the 60 s interval.
+          if (seen.length === 2) shutdown.abort();
+        },
+      });
+      expect(seen).to.deep.equal([
+        { outcome: "failed", cycleRan: true, code: "BUNDLE_MISSING" },
+        { outcome: "failed", cycleRan: true, code: "BUNDLE_MISSING" },
+      ]);
+      const page = parseExposition(await obs.metrics.registry.metrics());
+      const p = { portfolio: base.deployment.vault };
+      expect(sampleValue(page, m("cycles_total"), { ...p, outcome: "failed" })).to.equal(2);
+      expect(sampleValue(page, m("cycle_duration_seconds_count"), { ...p, outcome: "failed" })).to.equal(2);
+    } finally {
+      await obs.close();
+      await base.bus.close();
+    }
+  });
+
   it("counts an evaluation that fails on a dead node as failed, with no cycle", async () => {
     const dir = mkdtempSync(join(tmpdir(), "keeper-observe-"));
     const address = (n: number): `0x${string}` => `0x${n.toString(16).padStart(40, "0")}`;
