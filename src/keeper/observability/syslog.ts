@@ -111,29 +111,43 @@ function udpSender(target: SyslogTarget, header: SyslogHeader): AlertSender {
   };
 }
 
+/** Longest wait for a TCP connection to the syslog receiver, ms: a black-holed host is a failed attempt. */
+export const SYSLOG_CONNECT_TIMEOUT_MS = 10_000;
+
 function tcpSender(target: SyslogTarget, header: SyslogHeader): AlertSender {
   let socket: Promise<Socket> | undefined;
-  const open = (): Promise<Socket> =>
+  const open = (signal?: AbortSignal): Promise<Socket> =>
     new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: target.host, port: target.port });
+      const s = connect({ host: target.host, port: target.port, timeout: SYSLOG_CONNECT_TIMEOUT_MS });
+      const fail = (error: Error): void => {
+        s.destroy();
+        reject(error);
+      };
+      const onTimeout = (): void => fail(new Error(`syslog: no connection to ${target.host}:${target.port} in time`));
+      const onAbort = (): void => fail(new Error("syslog: connection aborted"));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      s.once("timeout", onTimeout);
+      s.once("error", fail);
       s.once("connect", () => {
-        s.off("error", reject);
+        s.off("error", fail);
+        s.off("timeout", onTimeout);
+        s.setTimeout(0);
+        signal?.removeEventListener("abort", onAbort);
         // A dropped connection shows as a destroyed socket at the next send, which opens another.
         s.on("error", () => undefined);
         resolve(s);
       });
-      s.once("error", reject);
     });
-  const connection = async (): Promise<Socket> => {
+  const connection = async (signal?: AbortSignal): Promise<Socket> => {
     const current = await socket?.catch(() => undefined);
     if (current !== undefined && !current.destroyed && current.writable) return current;
-    socket = open();
+    socket = open(signal);
     return socket;
   };
   return {
     name: "syslog",
-    send: async (alert) => {
-      const s = await connection().catch((error: unknown) => {
+    send: async (alert, signal) => {
+      const s = await connection(signal).catch((error: unknown) => {
         socket = undefined;
         throw error;
       });
@@ -147,7 +161,18 @@ function tcpSender(target: SyslogTarget, header: SyslogHeader): AlertSender {
       const pending = socket;
       socket = undefined;
       const s = await pending?.catch(() => undefined);
-      if (s !== undefined && !s.destroyed) await new Promise<void>((resolve) => s.end(() => resolve()));
+      if (s === undefined || s.destroyed) return;
+      // A receiver that never reads would hold end() forever: give it a second, then drop the socket.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          s.destroy();
+          resolve();
+        }, 1_000);
+        s.end(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
   };
 }
