@@ -17,6 +17,14 @@ import {
 } from "../../protocol/deployment.ts";
 import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { createKeeperLogger } from "../../keeper/logger.ts";
+import {
+  observabilityChecks,
+  observabilityConfig,
+  type ObservabilityConfig,
+  type ObservabilityOptionValues,
+} from "../../keeper/observability/config.ts";
+import type { SyslogTarget } from "../../keeper/observability/syslog.ts";
+import { startKeeperObservability } from "../../keeper/observability/observe.ts";
 import { createTxSender } from "../../keeper/tx/sender.ts";
 import { FileNonceStore } from "../../views/nonceStore.ts";
 import { assertChain, probeRpc } from "../rpc.ts";
@@ -38,7 +46,7 @@ export interface KeeperOptions {
   frontierPoints: string;
 }
 
-export interface RunOptions extends KeeperOptions {
+export interface RunOptions extends KeeperOptions, ObservabilityOptionValues {
   interval: string;
   ackWait: string;
 }
@@ -80,8 +88,10 @@ function rpcUrl(value: string): URL {
 }
 
 /** Everything a keeper command can check without the network, every problem reported at once. */
-function checkOptions(opts: KeeperOptions): {
-  account: ReturnType<typeof loadKeeperAccount>;
+type KeeperAccount = ReturnType<typeof loadKeeperAccount>;
+
+interface CheckedOptions {
+  account: KeeperAccount;
   url: URL;
   deployment: Deployment;
   keeper: KeeperDeployment;
@@ -89,27 +99,71 @@ function checkOptions(opts: KeeperOptions): {
   deadlineSeconds: number;
   postTradeDriftThreshold: number;
   frontierPoints: number;
-} {
-  const [account, url, deployment, confirmations, deadlineSeconds, postTradeDriftThreshold, frontierPoints] = checkAll(
-    () => loadKeeperAccount(),
-    () => rpcUrl(opts.rpc),
-    () => readDeploymentFile(opts.deployment),
-    () => positiveInt(opts.confirmations, "--confirmations"),
-    () => positiveInt(opts.deadline, "--deadline"),
-    () => fraction(opts.postTradeDrift, "--post-trade-drift"),
-    () => nonNegativeInt(opts.frontierPoints, "--frontier-points"),
-  );
+}
+
+/** What `keeper run` checks beyond {@link checkOptions}'s. */
+interface RunChecked {
+  intervalMs: number;
+  ackWaitMs: number;
+  observability: ObservabilityConfig;
+}
+
+function checkOptions(opts: KeeperOptions): CheckedOptions;
+function checkOptions(opts: RunOptions, run: "run"): CheckedOptions & RunChecked;
+function checkOptions(opts: KeeperOptions | RunOptions, run?: "run"): CheckedOptions & Partial<RunChecked> {
+  const runOpts = opts as RunOptions;
+  const runChecks: (() => unknown)[] =
+    run === undefined
+      ? []
+      : [
+          () => positiveInt(runOpts.interval, "--interval") * 1000,
+          () => positiveInt(runOpts.ackWait, "--ack-wait") * 1000,
+          ...observabilityChecks(runOpts),
+        ];
+  const [account, url, deployment, confirmations, deadlineSeconds, postTradeDriftThreshold, frontierPoints, ...rest] =
+    checkAll<[KeeperAccount, URL, Deployment, number, number, number, number, ...unknown[]]>(
+      () => loadKeeperAccount(),
+      () => rpcUrl(opts.rpc),
+      () => readDeploymentFile(opts.deployment),
+      () => positiveInt(opts.confirmations, "--confirmations"),
+      () => positiveInt(opts.deadline, "--deadline"),
+      () => fraction(opts.postTradeDrift, "--post-trade-drift"),
+      () => nonNegativeInt(opts.frontierPoints, "--frontier-points"),
+      ...runChecks,
+    );
   const keeper = keeperDeployment(deployment, opts.deployment);
-  return { account, url, deployment, keeper, confirmations, deadlineSeconds, postTradeDriftThreshold, frontierPoints };
+  const checked = {
+    account,
+    url,
+    deployment,
+    keeper,
+    confirmations,
+    deadlineSeconds,
+    postTradeDriftThreshold,
+    frontierPoints,
+  };
+  if (run === undefined) return checked;
+  const [intervalMs, ackWaitMs, port, host, syslog, webhook] = rest as [
+    number,
+    number,
+    number | undefined,
+    string,
+    SyslogTarget | undefined,
+    URL | undefined,
+  ];
+  return { ...checked, intervalMs, ackWaitMs, observability: observabilityConfig({ port, host, syslog, webhook }) };
 }
 
 async function setup(
   opts: KeeperOptions,
   log: Logger,
   signal: AbortSignal,
-  { busOptions = {}, probe }: { busOptions?: CreateBusOptions; probe: boolean },
+  {
+    busOptions = {},
+    probe,
+    checked = checkOptions(opts),
+  }: { busOptions?: CreateBusOptions; probe: boolean; checked?: CheckedOptions },
 ): Promise<{ ctx: KeeperCycleContext; bus: MessageBus; verify: () => Promise<void> }> {
-  const checked = checkOptions(opts);
   const { account, url, confirmations } = checked;
   // One retry policy (withRetry in the keeper), so viem's own transport does not retry. The
   // shutdown signal aborts a request in flight, e.g. one hanging on a stalled node.
@@ -184,10 +238,8 @@ export async function keeperOnce(opts: KeeperOptions): Promise<void> {
  */
 export async function keeperRun(opts: RunOptions): Promise<void> {
   const log = createKeeperLogger({ destination: process.stderr });
-  const [intervalMs, ackWaitMs] = checkAll(
-    () => positiveInt(opts.interval, "--interval") * 1000,
-    () => positiveInt(opts.ackWait, "--ack-wait") * 1000,
-  );
+  const checked = checkOptions(opts, "run");
+  const { intervalMs, ackWaitMs, observability } = checked;
   const shutdown = new AbortController();
   const stop = (sig: string): void => {
     log.info({ signal: sig }, "shutting down");
@@ -195,11 +247,38 @@ export async function keeperRun(opts: RunOptions): Promise<void> {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
-  const { ctx, bus, verify } = await setup(opts, log, shutdown.signal, { busOptions: { ackWaitMs }, probe: false });
+  const {
+    ctx,
+    bus: plainBus,
+    verify,
+  } = await setup(opts, log, shutdown.signal, {
+    busOptions: { ackWaitMs },
+    probe: false,
+    checked,
+  });
+  // A port in use ends the keeper before its first cycle (exit 2), not after.
+  const obs = await startKeeperObservability({
+    config: observability,
+    portfolio: ctx.deployment.vault,
+    client: ctx.client,
+    logger: log,
+  }).catch(async (error: unknown) => {
+    await plainBus.close();
+    throw error;
+  });
+  const bus = obs.observeBus(plainBus);
   try {
     // Verified in the loop, so a keeper started before its node waits for it instead of exiting.
-    await runKeeperLoop({ ctx, bus, intervalMs, onReport: printReport, preflight: verify });
+    await runKeeperLoop({
+      ctx: { ...ctx, bus },
+      bus,
+      intervalMs,
+      onReport: printReport,
+      preflight: verify,
+      onEvaluated: obs.onEvaluated,
+    });
   } finally {
+    await obs.close();
     await bus.close();
   }
 }

@@ -43,6 +43,29 @@ function keeperOptions(cmd: Command): Command {
 }
 
 /**
+ * The observability options of a long-running keeper (`keeper run`; the fleet adds them too):
+ * the Prometheus endpoint and the SIEM sinks of docs/observability.md.
+ *
+ * @example
+ * ```ts
+ * observabilityOptions(keeper.command("run"));
+ * ```
+ */
+export function observabilityOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--metrics-port <port>",
+      "serve Prometheus metrics on http://<metrics-host>:<port>/metrics (0: any free port)",
+    )
+    .option("--metrics-host <host>", "interface of the metrics endpoint", "127.0.0.1")
+    .option(
+      "--siem-syslog <url>",
+      "forward alerts as RFC 5424 syslog, JSON in MSG: udp://host:port or tcp://host:port (octet counting)",
+    )
+    .option("--siem-webhook <url>", "forward alerts as JSON POSTs to this http(s) URL (retried with backoff)");
+}
+
+/**
  * `portfolio keeper once|run|signal`: the rebalancing keeper (docs/keeper.md).
  *
  * @example
@@ -66,7 +89,7 @@ export function keeperCommand(): Command {
     `PORTFOLIO_KEEPER_KEY=0x… portfolio keeper once ${CONNECT} --bus nats://127.0.0.1:4222 --benchmark-prices spy.csv`,
   ]);
 
-  const run = keeperOptions(keeper.command("run"))
+  const run = observabilityOptions(keeperOptions(keeper.command("run")))
     .description(
       "long-running: a cycle whenever a trigger fires (calendar, drift, risk, ai.rebalance); SIGTERM/SIGINT stop it cleanly",
     )
@@ -82,6 +105,8 @@ export function keeperCommand(): Command {
     });
   withExamples(run, [
     `PORTFOLIO_KEEPER_KEY=0x… portfolio keeper run ${CONNECT} --bus nats://127.0.0.1:4222 --interval 60`,
+    `PORTFOLIO_KEEPER_KEY=0x… portfolio keeper run ${CONNECT} --metrics-port 9464 --siem-syslog tcp://siem.internal:601`,
+    `PORTFOLIO_KEEPER_KEY=0x… portfolio keeper run ${CONNECT} --siem-webhook https://siem.example/hooks/keeper`,
   ]);
 
   const signal = keeper

@@ -23,6 +23,22 @@ export type TriggeredReport = CycleReport & {
   readonly riskMeasures: RiskMeasures & { readonly volatilityBudget: number };
 };
 
+/**
+ * How one evaluation of the loop ended, for observers (metrics): `outcome` is the cycle's status,
+ * `refused`, `no-trigger`, or `failed` (the evaluation or its cycle threw, and the loop backs off).
+ */
+export interface LoopEvaluation {
+  readonly outcome: SignalOutcome | "failed";
+  /** Whether a trigger fired and the cycle ran (or began). */
+  readonly cycleRan: boolean;
+  /** Wall time of the cycle when one ran, else of the evaluation, ms. */
+  readonly durationMs: number;
+  /** The cycle's report, when it ended with one. */
+  readonly report?: TriggeredReport;
+  /** What a `failed` or `refused` evaluation threw. */
+  readonly error?: unknown;
+}
+
 /** Parameters of {@link runKeeperLoop}. */
 export interface RunKeeperLoopParameters {
   /** The cycle's context; its `signal` stops the loop (between steps, and during the wait). */
@@ -41,6 +57,8 @@ export interface RunKeeperLoopParameters {
    * evaluation could succeed.
    */
   readonly preflight?: () => Promise<void>;
+  /** Told how each evaluation ended (e.g. the Prometheus metrics); must not throw. */
+  readonly onEvaluated?: (evaluation: LoopEvaluation) => void;
 }
 
 /** Largest wait between failed cycles, ms, whatever the interval. */
@@ -94,6 +112,10 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
     while (!signal.aborted) {
       const taken = queue.take();
       let outcome: SignalOutcome | undefined;
+      let evaluationStarted = performance.now();
+      let cycleRan = false;
+      let triggered: TriggeredReport | undefined;
+      let thrown: unknown;
       try {
         if (preflight !== undefined) {
           await preflight();
@@ -140,9 +162,12 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
         outcome = "no-trigger";
         if (fired.length > 0) {
           log.info({ triggers: fired, signalIds: taken.map((t) => t.id) }, "rebalance triggered");
+          cycleRan = true;
+          evaluationStarted = performance.now();
           const report = await runKeeperCycle(ctx);
           outcome = report.status;
-          onReport({ ...report, triggers: fired, riskMeasures: { ...risk, volatilityBudget } });
+          triggered = { ...report, triggers: fired, riskMeasures: { ...risk, volatilityBudget } };
+          onReport(triggered);
           if (report.status === "settled" || report.status === "already-settled" || report.status === "nothing-to-do") {
             lastRebalanceAt = new Date(report.chainTimestamp * 1000);
             if (report.weights.length > 0) targetWeights = [...report.weights];
@@ -153,11 +178,21 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
       } catch (error) {
         if (signal.aborted) break;
         if (preflight !== undefined && error instanceof InputError) throw error;
+        thrown = error;
         const fields = error instanceof PortfolioError ? { code: error.code, kind: error.kind } : { kind: "internal" };
         log.error({ ...fields, err: error instanceof Error ? error.message : String(error) }, "cycle failed");
-        // A refusal is an answer (alerted inside the cycle): the cycle ended. Anything else failed.
-        if (isRefusal(error)) outcome = "refused";
+        // A refusal is an answer (alerted inside the cycle): the cycle ended. Anything else failed,
+        // also a cycle that threw after its trigger set "no-trigger" (its signals are kept), unless
+        // the cycle had ended and only the head check after it threw.
+        if (triggered === undefined) outcome = isRefusal(error) ? "refused" : undefined;
       }
+      parameters.onEvaluated?.({
+        outcome: outcome ?? "failed",
+        cycleRan,
+        durationMs: performance.now() - evaluationStarted,
+        ...(triggered === undefined ? {} : { report: triggered }),
+        ...(thrown === undefined ? {} : { error: thrown }),
+      });
       if (outcome !== undefined) {
         const ended = backoff.succeeded();
         if (ended > 0) log.info({ failures: ended }, "keeper recovered");

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KEEPER_HELP_DEFAULTS } from "../../../src/cli/commands/keeper.ts";
@@ -33,6 +33,8 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+const CONNECT = ["--rpc", "http://127.0.0.1:1", "--deployment", deployment, "--prices", join(dir, "p.csv")];
 
 function run(args: readonly string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, "keeper", ...args], {
@@ -79,6 +81,35 @@ describe("portfolio keeper: options and the endpoint, before any cycle", functio
     ]);
     expect(r.status).to.equal(2);
     expect(r.stderr).to.match(/--interval: .*; --ack-wait: .*\(2 problems\) \[OPTION_INVALID\]/);
+  });
+
+  it("lists every bad observability value with the other options' problems, one line, exit 2", () => {
+    const r = run([
+      "run",
+      ...CONNECT,
+      ...["--interval", "0", "--metrics-port", "70000"],
+      ...["--siem-syslog", "https://siem:514", "--siem-webhook", "siem.example/hook"],
+    ]);
+    expect(r.status, r.stderr).to.equal(2);
+    expect(r.stderr.split("\n").filter(Boolean)).to.have.length(1);
+    expect(r.stderr).to.match(
+      /^portfolio: --interval: must be a positive integer, got 0; --metrics-port: must be a port number 0–65535, got 70000; --siem-syslog: must be udp:\/\/host:port or tcp:\/\/host:port, got https:\/\/siem:514; --siem-webhook: not a URL: siem\.example\/hook \(4 problems\) \[OPTION_INVALID\]\n$/,
+    );
+  });
+
+  it("refuses a metrics port in use: PORT_IN_USE, exit 2, before any cycle", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const r = run(["run", ...CONNECT, "--metrics-port", String(port)]);
+      expect(r.status, r.stderr).to.equal(2);
+      expect(r.stderr).to.equal(
+        `portfolio: --metrics-port: 127.0.0.1:${port} is already in use; pick another port (0 = any free) [PORT_IN_USE]\n`,
+      );
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
   });
 
   it("shows the defaults the keeper uses in --help", () => {
