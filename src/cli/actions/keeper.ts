@@ -50,28 +50,32 @@ export interface SignalOptions {
   id?: string;
 }
 
-function positiveInt(value: string, field: string): number {
+/** A positive integer option (`keeper fleet` shares it). @example `positiveInt("60", "--interval"); // 60` */
+export function positiveInt(value: string, field: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new InputError("OPTION_INVALID", `must be a positive integer, got ${value}`, field);
   return n;
 }
 
-function nonNegativeInt(value: string, field: string): number {
+/** An integer option ≥ 0. @example `nonNegativeInt("20", "--frontier-points"); // 20` */
+export function nonNegativeInt(value: string, field: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
     throw new InputError("OPTION_INVALID", `must be an integer ≥ 0, got ${value}`, field);
   return n;
 }
 
-function fraction(value: string, field: string): number {
+/** A fraction option in [0, 1]. @example `fraction("0.01", "--post-trade-drift"); // 0.01` */
+export function fraction(value: string, field: string): number {
   const x = Number(value);
   if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1)
     throw new InputError("OPTION_INVALID", `must be a fraction in [0, 1], got ${value}`, field);
   return x;
 }
 
-function rpcUrl(value: string): URL {
+/** The `--rpc` URL. @example `rpcUrl("http://127.0.0.1:8545");` */
+export function rpcUrl(value: string): URL {
   try {
     return new URL(value);
   } catch (cause) {
@@ -150,7 +154,8 @@ async function setup(
   return { ctx, bus, verify };
 }
 
-function printReport(report: CycleReport | TriggeredReport): void {
+/** A report as one JSON line on stdout (bigints as strings). @example `printReport(report);` */
+export function printReport(report: CycleReport | TriggeredReport): void {
   process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`);
 }
 
