@@ -175,6 +175,7 @@ describe("cli: portfolio (src/cli/main.ts)", () => {
       ["keeper", "once"],
       ["keeper", "run"],
       ["keeper", "signal"],
+      ["keeper", "fleet"],
       ["dashboard"],
     ];
     it("every command's --help ends with examples of itself", () => {
