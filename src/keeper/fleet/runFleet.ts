@@ -59,7 +59,7 @@ interface Slot {
  * leases it holds (stopping the loop of one it lost or could not renew within a period), hands
  * back idle leases above its fair share (⌈portfolios / live processes⌉), and takes free ones up
  * to it. A portfolio whose loop fails with bad input (its deployment does not hold the contracts)
- * is logged and dropped; the others continue.
+ * is logged and dropped; the others continue. It takes no lease in its first period (see below).
  *
  * @example
  * ```ts
@@ -174,11 +174,11 @@ export async function runKeeperFleet(p: RunKeeperFleetParameters): Promise<void>
     "fleet started",
   );
   try {
-    // The first round only announces this process, so the fair share counts processes started together.
-    let first = true;
+    // For its first lease period a process only announces itself, so the fair share counts every
+    // process started within a period of it, instead of the first one taking every portfolio.
+    const joinedAt = performance.now();
     while (!p.signal.aborted) {
-      await tick(!first);
-      first = false;
+      await tick(performance.now() - joinedAt >= p.leases.periodMs);
       await interruptibleDelay(renewMs, p.signal).done;
     }
   } finally {

@@ -1,6 +1,7 @@
 // `portfolio keeper fleet` as a child process, for the fleet's CLI and integration tests and its
 // bench: its JSON log lines (stderr) and cycle reports (stdout), parsed as they arrive.
 import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Hex } from "viem";
 
@@ -61,6 +62,8 @@ export function startFleet(key: Hex, args: readonly string[], env: Record<string
   let outTail = "";
   child.stderr!.on("data", (chunk: Buffer) => {
     err = (err + chunk.toString()).slice(-200_000);
+    if (process.env["FLEET_TEST_LOG"] !== undefined)
+      appendFileSync(`${process.env["FLEET_TEST_LOG"]}-${child.pid}.log`, chunk);
     errTail += chunk.toString();
     const lines = errTail.split("\n");
     errTail = lines.pop() ?? "";
