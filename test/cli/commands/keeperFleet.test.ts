@@ -6,26 +6,12 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createPublicClient, http, parseEventLogs, type Address } from "viem";
-import { settlementAbi } from "../../../src/protocol/abi.ts";
 import { freePort, hardhatNode, type HardhatNode } from "../../helpers/hardhatNode.ts";
 import { deployKeeperSystem, type KeeperSystem } from "../../helpers/keeperSystem.ts";
-import { addPortfolios, type FleetSystem } from "../../keeper/fleet/fleetSystem.ts";
+import { addPortfolios, settlementsByVault, type FleetSystem } from "../../keeper/fleet/fleetSystem.ts";
 import { startFleet } from "../../keeper/fleet/fleetProcess.ts";
 
 const CLI = "src/cli/main.ts";
-
-/** Settled instruction ids per vault (lower case), from the chain's SettlementFinalized events. */
-async function settlementsByVault(node: HardhatNode, sys: KeeperSystem): Promise<Map<string, string[]>> {
-  const client = createPublicClient({ transport: http(node.url) });
-  const logs = await client.getLogs({ address: sys.addresses["settlement"] as Address, fromBlock: 0n });
-  const byVault = new Map<string, string[]>();
-  for (const e of parseEventLogs({ abi: settlementAbi, logs, eventName: "SettlementFinalized" })) {
-    const vault = e.args.portfolio.toLowerCase();
-    byVault.set(vault, [...(byVault.get(vault) ?? []), e.args.id]);
-  }
-  return byVault;
-}
 
 describe("portfolio keeper fleet (hardhat node)", function () {
   this.timeout(180_000);

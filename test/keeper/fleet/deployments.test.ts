@@ -21,16 +21,6 @@ function write(dir: string, name: string, value: unknown): string {
   return path;
 }
 
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("did not throw");
-}
-
 describe("keeper/fleet/deployments", function () {
   let dir: string;
   beforeEach(function () {
@@ -69,20 +59,29 @@ describe("keeper/fleet/deployments", function () {
     const upper = deployment(0xab) as { keeper: { vault: string } };
     upper.keeper.vault = upper.keeper.vault.toUpperCase().replace("0X", "0x");
     const b = write(dir, "b.json", upper);
-    const twoVaults = thrown(() => resolveFleetDeployments(`${a},${b}`));
-    expect(twoVaults.code).to.equal("FLEET_DUPLICATE_PORTFOLIO");
-    expect(twoVaults.message).to.contain("both name vault");
-    expect(thrown(() => resolveFleetDeployments(`${a},${a}`)).code).to.equal("FLEET_DUPLICATE_PORTFOLIO");
+    expect(() => resolveFleetDeployments(`${a},${b}`))
+      .to.throw(InputError, "both name vault")
+      .with.property("code", "FLEET_DUPLICATE_PORTFOLIO");
+    expect(() => resolveFleetDeployments(`${a},${a}`))
+      .to.throw(InputError, "listed twice")
+      .with.property("code", "FLEET_DUPLICATE_PORTFOLIO");
   });
 
   it("refuses a list that names nothing or where nothing resolves (the whole fleet's error)", function () {
     const empty = join(dir, "empty");
     mkdirSync(empty);
-    expect(thrown(() => deploymentFiles(empty)).code).to.equal("FLEET_DEPLOYMENTS_EMPTY");
-    expect(thrown(() => deploymentFiles(" , ")).code).to.equal("FLEET_DEPLOYMENTS_EMPTY");
+    expect(() => deploymentFiles(empty))
+      .to.throw(InputError)
+      .with.property("code", "FLEET_DEPLOYMENTS_EMPTY");
+    expect(() => deploymentFiles(" , "))
+      .to.throw(InputError)
+      .with.property("code", "FLEET_DEPLOYMENTS_EMPTY");
     const broken = write(dir, "broken.json", "[]");
-    const none = thrown(() => resolveFleetDeployments(broken));
-    expect(none.code).to.equal("FLEET_NO_PORTFOLIO");
-    expect(none.path).to.equal("--deployments");
+    expect(() => resolveFleetDeployments(broken))
+      .to.throw(InputError, "no deployment resolves")
+      .with.property("path", "--deployments");
+    expect(() => resolveFleetDeployments(broken))
+      .to.throw(InputError)
+      .with.property("code", "FLEET_NO_PORTFOLIO");
   });
 });

@@ -5,33 +5,21 @@
 // `ai.rebalance` signal must reach the portfolio's lease holder only.
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { createPublicClient, http, parseEventLogs, type Address, type Hex } from "viem";
+import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { connect } from "@nats-io/transport-node";
 import { createBus } from "../../../src/bus/createBus.ts";
 import { Leases } from "../../../src/keeper/fleet/lease.ts";
 import { NatsKvLeaseBackend } from "../../../src/keeper/fleet/natsLeases.ts";
-import { settlementAbi } from "../../../src/protocol/abi.ts";
 import { hardhatNode, type HardhatNode } from "../../helpers/hardhatNode.ts";
 import { deployKeeperSystem, type KeeperSystem } from "../../helpers/keeperSystem.ts";
 import { startNatsServer, type NatsServer } from "../../helpers/natsServer.ts";
-import { addPortfolios, type FleetSystem } from "./fleetSystem.ts";
+import { addPortfolios, settlementsByVault, type FleetSystem } from "./fleetSystem.ts";
 import { startFleet, type FleetProcess } from "./fleetProcess.ts";
 
 const K = 3;
 const N = 10;
 const LEASE_S = 4;
-
-async function settlementsByVault(node: HardhatNode, sys: KeeperSystem): Promise<Map<string, string[]>> {
-  const client = createPublicClient({ transport: http(node.url) });
-  const logs = await client.getLogs({ address: sys.addresses["settlement"] as Address, fromBlock: 0n });
-  const byVault = new Map<string, string[]>();
-  for (const e of parseEventLogs({ abi: settlementAbi, logs, eventName: "SettlementFinalized" })) {
-    const vault = e.args.portfolio.toLowerCase();
-    byVault.set(vault, [...(byVault.get(vault) ?? []), e.args.id]);
-  }
-  return byVault;
-}
 
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

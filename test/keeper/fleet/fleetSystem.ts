@@ -5,7 +5,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, ContractFactory } from "ethers";
-import { readArtifact } from "../../helpers/hardhatNode.ts";
+import { createPublicClient, http, parseEventLogs, type Address } from "viem";
+import { settlementAbi } from "../../../src/protocol/abi.ts";
+import { readArtifact, type HardhatNode } from "../../helpers/hardhatNode.ts";
 import { KEEPER_ASSETS, type KeeperSystem } from "../../helpers/keeperSystem.ts";
 
 /** A fleet's portfolios: their vaults and deployment files (all in `dir`). */
@@ -72,4 +74,23 @@ export async function addPortfolios(sys: KeeperSystem, n: number): Promise<Fleet
     return path;
   });
   return { dir, vaults, deploymentPaths };
+}
+
+/**
+ * Settled instruction ids per vault (lower case), from the Settlement's `SettlementFinalized` events.
+ *
+ * @example
+ * ```ts
+ * const settled = await settlementsByVault(node, sys); // Map { "0xabc…" => ["0x12…"] }
+ * ```
+ */
+export async function settlementsByVault(node: HardhatNode, sys: KeeperSystem): Promise<Map<string, string[]>> {
+  const client = createPublicClient({ transport: http(node.url) });
+  const logs = await client.getLogs({ address: sys.addresses["settlement"] as Address, fromBlock: 0n });
+  const byVault = new Map<string, string[]>();
+  for (const e of parseEventLogs({ abi: settlementAbi, logs, eventName: "SettlementFinalized" })) {
+    const vault = e.args.portfolio.toLowerCase();
+    byVault.set(vault, [...(byVault.get(vault) ?? []), e.args.id]);
+  }
+  return byVault;
 }
