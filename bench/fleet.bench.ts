@@ -197,6 +197,7 @@ export const fleetBench: BenchModule = {
             "failover",
             "failover / lease",
             "double settlements",
+            "settled",
           ],
           rows,
           notes: [

@@ -180,6 +180,26 @@ export async function keeperOnce(opts: KeeperOptions): Promise<void> {
 }
 
 /**
+ * The long-running keepers' shutdown: aborted (and logged) on the first SIGTERM or SIGINT.
+ *
+ * @example
+ * ```ts
+ * const shutdown = shutdownOnSignals(log);
+ * await runKeeperLoop({ ctx: { ...ctx, signal: shutdown.signal }, … });
+ * ```
+ */
+export function shutdownOnSignals(log: Logger): AbortController {
+  const shutdown = new AbortController();
+  const stop = (sig: string): void => {
+    log.info({ signal: sig }, "shutting down");
+    shutdown.abort(new Error(`received ${sig}`));
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+  return shutdown;
+}
+
+/**
  * `keeper run`: cycles whenever a trigger fires, until SIGTERM or SIGINT.
  *
  * @example
@@ -193,13 +213,7 @@ export async function keeperRun(opts: RunOptions): Promise<void> {
     () => positiveInt(opts.interval, "--interval") * 1000,
     () => positiveInt(opts.ackWait, "--ack-wait") * 1000,
   );
-  const shutdown = new AbortController();
-  const stop = (sig: string): void => {
-    log.info({ signal: sig }, "shutting down");
-    shutdown.abort(new Error(`received ${sig}`));
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  const shutdown = shutdownOnSignals(log);
   const { ctx, bus, verify } = await setup(opts, log, shutdown.signal, { busOptions: { ackWaitMs }, probe: false });
   try {
     // Verified in the loop, so a keeper started before its node waits for it instead of exiting.

@@ -18,24 +18,22 @@ import { verifyDeployment } from "../../protocol/verifyDeployment.ts";
 import { FileNonceStore } from "../../views/nonceStore.ts";
 import { assertChain } from "../rpc.ts";
 import { checkAll } from "../validate.ts";
-import { fraction, nonNegativeInt, positiveInt, printReport, rpcUrl } from "./keeper.ts";
+import {
+  fraction,
+  nonNegativeInt,
+  positiveInt,
+  printReport,
+  rpcUrl,
+  shutdownOnSignals,
+  type RunOptions,
+} from "./keeper.ts";
 
-/** Options of `portfolio keeper fleet` (commander's camel-cased names). */
-export interface FleetOptions {
-  rpc: string;
+/**
+ * Options of `portfolio keeper fleet` (commander's camel-cased names): those of `keeper run`, with
+ * `--deployments` for `--deployment` (a view-nonce store per portfolio under `--inputs-dir`).
+ */
+export interface FleetOptions extends Omit<RunOptions, "deployment" | "nonceStore"> {
   deployments: string;
-  prices: string;
-  bus?: string;
-  inputsDir: string;
-  bundle: string;
-  constraintsDir?: string;
-  confirmations: string;
-  deadline: string;
-  benchmarkPrices?: string;
-  postTradeDrift: string;
-  frontierPoints: string;
-  interval: string;
-  ackWait: string;
   concurrency: string;
   lease: string;
 }
@@ -69,13 +67,7 @@ export async function keeperFleet(opts: FleetOptions): Promise<void> {
   for (const { source, error } of errors) {
     log.error({ deployment: source, code: error.code, err: error.message }, "deployment does not resolve; not served");
   }
-  const shutdown = new AbortController();
-  const stop = (sig: string): void => {
-    log.info({ signal: sig }, "shutting down");
-    shutdown.abort(new Error(`received ${sig}`));
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  const shutdown = shutdownOnSignals(log);
 
   // An unreachable bus ends the whole fleet (BUS_UNREACHABLE, exit 2): no lease can be taken.
   const bus = await createBus(opts.bus, { ackWaitMs });
