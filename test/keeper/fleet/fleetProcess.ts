@@ -1,5 +1,7 @@
 // `portfolio keeper fleet` as a child process, for the fleet's CLI and integration tests and its
-// bench: its JSON log lines (stderr) and cycle reports (stdout), parsed as they arrive.
+// bench: its JSON log lines (stderr) and cycle reports (stdout), parsed as they arrive. With
+// FLEET_TEST_LOG=/tmp/x set, each process's stderr is also appended to /tmp/x-<pid>.log, to read
+// after a failed run.
 import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
