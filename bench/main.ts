@@ -7,6 +7,7 @@ import { blackLittermanBench } from "./blackLitterman.bench.ts";
 import { busBench } from "./bus.bench.ts";
 import { endToEndBench } from "./endToEnd.bench.ts";
 import { estimatorsBench } from "./estimators.bench.ts";
+import { fleetBench } from "./fleet.bench.ts";
 import { settlementGasBench } from "./gas.bench.ts";
 import { optimizerBench } from "./optimizer.bench.ts";
 import { riskParityBench } from "./riskParity.bench.ts";
@@ -20,6 +21,7 @@ const modules: readonly BenchModule[] = [
   settlementGasBench,
   optimizerBench,
   endToEndBench,
+  fleetBench,
   riskParityBench,
 ];
 

@@ -175,6 +175,7 @@ describe("cli: portfolio (src/cli/main.ts)", () => {
       ["keeper", "once"],
       ["keeper", "run"],
       ["keeper", "signal"],
+      ["keeper", "fleet"],
       ["dashboard"],
       ["config", "show"],
     ];

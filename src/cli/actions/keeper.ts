@@ -58,28 +58,32 @@ export interface SignalOptions {
   id?: string;
 }
 
-function positiveInt(value: string, field: string): number {
+/** A positive integer option (`keeper fleet` shares it). @example `positiveInt("60", "--interval"); // 60` */
+export function positiveInt(value: string, field: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new InputError("OPTION_INVALID", `must be a positive integer, got ${value}`, field);
   return n;
 }
 
-function nonNegativeInt(value: string, field: string): number {
+/** An integer option ≥ 0. @example `nonNegativeInt("20", "--frontier-points"); // 20` */
+export function nonNegativeInt(value: string, field: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
     throw new InputError("OPTION_INVALID", `must be an integer ≥ 0, got ${value}`, field);
   return n;
 }
 
-function fraction(value: string, field: string): number {
+/** A fraction option in [0, 1]. @example `fraction("0.01", "--post-trade-drift"); // 0.01` */
+export function fraction(value: string, field: string): number {
   const x = Number(value);
   if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1)
     throw new InputError("OPTION_INVALID", `must be a fraction in [0, 1], got ${value}`, field);
   return x;
 }
 
-function rpcUrl(value: string): URL {
+/** The `--rpc` URL. @example `rpcUrl("http://127.0.0.1:8545");` */
+export function rpcUrl(value: string): URL {
   try {
     return new URL(value);
   } catch (cause) {
@@ -204,7 +208,8 @@ async function setup(
   return { ctx, bus, verify };
 }
 
-function printReport(report: CycleReport | TriggeredReport): void {
+/** A report as one JSON line on stdout (bigints as strings). @example `printReport(report);` */
+export function printReport(report: CycleReport | TriggeredReport): void {
   process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`);
 }
 
@@ -229,6 +234,26 @@ export async function keeperOnce(opts: KeeperOptions): Promise<void> {
 }
 
 /**
+ * The long-running keepers' shutdown: aborted (and logged) on the first SIGTERM or SIGINT.
+ *
+ * @example
+ * ```ts
+ * const shutdown = shutdownOnSignals(log);
+ * await runKeeperLoop({ ctx: { ...ctx, signal: shutdown.signal }, … });
+ * ```
+ */
+export function shutdownOnSignals(log: Logger): AbortController {
+  const shutdown = new AbortController();
+  const stop = (sig: string): void => {
+    log.info({ signal: sig }, "shutting down");
+    shutdown.abort(new Error(`received ${sig}`));
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+  return shutdown;
+}
+
+/**
  * `keeper run`: cycles whenever a trigger fires, until SIGTERM or SIGINT.
  *
  * @example
@@ -240,13 +265,7 @@ export async function keeperRun(opts: RunOptions): Promise<void> {
   const log = createKeeperLogger({ destination: process.stderr });
   const checked = checkOptions(opts, "run");
   const { intervalMs, ackWaitMs, observability } = checked;
-  const shutdown = new AbortController();
-  const stop = (sig: string): void => {
-    log.info({ signal: sig }, "shutting down");
-    shutdown.abort(new Error(`received ${sig}`));
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  const shutdown = shutdownOnSignals(log);
   const {
     ctx,
     bus: plainBus,

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import type { KeeperOptions, RunOptions, SignalOptions } from "../actions/keeper.ts";
 import { withExamples } from "../options.ts";
+import { addFleetCommand } from "./keeperFleet.ts";
 
 /**
  * Defaults shown in `--help`, equal to OPTIMIZER_BUNDLE_PATH (src/protocol/optimizerBundle.ts)
@@ -125,5 +126,6 @@ export function keeperCommand(): Command {
   withExamples(signal, [
     'portfolio keeper signal --bus nats://127.0.0.1:4222 --vault 0x… --reason "index rebalance" --id 2026-12-04',
   ]);
+  addFleetCommand(keeper, KEEPER_HELP_DEFAULTS);
   return keeper;
 }

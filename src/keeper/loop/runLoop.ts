@@ -59,6 +59,17 @@ export interface RunKeeperLoopParameters {
   readonly preflight?: () => Promise<void>;
   /** Told how each evaluation ended (e.g. the Prometheus metrics); must not throw. */
   readonly onEvaluated?: (evaluation: LoopEvaluation) => void;
+  /**
+   * Runs one cycle (default {@link runKeeperCycle}). The fleet wraps it to bound how many
+   * portfolios cycle at once and to cycle only while it holds the portfolio's lease.
+   */
+  readonly runCycle?: (ctx: KeeperCycleContext) => Promise<CycleReport>;
+  /**
+   * Reads the last settled rebalance before the first evaluation and after the chain moved back
+   * (default: none known). A keeper taking a portfolio over from another reads the chain's, so the
+   * calendar does not fire again at once. Retried like `preflight`.
+   */
+  readonly lastRebalance?: () => Promise<Date | null>;
 }
 
 /** Largest wait between failed cycles, ms, whatever the interval. */
@@ -104,7 +115,9 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
     signal,
     onArrival: () => wake?.(),
   });
+  const runCycle = parameters.runCycle ?? runKeeperCycle;
   let lastRebalanceAt: Date | null = null;
+  let restore = parameters.lastRebalance;
   let targetWeights: number[] | null = null;
   let preflight = parameters.preflight;
   log.info({ account: ctx.account.address, vault, intervalMs }, "keeper started");
@@ -130,8 +143,13 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
           ctx.sender?.resync();
           lastRebalanceAt = null;
           targetWeights = null;
+          restore = parameters.lastRebalance;
         };
         await observeHead();
+        if (restore !== undefined) {
+          lastRebalanceAt = await restore();
+          restore = undefined;
+        }
         // The same chain reads as a cycle's, so the triggers see what the cycle will act on.
         const registry = await readRegistryState(ctx.client, ctx.deployment.settlement, ctx.account, read);
         const vaultState = await readVaultState(ctx.client, vault, registry.oracle, read);
@@ -164,7 +182,7 @@ export async function runKeeperLoop(parameters: RunKeeperLoopParameters): Promis
           log.info({ triggers: fired, signalIds: taken.map((t) => t.id) }, "rebalance triggered");
           cycleRan = true;
           evaluationStarted = performance.now();
-          const report = await runKeeperCycle(ctx);
+          const report = await runCycle(ctx);
           outcome = report.status;
           triggered = { ...report, triggers: fired, riskMeasures: { ...risk, volatilityBudget } };
           onReport(triggered);
