@@ -11,6 +11,7 @@ import { interruptibleDelay, runKeeperLoop, type TriggeredReport } from "../loop
 import type { FleetPortfolio } from "./deployments.ts";
 import type { Leases } from "./lease.ts";
 import { CycleLimiter } from "./limiter.ts";
+import { OrphanWatch } from "./orphans.ts";
 
 /** One portfolio of the fleet and how to run it. */
 export interface FleetMember {
@@ -60,6 +61,7 @@ interface Slot {
  * back idle leases above its fair share (⌈portfolios / live processes⌉), and takes free ones up
  * to it. A portfolio whose loop fails with bad input (its deployment does not hold the contracts)
  * is logged and dropped; the others continue. It takes no lease in its first period (see below).
+ * A portfolio it has seen without a live lease for a whole period it takes even above its share.
  *
  * @example
  * ```ts
@@ -72,6 +74,7 @@ export async function runKeeperFleet(p: RunKeeperFleetParameters): Promise<void>
   const cycle = p.runCycle ?? runKeeperCycle;
   const slots: Slot[] = p.members.map((member) => ({ member, id: member.portfolio.id, cycling: false, failed: false }));
   const renewMs = Math.max(100, Math.floor(p.leases.periodMs / 3));
+  const orphans = new OrphanWatch(p.leases.periodMs);
   // Serving: a loop that is not being stopped.
   const running = (): Slot[] => slots.filter((s) => s.loop !== undefined && s.controller?.signal.aborted !== true);
 
@@ -166,6 +169,21 @@ export async function runKeeperFleet(p: RunKeeperFleetParameters): Promise<void>
       if (running().length >= share || p.signal.aborted) break;
       const held = await p.leases.hold(slot.id).catch(() => false);
       if (held) start(slot);
+    }
+    // At its share: still take a portfolio nobody has held for a whole period (see orphans.ts).
+    for (const slot of free) {
+      if (slot.loop !== undefined || p.signal.aborted) continue;
+      const holder = await p.leases.holderOf(slot.id).catch(() => undefined);
+      // The store unreachable says nothing either way.
+      if (holder === undefined) continue;
+      const now = performance.now();
+      orphans.observe(slot.id, holder !== null, now);
+      if (!orphans.isOrphan(slot.id, now)) continue;
+      if (await p.leases.hold(slot.id).catch(() => false)) {
+        orphans.forget(slot.id);
+        log.warn({ portfolio: slot.id }, "taking over a portfolio nobody held for a lease period");
+        start(slot);
+      }
     }
   };
 
