@@ -1,18 +1,8 @@
 import { expect } from "chai";
 import { expectClose } from "./expectClose.ts";
 import fc from "fast-check";
-import { InputError } from "../../src/errors.ts";
 import { legSlippage, p95, percentile, settlementLatency } from "../../src/analytics/executionMetrics.ts";
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
+import { inputErrorOf as errorOf } from "../helpers/expect.ts";
 
 const usd = (dollars: bigint, decimals = 8): { answer: bigint; decimals: number } => ({
   answer: dollars * 10n ** BigInt(decimals),

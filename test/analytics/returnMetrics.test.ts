@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { expectClose } from "./expectClose.ts";
 import fc from "fast-check";
-import { InputError } from "../../src/errors.ts";
 import {
   beta,
   maxDrawdown,
@@ -10,18 +9,9 @@ import {
   trackingError,
   volatility,
 } from "../../src/analytics/returnMetrics.ts";
+import { inputErrorOf as errorOf } from "../helpers/expect.ts";
 
 const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 // Quarterly returns used by several hand computations below (frequency 4):
 //   r = [0.01, 0.02, −0.01, 0.03], mean 0.0125,

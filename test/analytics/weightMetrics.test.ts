@@ -1,20 +1,10 @@
 import { expect } from "chai";
 import { expectClose } from "./expectClose.ts";
 import fc from "fast-check";
-import { InputError } from "../../src/errors.ts";
 import { UNGROUPED, riskByGroups, riskBySector, weightDrift } from "../../src/analytics/weightMetrics.ts";
+import { inputErrorOf as errorOf } from "../helpers/expect.ts";
 
 const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("analytics/weightMetrics", () => {
   it("weight drift: max |w − w*| and L1", () => {

@@ -1,16 +1,6 @@
 import { expect } from "chai";
-import { InputError } from "../../src/errors.ts";
 import { symmetricFromRows, toRows, vectorFromArray } from "../../src/optimizer/matrix.ts";
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
+import { inputErrorOf as errorOf } from "../helpers/expect.ts";
 
 describe("optimizer/matrix", () => {
   it("packs a valid symmetric matrix row-major and round-trips", () => {
