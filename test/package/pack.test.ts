@@ -250,6 +250,36 @@ export const unused = notExported;
     }
   });
 
+  it("runs on Node 24 LTS as on 22: the library solves and the bin prints its help", function () {
+    this.timeout(300_000);
+    // Node 24 from the npm registry, as `npx -p node@22` gets the project's own Node 22.
+    const node24 = execFileSync("npx", ["-y", "-p", "node@24", "--", "node", "-p", "process.execPath"], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
+    writeFileSync(
+      join(project, "solve24.js"),
+      `import { optimize } from "dao-portfolio";
+const r = optimize({ assets: ["A", "B"], expectedReturns: [0.08, 0.1], covariance: [[0.04, 0.01], [0.01, 0.09]], objective: "min-variance" });
+console.log(JSON.stringify({ version: process.version, status: r.status, weights: r.weights }));
+`,
+    );
+    const solved = spawnSync(node24, ["solve24.js"], { cwd: project, encoding: "utf8" });
+    expect(solved.status, solved.stderr).to.equal(0);
+    const out = JSON.parse(solved.stdout) as { version: string; status: string; weights: number[] };
+    expect(out.version).to.match(/^v24\./);
+    expect(out.status).to.equal("optimal");
+    // Two assets, min-variance long-only: w₁ = (σ₂² − σ₁₂) / (σ₁² + σ₂² − 2σ₁₂) = 0.08 / 0.11.
+    expectNear(out.weights[0] ?? NaN, 0.08 / 0.11, 1e-7);
+    const help = spawnSync(node24, [join(project, "node_modules/.bin/portfolio"), "--help"], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    expect(help.status, help.stderr).to.equal(0);
+    expect(help.stdout).to.contain("Usage: portfolio");
+  });
+
   it("on a Node older than 22.18 the installed bin prints one line and exits 2", () => {
     const fake = 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.20.2"})';
     const r = node(project, ["--import", fake, join(project, "node_modules/.bin/portfolio"), "--help"]);
