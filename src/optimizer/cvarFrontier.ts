@@ -4,12 +4,10 @@
 import { InputError } from "../errors.ts";
 import { scenariosFromPrices } from "./branches/cvar.ts";
 import { solveCvar, type CvarSpec } from "./cvar/solveCvar.ts";
-import { defaultEstimators } from "./defaultEstimators.ts";
+import { frontierInputs } from "./frontierInputs.ts";
 import { buildConstraints, type PortfolioConstraints } from "./markowitz/constraints.ts";
 import type { OptimizeOptions } from "./optimizeTypes.ts";
-import { parseProblem } from "./problem.ts";
 import type { QpProblem, QpSolver } from "./qp/types.ts";
-import { resolveInputs } from "./resolveInputs.ts";
 
 /** One mean-CVaR frontier portfolio: annualised expected return, per-period CVaR and VaR. */
 export interface CvarFrontierPoint {
@@ -54,14 +52,7 @@ export function cvarFrontier(
       "qpSolver",
     );
   }
-  const problem = parseProblem(input);
-  const inputs = resolveInputs(
-    problem,
-    options.estimators ?? defaultEstimators,
-    options.files === undefined ? {} : { files: options.files },
-  );
-  const mu = inputs.expectedReturns;
-  if (mu === null) throw new InputError("FIELD_MISSING", "the frontier needs expected returns", "expectedReturns");
+  const { problem, inputs, mu } = frontierInputs(input, options);
   if (inputs.prices === null)
     throw new InputError("FIELD_MISSING", "the CVaR frontier needs historical scenarios", "prices");
   const scenarios = scenariosFromPrices(inputs.prices);

@@ -1,11 +1,8 @@
-import { InputError } from "../errors.ts";
-import { defaultEstimators } from "./defaultEstimators.ts";
+import { frontierInputs } from "./frontierInputs.ts";
 import { frontierOf, type FrontierResult } from "./frontierOf.ts";
 import { buildConstraints } from "./markowitz/constraints.ts";
 import type { OptimizeOptions } from "./optimizeTypes.ts";
-import { parseProblem } from "./problem.ts";
 import { interiorPointSolver } from "./qp/interiorPoint.ts";
-import { resolveInputs } from "./resolveInputs.ts";
 
 export {
   frontierOf,
@@ -31,14 +28,7 @@ export function efficientFrontier(
   input: unknown,
   { points = 50, ...options }: OptimizeOptions & { points?: number } = {},
 ): FrontierResult {
-  const problem = parseProblem(input);
-  const inputs = resolveInputs(
-    problem,
-    options.estimators ?? defaultEstimators,
-    options.files === undefined ? {} : { files: options.files },
-  );
-  const mu = inputs.expectedReturns;
-  if (mu === null) throw new InputError("FIELD_MISSING", "the frontier needs expected returns", "expectedReturns");
+  const { problem, inputs, mu } = frontierInputs(input, options);
   const riskFreeRate = problem.riskFreeRate ?? 0.02;
   const frontier = frontierOf(
     {

@@ -14,7 +14,7 @@ import { hrpBranch } from "./branches/hrp.ts";
 import { markowitzBranch } from "./branches/markowitz.ts";
 import { buildOptimizerModel } from "./model.ts";
 import {
-  NO_RESIDUALS,
+  infeasibleOutcome,
   type BlackLittermanOutcome,
   type BranchContext,
   type BranchOutcome,
@@ -157,16 +157,7 @@ export function optimize(input: unknown, options: OptimizeOptions = {}): Optimiz
     });
   } catch (error) {
     if (!(error instanceof InfeasibleError)) throw error;
-    outcome = {
-      status: "infeasible",
-      weights: null,
-      infeasibility: { conflicts: [], message: error.message },
-      solver: solver.name,
-      iterations: 0,
-      qpSolves: 0,
-      residuals: NO_RESIDUALS,
-      warnings: [],
-    };
+    outcome = infeasibleOutcome({ conflicts: [], message: error.message }, solver.name);
     constraints = undefined as never;
   }
   const warnings = [...inputs.warnings, ...outcome.warnings];

@@ -205,3 +205,27 @@ export type OptimizerBranch<P extends Problem = Problem, O extends BranchOutcome
 
 /** Residuals of a branch that solved no QP (closed form, or nothing to solve). */
 export const NO_RESIDUALS: QpResiduals = { primal: 0, dual: 0, complementarity: 0 };
+
+/**
+ * The outcome of a branch whose constraints admit no portfolio.
+ *
+ * @example
+ * ```ts
+ * return infeasibleOutcome({ conflicts: ["bounds", "budget"], message: "…" }, solver.name);
+ * ```
+ */
+export function infeasibleOutcome(
+  infeasibility: NonNullable<BranchOutcome["infeasibility"]>,
+  solver: string,
+): BranchOutcome {
+  return {
+    status: "infeasible",
+    weights: null,
+    infeasibility,
+    solver,
+    iterations: 0,
+    qpSolves: 0,
+    residuals: NO_RESIDUALS,
+    warnings: [],
+  };
+}

@@ -4,7 +4,7 @@ import { InputError } from "../../errors.ts";
 import { solveCvar, type Scenarios } from "../cvar/solveCvar.ts";
 import type { PriceTable } from "../estimators/priceTable.ts";
 import { returnsFromPrices } from "../estimators/returns.ts";
-import type { BranchContext, BranchOutcome } from "../optimizeTypes.ts";
+import { infeasibleOutcome, type BranchContext, type BranchOutcome } from "../optimizeTypes.ts";
 import type { MeanVarianceProblem } from "../problem.ts";
 
 /**
@@ -65,16 +65,7 @@ export function cvarBranch(ctx: BranchContext<MeanVarianceProblem>): BranchOutco
     solver,
   );
   if (out.kind === "infeasible") {
-    return {
-      status: "infeasible",
-      weights: null,
-      infeasibility: out.infeasibility,
-      solver: solver.name,
-      iterations: 0,
-      qpSolves: 0,
-      residuals: { primal: 0, dual: 0, complementarity: 0 },
-      warnings: [],
-    };
+    return infeasibleOutcome(out.infeasibility, solver.name);
   }
   const { result } = out;
   return {

@@ -4,7 +4,7 @@ import { resampledWeights } from "../markowitz/resampled.ts";
 import { solveWithMarketImpact } from "../markowitz/marketImpact.ts";
 import { type MarkowitzSpec } from "../markowitz/solveMarkowitz.ts";
 import { InputError } from "../../errors.ts";
-import { NO_RESIDUALS, type BranchContext, type BranchOutcome } from "../optimizeTypes.ts";
+import { infeasibleOutcome, NO_RESIDUALS, type BranchContext, type BranchOutcome } from "../optimizeTypes.ts";
 import type { MeanVarianceProblem } from "../problem.ts";
 import { cvarBranch } from "./cvar.ts";
 
@@ -53,16 +53,7 @@ export function markowitzBranch(ctx: BranchContext<MeanVarianceProblem>): Branch
       ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }),
     });
     if ("infeasibility" in out) {
-      return {
-        status: "infeasible",
-        weights: null,
-        infeasibility: out.infeasibility,
-        solver: solver.name,
-        iterations: 0,
-        qpSolves: 0,
-        residuals: NO_RESIDUALS,
-        warnings: [],
-      };
+      return infeasibleOutcome(out.infeasibility, solver.name);
     }
     return {
       status: "optimal",
@@ -77,16 +68,7 @@ export function markowitzBranch(ctx: BranchContext<MeanVarianceProblem>): Branch
   }
   const outcome = solveWithMarketImpact(pc, mu, inputs.covariance, spec, solver);
   if (outcome.kind === "infeasible") {
-    return {
-      status: "infeasible",
-      weights: null,
-      infeasibility: outcome.infeasibility,
-      solver: solver.name,
-      iterations: 0,
-      qpSolves: 0,
-      residuals: NO_RESIDUALS,
-      warnings: [],
-    };
+    return infeasibleOutcome(outcome.infeasibility, solver.name);
   }
   const s = outcome.solution;
   return {
